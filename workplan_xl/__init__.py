@@ -1,0 +1,16 @@
+"""workplan_xl: a year of an education bureau's plan, from document to 工作总结.
+
+    plan document ──read_plan──▶ Plan ──write_master_workbook──▶ 台账.xlsx
+    台账.xlsx ──write_unit_forms──▶ one protected form per unit
+    returns ──collect_returns──▶ ledger (SQLite) + 汇总.xlsx + who has not reported
+    ledger ──make_report / make_notices──▶ 工作总结.docx, 督办单, 通报
+
+Each step is one module; the Plan (plan.py) is the contract between them.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("workplan-xl")
+except PackageNotFoundError:  # running from a source tree that was not installed
+    __version__ = "0+unknown"

@@ -1,0 +1,3 @@
+from workplan_xl.cli import cli
+
+cli(prog_name="wpx")

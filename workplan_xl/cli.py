@@ -1,0 +1,197 @@
+"""wpx: the command line. Each command parses its options, calls one library function and says what
+it wrote. Library errors (WorkplanError) become one Chinese sentence and an exit code here, in one
+place; a traceback appears only with --verbose."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from workplan_xl.errors import WorkplanError
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+EXISTING = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+class WpxGroup(click.Group):
+    """Turns library errors into one sentence and an exit code; unexpected errors into exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except WorkplanError as error:
+            if ctx.meta.get("wpx.verbose"):
+                traceback.print_exc()
+            click.echo(f"错误：{error}", err=True)
+            ctx.exit(error.exit_code)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as error:  # noqa: BLE001 - the last line of defence for the user
+            if ctx.meta.get("wpx.verbose"):
+                traceback.print_exc()
+            click.echo(f"内部错误：{type(error).__name__}: {error}。请加 --verbose 重新运行，并把输出发给维护人员。",
+                       err=True)
+            ctx.exit(1)
+
+
+@contextmanager
+def progress_bar(label: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar on a terminal; silent in pipes and files."""
+    if not sys.stderr.isatty() or total < 2:
+        yield lambda step=1: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _say(path: Path, what: str) -> None:
+    click.echo(f"已写入{what}：{path}")
+
+
+@click.group(cls=WpxGroup, context_settings=CONTEXT)
+@click.version_option(package_name="workplan-xl", prog_name="wpx", message="%(prog)s %(version)s")
+@click.option("--verbose", "-v", is_flag=True, help="出错时显示详细的技术信息（供维护人员排查）。")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
+    """workplan_xl（wpx）：教育局、督导室年度工作要点的台账、填报、汇总与工作总结工具。
+
+    \b
+    一年六步：
+      wpx parse    读取工作要点（.docx .pdf .txt .html），显示任务结构
+      wpx build    生成台账.xlsx（任务清单、配档表、指标跟踪、填报单位）
+      wpx forms    为每个填报单位生成一份受保护的填报表
+      wpx collect  收集回表，更新台账数据库，生成汇总.xlsx 和未报名单
+      wpx report   起草年度工作总结（GB/T 9704 公文格式）
+      wpx notices  起草督办单和通报
+    wpx demo 用自带示例把一整年跑一遍。所有数据只在本机处理。
+    """
+    ctx.meta["wpx.verbose"] = verbose
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("file", type=EXISTING)
+@click.option("--json", "json_out", metavar="PATH", help="把解析结果写成 JSON 文件；用 - 输出到屏幕。")
+@click.option("--encoding", metavar="编码", help="文本文件的编码（如 gb18030）；默认自动识别。")
+def parse(file: Path, json_out: str | None, encoding: str | None) -> None:
+    """读取工作要点/工作计划/工作总结（或台账.xlsx），显示其结构。
+
+    FILE 可以是 .docx、.pdf、.txt、.md、.html 文件、Plan JSON 或台账.xlsx。
+    """
+    from workplan_xl.plan_document import format_outline, read_plan
+
+    plan = read_plan(file, encoding=encoding)
+    if json_out == "-":
+        click.echo(plan.to_json())
+    elif json_out:
+        Path(json_out).write_text(plan.to_json(), encoding="utf-8")
+        _say(Path(json_out), "Plan JSON")
+    else:
+        click.echo(format_outline(plan))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("plan_file", metavar="PLAN", type=EXISTING)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("台账.xlsx"),
+              show_default=True, help="台账文件的保存位置。")
+@click.option("--units", "roster", type=EXISTING, help="填报单位名单（.xlsx .xls .csv）：代码、名称、类型、联系人、电话。")
+def build(plan_file: Path, output: Path, roster: Path | None) -> None:
+    """由工作要点（或 Plan JSON）生成台账.xlsx。"""
+    from workplan_xl.master_workbook import build_master_workbook
+
+    path = build_master_workbook(plan_file, output, roster=roster)
+    _say(path, "台账")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("master", type=EXISTING)
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("填报表"),
+              show_default=True, help="填报表的保存文件夹。")
+@click.option("--round", "round_", metavar="批次", default="", help="报送批次，如 2024-06；区分月报、季报。")
+@click.option("--units", "codes", multiple=True, metavar="代码", help="只为这些单位代码生成（可重复）。")
+@click.option("--password", default=None, help="工作表保护密码；默认不设密码。")
+def forms(master: Path, output: Path, round_: str, codes: tuple[str, ...], password: str | None) -> None:
+    """为台账中的每个填报单位生成一份填报表（只含该单位的任务和指标）。"""
+    from workplan_xl.unit_forms import make_unit_forms
+
+    paths = make_unit_forms(master, output, round=round_, codes=list(codes), password=password,
+                            progress=progress_bar)
+    click.echo(f"已生成填报表 {len(paths)} 份：{output}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("master", type=EXISTING)
+@click.argument("returns", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="汇总表的保存位置；默认为台账旁的 汇总.xlsx。")
+@click.option("--round", "round_", metavar="批次", default=None, help="只收本批次的回表；默认取填报表上的批次。")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="台账数据库（SQLite）；默认为台账旁的同名 .db 文件。")
+@click.pass_context
+def collect(ctx: click.Context, master: Path, returns: tuple[Path, ...], output: Path | None,
+            round_: str | None, db: Path | None) -> None:
+    """收集回表（文件夹或文件），登记入库，生成汇总.xlsx。
+
+    退出码：0 全部读入；3 部分文件有问题（见汇总表“问题清单”）；2 使用错误。
+    """
+    from workplan_xl.collect import collect_returns
+
+    result = collect_returns(master, list(returns), output=output, round=round_, db=db, progress=progress_bar)
+    click.echo(result.summary())
+    ctx.exit(result.exit_code)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("master", type=EXISTING)
+@click.option("--round", "round_", metavar="批次", default=None, help="报送批次；默认为最近一次收集的批次。")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="台账数据库位置。")
+def status(master: Path, round_: str | None, db: Path | None) -> None:
+    """显示哪些单位已报、哪些未报（只查数据库，不读任何回表）。"""
+    from workplan_xl.collect import reporting_status
+
+    click.echo(reporting_status(master, round=round_, db=db))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("master", type=EXISTING)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="工作总结的保存位置；默认为台账旁的“<年度>年工作总结.docx”。")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="台账数据库位置。")
+@click.option("--round", "round_", metavar="批次", default=None, help="报送批次；默认为最近一次收集的批次。")
+@click.option("--template", type=EXISTING, default=None, help="自己的 Word 模板（含 {{标题}} {{年度}} {{正文}} 占位符）。")
+def report(master: Path, output: Path | None, db: Path | None, round_: str | None, template: Path | None) -> None:
+    """起草年度工作总结（.docx，GB/T 9704 公文格式）。"""
+    from workplan_xl.word_report import make_report
+
+    path = make_report(master, output=output, db=db, round=round_, template=template)
+    _say(path, "工作总结")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("master", type=EXISTING)
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("督办通报"),
+              show_default=True, help="督办单和通报的保存文件夹。")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="台账数据库位置。")
+@click.option("--round", "round_", metavar="批次", default=None, help="报送批次；默认为最近一次收集的批次。")
+@click.option("--as-of", "as_of", metavar="日期", default=None, help="按此日期判断是否滞后（如 2024-09-30）；默认今天。")
+def notices(master: Path, output: Path, db: Path | None, round_: str | None, as_of: str | None) -> None:
+    """起草督办单（每个滞后单位一份）和报送情况通报。"""
+    from workplan_xl.notices import make_notices
+
+    paths = make_notices(master, output, db=db, round=round_, as_of=as_of)
+    click.echo(f"已写入督办单和通报 {len(paths)} 份：{output}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path),
+                default=Path("wpx-demo"))
+def demo(folder: Path) -> None:
+    """用自带示例把一整年跑一遍：解析、台账、填报表、模拟回表、汇总、总结、督办。"""
+    from workplan_xl.demo import run_demo
+
+    run_demo(folder, echo=click.echo)

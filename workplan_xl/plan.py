@@ -1,0 +1,235 @@
+"""The Plan: the one in-memory contract between the steps. Plain dataclasses, JSON round trip, no I/O.
+
+A Plan holds the document's parts (a notice may carry a 工作总结 and a 工作要点), their sections and
+tasks, the quantitative indicators, the 配档表 (schedule) and the roster of reporting units.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+SCHEMA = "workplan-xl/plan@1"
+
+COMPARATORS = (">=", ">", "<=", "<", "=", "~")
+KINDS = ("target", "baseline", "achieved")
+AGGREGATES = ("sum", "mean", "min", "max", "count", "none")
+STATUSES = ("未启动", "推进中", "已完成", "不适用")
+
+# Units counted per unit add up across schools; rates and shares are averaged.
+_SUM_UNITS = {"所", "个", "人", "名", "项", "次", "场", "间", "座", "台", "套", "册", "篇", "门", "节", "盏",
+              "万元", "亿元", "元", "万个", "万人", "班", "校", "园", "家", "平方米", "亩", "课时", "件"}
+_MEAN_UNITS = {"%", "个百分点", "‰", "分", "岁", "天", "小时", "学时"}
+
+
+def default_aggregate(unit: str) -> str:
+    """How an indicator's unit values combine: counts add up, rates are averaged."""
+    if unit in _MEAN_UNITS:
+        return "mean"
+    if unit in _SUM_UNITS:
+        return "sum"
+    return "sum" if unit else "none"
+
+
+@dataclass
+class Indicator:
+    id: str
+    text: str
+    metric: str = ""
+    comparator: str = ">="
+    value: float | None = None
+    unit: str = ""
+    kind: str = "target"
+    aggregate: str = ""
+    baseline: float | None = None
+    task: str | None = None
+    reporters: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.aggregate:
+            self.aggregate = default_aggregate(self.unit)
+
+
+@dataclass
+class Task:
+    id: str
+    number: str = ""
+    title: str = ""
+    text: str = ""
+    measures: list[str] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    months: list[int] = field(default_factory=list)
+    deadline: str = ""
+    owners: list[str] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
+    reporters: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class Section:
+    id: str
+    numeral: str = ""
+    title: str = ""
+    text: str = ""
+    context: bool = False
+    tasks: list[Task] = field(default_factory=list)
+
+
+@dataclass
+class Part:
+    kind: str = "plan"
+    title: str = ""
+    year: int | None = None
+    sections: list[Section] = field(default_factory=list)
+
+
+@dataclass
+class ScheduleEntry:
+    month: int | None = None
+    period: str = ""
+    text: str = ""
+    owners: list[str] = field(default_factory=list)
+    task: str | None = None
+
+
+@dataclass
+class Unit:
+    code: str
+    name: str
+    type: str = ""
+    contact: str = ""
+    phone: str = ""
+
+
+@dataclass
+class Plan:
+    title: str = ""
+    year: int | None = None
+    issuer: str = ""
+    doc_number: str = ""
+    issued: str = ""
+    source: dict[str, str] = field(default_factory=dict)
+    parts: list[Part] = field(default_factory=list)
+    schedule: list[ScheduleEntry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
+
+    # -- walking -------------------------------------------------------------------------------
+    def sections(self) -> Iterator[Section]:
+        for part in self.parts:
+            yield from part.sections
+
+    def tasks(self) -> Iterator[Task]:
+        for section in self.sections():
+            yield from section.tasks
+
+    def indicators(self) -> Iterator[Indicator]:
+        for task in self.tasks():
+            yield from task.indicators
+
+    def task(self, task_id: str) -> Task | None:
+        return next((t for t in self.tasks() if t.id == task_id), None)
+
+    def section_of(self, task_id: str) -> Section | None:
+        return next((s for s in self.sections() if any(t.id == task_id for t in s.tasks)), None)
+
+    def plan_part(self) -> Part | None:
+        """The part the year's work is tracked against: the last 'plan' part, else the last part."""
+        plans = [p for p in self.parts if p.kind == "plan"]
+        return (plans or self.parts or [None])[-1]
+
+    def fingerprint(self) -> str:
+        """Identifies the plan across edits of its tasks: forms carry it, collect checks it."""
+        key = "|".join([SCHEMA, self.title, str(self.year or ""), self.issuer, self.doc_number,
+                        self.source.get("sha256", "")])
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+    # -- JSON ----------------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return {"schema": SCHEMA, **asdict(self)}
+
+    def to_json(self, indent: int | None = 1) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Plan:
+        if data.get("schema") != SCHEMA:
+            raise ValueError(f"schema {data.get('schema')!r} is not {SCHEMA}")
+        plan = _build(cls, data)
+        plan.parts = [_part(p) for p in data.get("parts", [])]
+        plan.schedule = [_build(ScheduleEntry, e) for e in data.get("schedule", [])]
+        plan.units = [_build(Unit, u) for u in data.get("units", [])]
+        return plan
+
+    @classmethod
+    def from_json(cls, text: str) -> Plan:
+        return cls.from_dict(json.loads(text))
+
+
+def _build(cls: type, data: dict[str, Any]) -> Any:
+    names = {f.name for f in fields(cls)}
+    nested = {"parts", "sections", "tasks", "indicators", "schedule", "units"}
+    return cls(**{k: v for k, v in data.items() if k in names and k not in nested})
+
+
+def _part(data: dict[str, Any]) -> Part:
+    part = _build(Part, data)
+    for s in data.get("sections", []):
+        section = _build(Section, s)
+        for t in s.get("tasks", []):
+            task = _build(Task, t)
+            task.indicators = [_build(Indicator, i) for i in t.get("indicators", [])]
+            section.tasks.append(task)
+        part.sections.append(section)
+    return part
+
+
+# -- ids -----------------------------------------------------------------------------------------
+def next_id(prefix: str, taken: set[str]) -> str:
+    """The next free id of the form T001, I001, S01 …: new rows never reuse an id."""
+    width = 2 if prefix == "S" else 3
+    numbers = [int(i[len(prefix):]) for i in taken if i.startswith(prefix) and i[len(prefix):].isdigit()]
+    return f"{prefix}{(max(numbers, default=0) + 1):0{width}d}"
+
+
+# -- who reports what --------------------------------------------------------------------------------
+def _matches(entry: str, unit: Unit) -> bool:
+    entry = entry.strip()
+    if not entry:
+        return False
+    if entry in (unit.code, unit.name, unit.type):
+        return True
+    # 督导室 names 教育督导室; 市教研院 names 济南市教研院: one contains the other.
+    return len(entry) >= 2 and (entry in unit.name or (len(unit.name) >= 2 and unit.name in entry))
+
+
+def units_for(plan: Plan, item: Task | Indicator) -> list[Unit]:
+    """填报对象 of a task or indicator, in roster order.
+
+    Explicit reporters (codes, names or unit types) win; else a task's owners and partners that are on
+    the roster; else every unit. An indicator without reporters follows its task.
+    """
+    entries = list(item.reporters)
+    if not entries and isinstance(item, Indicator) and item.task:
+        task = plan.task(item.task)
+        if task is not None:
+            return units_for(plan, task)
+    if entries and any(e.strip() in ("全部", "全体", "所有单位") for e in entries):
+        return list(plan.units)
+    if not entries and isinstance(item, Task):
+        entries = item.owners + item.partners
+        chosen = [u for u in plan.units if any(_matches(e, u) for e in entries)]
+        return chosen or list(plan.units)
+    return [u for u in plan.units if any(_matches(e, u) for e in entries)]
+
+
+def items_for(plan: Plan, unit: Unit) -> tuple[list[Task], list[Indicator]]:
+    """The tasks and indicators one unit reports on."""
+    tasks = [t for t in plan.tasks() if any(u.code == unit.code for u in units_for(plan, t))]
+    indicators = [i for i in plan.indicators() if i.kind != "achieved"
+                  and any(u.code == unit.code for u in units_for(plan, i))]
+    return tasks, indicators

@@ -1,0 +1,1 @@
+"""Reading a plan document: bytes → blocks (paragraphs and tables in order) → Plan."""

@@ -1,0 +1,177 @@
+"""Where the year stands: the plan combined with the current returns. Pure computation, no I/O.
+
+The ledger produces the inputs (current values, one UnitReport per roster unit, problems);
+the consolidated workbook, the report and the notices all read the same Progress, so every figure
+in the 工作总结 can be traced to 汇总.xlsx.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from workplan_xl.plan import STATUSES, Indicator, Plan, Task, Unit, units_for
+
+REPORTED, MISSING, PROBLEM = "已报", "未报", "有问题"
+
+
+@dataclass
+class Entry:
+    """One current (accepted, not superseded) value from a return."""
+
+    unit_code: str
+    item_id: str
+    field: str
+    value: str
+    note: str = ""
+    submission_id: int | None = None
+
+
+@dataclass
+class UnitReport:
+    """One roster unit's reporting state in a round."""
+
+    unit: Unit
+    state: str = MISSING
+    file: str = ""
+    received: str = ""
+    identified_by: str = ""
+    problems: list[str] = field(default_factory=list)
+    submissions: int = 0
+
+
+@dataclass
+class Problem:
+    """One line of 问题清单, in words a school can act on."""
+
+    file: str
+    unit: str
+    cell: str
+    problem: str
+    action: str
+
+
+@dataclass
+class TaskProgress:
+    task: Task
+    section: str
+    expected: list[Unit]
+    counts: dict[str, int]
+    missing: list[Unit]
+    progress_notes: list[tuple[str, str]]  # (unit name, 进展情况)
+    status: str  # 已完成 / 推进中 / 未启动 / 未报
+
+
+@dataclass
+class IndicatorProgress:
+    indicator: Indicator
+    expected: list[Unit]
+    values: list[tuple[str, float]]  # (unit code, number)
+    actual: float | None
+    rate: float | None  # 完成率 in percent
+    reached: bool | None  # None: nothing reported or no target
+
+
+@dataclass
+class Progress:
+    plan: Plan
+    round: str
+    units: list[UnitReport]
+    tasks: list[TaskProgress]
+    indicators: list[IndicatorProgress]
+    problems: list[Problem]
+
+    @property
+    def reported(self) -> list[UnitReport]:
+        return [u for u in self.units if u.state != MISSING]
+
+    @property
+    def missing(self) -> list[UnitReport]:
+        return [u for u in self.units if u.state == MISSING]
+
+
+def aggregate(values: list[float], how: str) -> float | None:
+    """Combine the units' numbers as the indicator's 汇总方式 says."""
+    if not values or how == "none":
+        return None
+    if how == "sum":
+        return float(sum(values))
+    if how == "mean":
+        return float(statistics.fmean(values))
+    if how == "min":
+        return float(min(values))
+    if how == "max":
+        return float(max(values))
+    if how == "count":
+        return float(len(values))
+    raise ValueError(f"unknown aggregate {how!r}")
+
+
+def judge(indicator: Indicator, actual: float | None) -> tuple[float | None, bool | None]:
+    """完成率 (percent) and whether the target is reached. '左右' allows 2 % of the target below it."""
+    target = indicator.value
+    if actual is None or target is None:
+        return None, None
+    comparator = indicator.comparator
+    if comparator in ("<=", "<"):
+        rate = 100.0 if actual == 0 else min(target / actual * 100, 999.0)
+        return round(rate, 1), actual <= target if comparator == "<=" else actual < target
+    rate = round(actual / target * 100, 1) if target else None
+    if comparator == ">":
+        return rate, actual > target
+    if comparator == "~":
+        return rate, actual >= target * 0.98
+    if comparator == "=":
+        return rate, abs(actual - target) < 1e-9
+    return rate, actual >= target
+
+
+def _task_status(counts: Counter[str], expected: int, reported: int) -> str:
+    if reported == 0:
+        return MISSING
+    done = counts.get("已完成", 0) + counts.get("不适用", 0)
+    if done == reported == expected and counts.get("已完成", 0):
+        return "已完成"
+    if counts.get("未启动", 0) == reported:
+        return "未启动"
+    return "推进中"
+
+
+def compute_progress(plan: Plan, entries: list[Entry], units: list[UnitReport],
+                     problems: list[Problem], round: str = "") -> Progress:
+    by_item: dict[str, dict[str, dict[str, Entry]]] = {}
+    for e in entries:
+        by_item.setdefault(e.item_id, {}).setdefault(e.unit_code, {})[e.field] = e
+    names = {u.code: u.name for u in plan.units}
+
+    tasks = []
+    for section in plan.sections():
+        for task in section.tasks:
+            expected = units_for(plan, task)
+            rows = by_item.get(task.id, {})
+            statuses = {code: f["status"].value for code, f in rows.items() if "status" in f
+                        and f["status"].value in STATUSES}
+            counts = Counter(statuses.values())
+            notes = [(names.get(code, code), f["progress"].value.strip()) for code, f in rows.items()
+                     if "progress" in f and f["progress"].value.strip()]
+            missing = [u for u in expected if u.code not in rows]
+            tasks.append(TaskProgress(task, section.title, expected,
+                                      {s: counts.get(s, 0) for s in STATUSES}, missing, notes,
+                                      _task_status(counts, len(expected), len(statuses))))
+
+    indicators = []
+    for indicator in plan.indicators():
+        if indicator.kind == "achieved":
+            continue
+        values = []
+        for code, f in by_item.get(indicator.id, {}).items():
+            try:
+                values.append((code, float(f["value"].value)))
+            except (KeyError, ValueError):
+                continue
+        actual = aggregate([v for _, v in values], indicator.aggregate)
+        rate, reached = judge(indicator, actual)
+        indicators.append(IndicatorProgress(indicator, units_for(plan, indicator), values,
+                                            actual, rate, reached))
+    return Progress(plan, round, units, tasks, indicators, problems)
