@@ -50,3 +50,32 @@ COMPARATOR_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "~":
 
 FIELD_LABELS = {"status": "完成状态", "progress": "进展情况", "done_date": "完成时间",
                 "evidence": "佐证材料", "remark": "备注", "value": "填报值"}
+
+
+def cell_text(value: object) -> str:
+    """A cell value as the text both the writer and any reader agree on (95, 95.0 and "95" → "95")."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value).strip()
+
+
+def locked_checksum(task_rows: list[dict[str, object]], indicator_rows: list[dict[str, object]]) -> str:
+    """Checksum of the descriptive (locked) cells, keyed by header so moved columns still verify.
+
+    Each row maps a descriptive header (those whose field is None in TASK_COLUMNS/INDICATOR_COLUMNS,
+    except 序号) to its cell value; rows are taken in item-id order so moved rows verify too.
+    """
+    import hashlib
+
+    def rows_text(rows: list[dict[str, object]], columns: list[tuple[str, str | None]], id_header: str) -> str:
+        headers = [h for h, f in columns if f is None and h != "序号"]
+        ordered = sorted(rows, key=lambda r: cell_text(r.get(id_header)))
+        return "\x1e".join("\x1f".join(cell_text(r.get(h)) for h in headers) for r in ordered)
+
+    text = rows_text(task_rows, TASK_COLUMNS, TASK_ID_HEADER) + "\x1d" + rows_text(
+        indicator_rows, INDICATOR_COLUMNS, INDICATOR_ID_HEADER)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,74 @@
+"""The CLI group: help, version, and the one place where errors become sentences and exit codes."""
+
+from click.testing import CliRunner
+
+import workplan_xl.plan_document as plan_document
+from workplan_xl.cli import cli
+from workplan_xl.errors import InputFileError
+
+COMMANDS = ["parse", "build", "forms", "collect", "status", "report", "notices", "demo"]
+
+
+def test_help_is_chinese_and_lists_every_command():
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    assert "一年六步" in result.output
+    for name in COMMANDS:
+        assert name in result.output
+
+
+def test_every_command_has_chinese_help():
+    for name in COMMANDS:
+        result = CliRunner().invoke(cli, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in result.output), name
+
+
+def test_version():
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.startswith("wpx ")
+
+
+def test_usage_error_exits_2():
+    result = CliRunner().invoke(cli, ["parse"])
+    assert result.exit_code == 2
+    result = CliRunner().invoke(cli, ["parse", "不存在的文件.txt"])
+    assert result.exit_code == 2
+
+
+def test_library_error_is_one_sentence_exit_2_without_traceback(tmp_path, monkeypatch):
+    def boom(path, encoding=None):
+        raise InputFileError(f"「{path.name}」是旧版 Word 文件：请另存为 .docx 后再试。")
+
+    monkeypatch.setattr(plan_document, "read_plan", boom, raising=False)
+    src = tmp_path / "要点 文件.txt"
+    src.write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["parse", str(src)])
+    assert result.exit_code == 2
+    assert result.output == "错误：「要点 文件.txt」是旧版 Word 文件：请另存为 .docx 后再试。\n"
+    assert "Traceback" not in result.output
+
+
+def test_internal_error_exits_1_and_verbose_shows_traceback(tmp_path, monkeypatch):
+    def crash(path, encoding=None):
+        raise RuntimeError("意外")
+
+    monkeypatch.setattr(plan_document, "read_plan", crash, raising=False)
+    src = tmp_path / "a.txt"
+    src.write_text("x", encoding="utf-8")
+    quiet = CliRunner().invoke(cli, ["parse", str(src)])
+    assert quiet.exit_code == 1
+    assert quiet.output == "内部错误：RuntimeError: 意外。请加 --verbose 重新运行，并把输出发给维护人员。\n"
+    loud = CliRunner().invoke(cli, ["--verbose", "parse", str(src)])
+    assert loud.exit_code == 1
+    assert "Traceback" in loud.output
+
+
+def test_python_m_entry_point():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "workplan_xl", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert "wpx" in result.stdout
