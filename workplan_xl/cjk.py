@@ -57,3 +57,78 @@ def safe_file_name(name: str, max_length: int = 80) -> str:
     if not cleaned or cleaned.split(".")[0].upper() in _RESERVED:
         cleaned = "_" + cleaned
     return cleaned
+
+
+# -- values typed by hand into a return ------------------------------------------------------------
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋％：／　", "0123456789.,-+%:/ ")
+_APPROX_BEFORE = ("大约", "约为", "约", "近", "接近", "超过", "逾")
+_APPROX_AFTER = ("左右", "上下", "以上", "余", "多")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
+def number_text(value: float) -> str:
+    """A number as a person writes it: 95 not 95.0, 0.5 not 5e-01."""
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else f"{value:.10g}"
+
+
+def parse_number(value: object) -> tuple[float, str]:
+    """A number typed by hand → (number, note). The note says how the text was read ("「约95」按95计");
+    raises ValueError for text that is not a number."""
+    if isinstance(value, bool) or value is None:
+        raise ValueError(value)
+    if isinstance(value, int | float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(value)
+        return float(value), ""
+    original = clean_text(str(value)).strip()
+    text = original.translate(_FULL_WIDTH).replace(" ", "").replace("\u00a0", "")
+    for word in _APPROX_BEFORE:
+        if text.startswith(word):
+            text = text[len(word):]
+            break
+    for word in _APPROX_AFTER:
+        if text.endswith(word):
+            text = text[: -len(word)]
+            break
+    text = text.removesuffix("%")
+    if _THOUSANDS.match(text):
+        text = text.replace(",", "")
+    if not _NUMBER.fullmatch(text):
+        raise ValueError(original)
+    number = float(text)
+    note = "" if text == original else f"「{original}」按{number_text(number)}计"
+    return number, note
+
+
+_DAY = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?$")
+_MONTH = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*月?(?:份|底|末)?$")
+_EXCEL_EPOCH_ORDINAL = 693594  # date(1899, 12, 30).toordinal(): Excel's day 0 (after its 1900 leap bug)
+
+
+def parse_date(value: object) -> tuple[str, str]:
+    """A date typed by hand → (ISO text, note): 2024年3月15日, 2024.3.15, 2024/3/15, an Excel serial
+    number → 2024-03-15; 2024年3月 → 2024-03. Raises ValueError for anything else."""
+    import datetime
+
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat(), ""
+    if isinstance(value, datetime.date):
+        return value.isoformat(), ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not 20000 <= value < 80000:  # 1954 … 2119: anything else is not a date someone meant
+            raise ValueError(value)
+        day = datetime.date.fromordinal(_EXCEL_EPOCH_ORDINAL + int(value)).isoformat()
+        return day, f"「{number_text(float(value))}」是 Excel 日期序号，按{day}计"
+    original = clean_text(str(value)).strip()
+    text = original.translate(_FULL_WIDTH)
+    if match := _DAY.match(text):
+        iso = datetime.date(*(int(g) for g in match.groups())).isoformat()
+    elif match := _MONTH.match(text):
+        year, month = (int(g) for g in match.groups())
+        if not 1 <= month <= 12:
+            raise ValueError(original)
+        iso = f"{year:04d}-{month:02d}"
+    else:
+        raise ValueError(original)
+    return iso, ("" if iso == original else f"「{original}」按{iso}计")

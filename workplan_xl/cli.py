@@ -104,7 +104,7 @@ def build(plan_file: Path, output: Path, roster: Path | None) -> None:
     """由工作要点（或 Plan JSON）生成台账.xlsx。"""
     from workplan_xl.master_workbook import build_master_workbook
 
-    path = build_master_workbook(plan_file, output, roster=roster)
+    path = build_master_workbook(plan_file, output, roster=roster, echo=click.echo)
     _say(path, "台账")
 
 
@@ -122,6 +122,8 @@ def forms(master: Path, output: Path, round_: str, codes: tuple[str, ...], passw
     paths = make_unit_forms(master, output, round=round_, codes=list(codes), password=password,
                             progress=progress_bar)
     click.echo(f"已生成填报表 {len(paths)} 份：{output}")
+    for note in getattr(paths, "notes", ()):
+        click.echo(note)
 
 
 @cli.command(context_settings=CONTEXT)

@@ -30,3 +30,7 @@ class TemplateFieldError(WorkplanError, ValueError):
 
 class OutputError(WorkplanError, OSError):
     """An output cannot be written (folder missing, file open in Excel/WPS, no permission)."""
+
+
+class OptionValueError(WorkplanError, ValueError):
+    """An option's value cannot be understood (a date such as --as-of 2024-13-40)."""

@@ -201,6 +201,8 @@ def _matches(entry: str, unit: Unit) -> bool:
     entry = entry.strip()
     if not entry:
         return False
+    if entry.startswith("各") and len(entry) > 2:  # 各中小学, 各幼儿园 name a unit type
+        entry = entry[1:]
     if entry in (unit.code, unit.name, unit.type):
         return True
     # 督导室 names 教育督导室; 市教研院 names 济南市教研院: one contains the other.

@@ -61,6 +61,7 @@ class TaskProgress:
     missing: list[Unit]
     progress_notes: list[tuple[str, str]]  # (unit name, 进展情况)
     status: str  # 已完成 / 推进中 / 未启动 / 未报
+    statuses: dict[str, str] = field(default_factory=dict)  # unit code → 完成状态 (督办单 need it per unit)
 
 
 @dataclass
@@ -158,7 +159,7 @@ def compute_progress(plan: Plan, entries: list[Entry], units: list[UnitReport],
             missing = [u for u in expected if u.code not in rows]
             tasks.append(TaskProgress(task, section.title, expected,
                                       {s: counts.get(s, 0) for s in STATUSES}, missing, notes,
-                                      _task_status(counts, len(expected), len(statuses))))
+                                      _task_status(counts, len(expected), len(statuses)), statuses))
 
     indicators = []
     for indicator in plan.indicators():

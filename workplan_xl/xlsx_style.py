@@ -49,3 +49,36 @@ def office_sheet(worksheet: Any, header_row: int) -> None:
     worksheet.center_horizontally()
     worksheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     worksheet.set_footer("&C第 &P 页，共 &N 页")
+
+
+def dropdown(worksheet: Any, first_row: int, col: int, last_row: int, choices: list[str],
+             strict: bool = True) -> None:
+    """A dropdown list on one column. Excel refuses list sources over 255 characters, so this checks
+    first; ``strict=False`` only warns about other values instead of refusing them."""
+    source = ",".join(choices)
+    if len(source) > 255:
+        raise ValueError(f"dropdown source is {len(source)} characters; Excel allows 255")
+    shown = "、".join(choices)
+    worksheet.data_validation(first_row, col, last_row, col, {
+        "validate": "list", "source": choices, "error_type": "stop" if strict else "warning",
+        "error_title": "请从下拉列表中选择", "error_message": f"可选：{shown}"[:255]})
+
+
+def wrapped_height(cells: list[tuple[str, float]], line_height: float = 15.0) -> float | None:
+    """Row height (points) that shows every wrapped line of ``cells`` ((text, column width) pairs),
+    or None when one line is enough. LibreOffice does not fit row heights when it opens an .xlsx,
+    so a writer that wraps long text sets the height itself."""
+    import math
+
+    from workplan_xl.cjk import display_width
+
+    def line_count(line: str, width: float) -> int:
+        if display_width(line) + 2 <= width:  # column_width() made the column this wide for it
+            return 1
+        # A CJK glyph is a little wider than two digits of the width unit; keep a margin.
+        return max(1, math.ceil(display_width(line) * 1.05 / max(width - 1, 1.0)))
+
+    lines = 1
+    for text, width in cells:
+        lines = max(lines, sum(line_count(line, width) for line in str(text).split("\n")))
+    return None if lines == 1 else round(lines * line_height + 3, 1)

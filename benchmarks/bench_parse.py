@@ -1,0 +1,106 @@
+"""How long `read_plan` takes on a 60-page plan (~78,000 characters, 300 tasks), as .txt and .docx.
+
+Run: python benchmarks/bench_parse.py [--runs 7]
+
+Side by side, the naive alternative for the .docx: python-docx opening the same file and reading
+every paragraph's text (no numbering, no outline), to show what the whole parse costs on top of
+just getting the text out. Target: read_plan under 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from workplan_xl.plan_document import read_plan  # noqa: E402
+
+VERBS = ["推进", "深化", "健全", "完善", "落实", "加强", "提升", "优化", "开展", "组织", "实施", "强化"]
+THINGS = ["集团化办学", "课后服务", "校园安全", "督学队伍", "质量监测", "家校共育", "劳动教育", "科学教育",
+          "教师培训", "学位供给", "食品安全", "心理健康", "体育美育", "数字校园", "评价改革", "控辍保学"]
+UNITS = ["督导室", "基教科", "教研室", "安全科", "人事科", "计财科", "体卫艺科", "教师发展中心"]
+FILLER = ("围绕年度目标任务，坚持问题导向和结果导向，细化工作清单，明确责任分工和完成时限，"
+          "加强过程调度和督促检查，及时总结推广典型经验，确保各项工作取得实效")
+
+
+def plan_lines(sections: int = 10, per_section: int = 30, seed: int = 7) -> list[str]:
+    """A plan in our own wording: 10 sections × 30 tasks, each task ~250 characters."""
+    rnd = random.Random(seed)
+    lines = ["东湖区教育局", "2025年工作要点", "2025年，全区教育工作坚持稳中求进、提质增效。"]
+    n = 0
+    for s in range(1, sections + 1):
+        from workplan_xl.plan_document.numbering import int_to_cn
+
+        lines.append(f"{int_to_cn(s)}、{rnd.choice(VERBS)}{rnd.choice(THINGS)}，办好人民满意的教育")
+        for _ in range(per_section):
+            n += 1
+            thing = rnd.choice(THINGS)
+            body = (f"{rnd.choice(VERBS)}{thing}工作，由{rnd.choice(UNITS)}牵头，{rnd.choice(UNITS)}配合。{FILLER}。"
+                    f"一是{rnd.choice(VERBS)}{rnd.choice(THINGS)}，二是{rnd.choice(VERBS)}{rnd.choice(THINGS)}。"
+                    f"{rnd.randint(1, 12)}月底前完成，覆盖率达到{rnd.randint(80, 99)}%以上，新增{rnd.randint(2, 60)}所。"
+                    f"{FILLER}。")
+            lines.append(f"（{int_to_cn(n - (s - 1) * per_section)}）{rnd.choice(VERBS)}{thing}。{body}")
+    lines += ["东湖区教育局", "2025年1月10日"]
+    return lines
+
+
+def write_files(folder: Path) -> tuple[Path, Path, int]:
+    from docx import Document
+
+    lines = plan_lines()
+    txt = folder / "plan60.txt"
+    txt.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    doc = Document()
+    for line in lines:
+        doc.add_paragraph(line)
+    docx = folder / "plan60.docx"
+    doc.save(str(docx))
+    return txt, docx, sum(len(x) for x in lines)
+
+
+def median_time(fn: Callable[[], object], runs: int) -> float:
+    fn()  # warm up imports and caches
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def python_docx_text(path: Path) -> list[str]:
+    from docx import Document
+
+    return [p.text for p in Document(str(path)).paragraphs]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        txt, docx, chars = write_files(Path(tmp))
+        plan = read_plan(txt)
+        tasks = sum(1 for _ in plan.tasks())
+        print(f"plan: {chars:,} characters (~{chars / 1300:.0f} pages), {tasks} tasks, "
+              f"{sum(1 for _ in plan.indicators())} indicators; median of {args.runs} runs")
+        t_txt = median_time(lambda: read_plan(txt), args.runs)
+        t_docx = median_time(lambda: read_plan(docx), args.runs)
+        t_naive = median_time(lambda: python_docx_text(docx), args.runs)
+        print(f"read_plan .txt            {t_txt * 1000:8.1f} ms")
+        print(f"read_plan .docx           {t_docx * 1000:8.1f} ms")
+        print(f"python-docx text only     {t_naive * 1000:8.1f} ms   (no outline; read_plan .docx / this = "
+              f"{t_docx / t_naive:.2f}×)")
+        print("target < 1000 ms:", "met" if max(t_txt, t_docx) < 1.0 else "NOT met")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""wpx collect and wpx status through the command line: exit codes 0 / 3 / 2, the exact summary,
+and paths with Chinese characters and spaces."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from test_returns import PNG, fill, make_forms, make_plan
+
+from workplan_xl.cli import cli
+from workplan_xl.master_workbook import read_master_workbook, write_master_workbook
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """台账 in a folder whose name has Chinese characters and spaces, three filled returns."""
+    base = tmp_path_factory.mktemp("cli") / "2024 年 督导室"
+    base.mkdir()
+    master = write_master_workbook(make_plan(units=4), base / "工作 台账.xlsx")
+    forms = make_forms(read_master_workbook(master), base / "填报表")
+    (base / "filled").mkdir()
+    for code in ("1001", "1002", "1003"):
+        fill(forms[code], base / "filled" / f"{code} 回表（已填）.xlsx")
+    return base
+
+
+def fresh(project: Path, tmp_path: Path) -> tuple[Path, Path]:
+    target = tmp_path / "我的 项目"
+    shutil.copytree(project, target)
+    return target / "工作 台账.xlsx", target / "filled"
+
+
+def test_collect_all_good_exit_0(project: Path, tmp_path: Path) -> None:
+    master, returns = fresh(project, tmp_path)
+    result = CliRunner().invoke(cli, ["collect", str(master), str(returns)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "回表文件 3 个：新读入 3 个，已登记过 0 个，与其他文件内容相同 0 个，跳过 0 个（临时文件、系统文件或非表格附件）。\n"
+        "批次「未分批次」：应报 4 个单位，已报 3 个，有问题 0 个，未报 1 个。\n"
+        "未报：城关幼儿园（1004）\n"
+        f"已写入汇总表：{master.parent / '汇总.xlsx'}\n")
+    assert (master.parent / "汇总.xlsx").exists() and master.with_suffix(".db").exists()
+
+    status = CliRunner().invoke(cli, ["status", str(master)])
+    assert status.exit_code == 0
+    assert status.stdout == ("批次「未分批次」：应报 4 个单位，已报 3 个，有问题 0 个，未报 1 个。\n"
+                             "未报（1）：城关幼儿园（1004）\n"
+                             "已报（3）：第一中学（1001）、第二中学（1002）、实验小学（1003）\n")
+
+
+def test_collect_with_problems_exit_3(project: Path, tmp_path: Path) -> None:
+    master, returns = fresh(project, tmp_path)
+    (returns / "1004 回表.xlsx").write_bytes(PNG)
+    output = tmp_path / "输出 目录" / "汇总 表.xlsx"
+    output.parent.mkdir()
+    result = CliRunner().invoke(cli, ["collect", str(master), str(returns), "-o", str(output), "--round", ""])
+    assert result.exit_code == 3, result.output
+    assert result.stdout == (
+        "回表文件 4 个：新读入 4 个，已登记过 0 个，与其他文件内容相同 0 个，跳过 0 个（临时文件、系统文件或非表格附件）。\n"
+        "批次「未分批次」：应报 4 个单位，已报 3 个，有问题 1 个，未报 0 个。\n"
+        "问题清单共 1 条（涉及 1 个文件），请查看汇总表的「问题清单」。\n"
+        f"已写入汇总表：{output}\n")
+    status = CliRunner().invoke(cli, ["status", str(master)])
+    assert "有问题（1）：城关幼儿园（1004）" in status.stdout
+
+
+def test_user_errors_exit_2(project: Path, tmp_path: Path) -> None:
+    master, returns = fresh(project, tmp_path)
+    status = CliRunner().invoke(cli, ["status", str(master)])
+    assert status.exit_code == 2
+    assert status.stderr == "错误：还没有收集过回表：请先运行 wpx collect。\n"
+    (tmp_path / "~$汇总.xlsx").write_bytes(b"lock")
+    result = CliRunner().invoke(cli, ["collect", str(master), str(returns), "-o", str(tmp_path / "汇总.xlsx")])
+    assert result.exit_code == 2
+    assert result.stderr == f"错误：汇总表「{tmp_path / '汇总.xlsx'}」正在 Excel/WPS 中打开：请关闭后重新运行（或用 -o 另存到别处）。\n"
+    junk = tmp_path / "台账.db"
+    junk.write_bytes(b"not a database" * 50)
+    result = CliRunner().invoke(cli, ["collect", str(master), str(returns), "--db", str(junk)])
+    assert result.exit_code == 2 and result.stderr.startswith("错误：数据库「台账.db」无法打开")

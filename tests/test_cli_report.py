@@ -1,0 +1,119 @@
+"""wpx report and wpx notices end to end: the demo's 台账.xlsx and ledger → .docx, through the CLI."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+from workplan_xl import gongwen
+from workplan_xl.cli import cli
+from workplan_xl.word_report import make_report, report_figures
+
+
+@pytest.fixture(scope="module")
+def year(tmp_path_factory) -> Path:
+    """A collected year (the bundled demo, in a folder with a Chinese name); returns its 台账.xlsx."""
+    from workplan_xl.demo import run_demo
+
+    result = run_demo(tmp_path_factory.mktemp("cli") / "青禾县年度工作", echo=lambda _line: None, soffice=None)
+    return result.master
+
+
+@pytest.fixture
+def master(year: Path, tmp_path: Path) -> Path:
+    """A private copy, so each test sees only its own outputs."""
+    folder = tmp_path / "督导室台账"
+    folder.mkdir()
+    for name in ("台账.xlsx", "台账.db"):
+        shutil.copyfile(year.parent / name, folder / name)
+    return folder / "台账.xlsx"
+
+
+def _texts(path: Path) -> list[str]:
+    return list(gongwen.texts(docx.Document(str(path))))
+
+
+def test_report_default_output_and_backup(master: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["report", str(master)])
+    assert result.exit_code == 0, result.output
+    out = master.parent / "2025年工作总结.docx"
+    assert result.output == f"已写入工作总结：{out}\n"
+    texts = _texts(out)
+    assert texts[0] == "青禾县教育督导室2025年工作总结"
+    assert "【请在此补充下一步工作打算】" in texts
+    again = runner.invoke(cli, ["report", str(master)])
+    assert again.exit_code == 0 and (master.parent / "2025年工作总结.备份-1.docx").exists()
+
+
+def test_report_figures_match_the_ledger(master: Path) -> None:
+    from workplan_xl.ledger import read_progress
+    from workplan_xl.master_workbook import read_master_workbook
+
+    out = make_report(master, output=master.parent / "总结.docx", day=date(2025, 12, 20))
+    plan = read_master_workbook(master)
+    progress = read_progress(plan, master.with_suffix(".db"))
+    figures = report_figures(progress)
+    opening = _texts(out)[1]
+    assert f"{figures['tasks']}项任务中已完成{figures['tasks_done']}项" in opening
+    assert f"应报送单位{figures['units']}个，已报送{figures['units_reported']}个" in opening
+    assert figures["units_reported"] == sum(1 for u in progress.units if u.state != "未报")
+    assert f"跟踪量化指标{figures['indicators']}项，已达成{figures['indicators_reached']}项" in opening
+    # a sample of per-task figures: each task paragraph states its expected and reported units
+    joined = "".join(_texts(out))
+    for tp in progress.tasks[:5]:
+        reported = sum(tp.counts.values())
+        assert f"应报{len(tp.expected)}个单位，已报{reported}个" in joined or reported == 0
+    assert "2025年12月20日" in _texts(out)
+
+
+def test_report_with_a_template_missing_placeholders(master: Path, tmp_path: Path) -> None:
+    template = tmp_path / "我的模板.docx"
+    document = docx.Document()
+    document.add_paragraph("{{标题}}")
+    document.save(str(template))
+    result = CliRunner().invoke(cli, ["report", str(master), "--template", str(template)])
+    assert result.exit_code == 2
+    assert result.output == "错误：模板「我的模板.docx」缺少占位符：{{正文}}。请在模板中加入后再试。\n"
+
+
+def test_report_with_a_letterhead_template(master: Path, tmp_path: Path) -> None:
+    template = tmp_path / "红头.docx"
+    document = docx.Document()
+    document.add_paragraph("青禾县教育督导室")
+    document.add_paragraph("{{标题}}")
+    document.add_paragraph("{{正文}}")
+    document.save(str(template))
+    out = tmp_path / "输出" / "总结.docx"
+    out.parent.mkdir()
+    result = CliRunner().invoke(cli, ["report", str(master), "--template", str(template), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    texts = _texts(out)
+    assert texts[:2] == ["青禾县教育督导室", "青禾县教育督导室2025年工作总结"]
+    assert texts[2].startswith("2025年，我们对照")
+
+
+def test_notices_through_the_cli(master: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "督办通报"
+    result = CliRunner().invoke(cli, ["notices", str(master), "-o", str(folder), "--as-of", "2025-12-20"])
+    assert result.exit_code == 0, result.output
+    files = sorted(p.name for p in folder.glob("*.docx"))
+    assert re.fullmatch(r"已写入督办单和通报 (\d+) 份：.*\n", result.output)
+    count = int(re.search(r"(\d+) 份", result.output)[1])
+    assert len(files) == count >= 2
+    assert files[-1].startswith("督办单_") and any(f.startswith("关于") and f.endswith("推进情况的通报.docx") for f in files)
+    notice = docx.Document(str(folder / next(f for f in files if f.startswith("督办单_"))))
+    assert notice.tables[0].rows[0].cells[1].text.startswith("督办〔2025〕第")
+
+
+def test_notices_with_a_bad_date(master: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["notices", str(master), "-o", str(tmp_path / "x"), "--as-of", "2025-13-40"])
+    assert result.exit_code == 2
+    assert result.output == "错误：日期「2025-13-40」无法识别：请写成 2024-09-30 的形式。\n"
+    assert not (tmp_path / "x").exists()

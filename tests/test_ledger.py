@@ -1,0 +1,151 @@
+"""The SQLite ledger: one submission per bytes and round, the supersede rule, nothing deleted, and
+the round as read_progress sees it."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from test_returns import make_plan
+
+from workplan_xl.errors import InputFileError, WorkplanError
+from workplan_xl.ledger import NO_LEDGER, FileRecord, Ledger, read_progress, read_state
+from workplan_xl.progress import MISSING, PROBLEM, REPORTED
+from workplan_xl.returns import Finding, Reading, Value
+
+
+def record(name: str, sha: str, mtime: float = 1_700_000_000.0) -> FileRecord:
+    return FileRecord(Path("/r") / name, f"/r/{name}", name, 100, mtime, sha)
+
+
+def accepted(code: str, status: str = "已完成", findings: list[Finding] | None = None) -> Reading:
+    return Reading("accepted", unit_code=code, unit_name={"1001": "第一中学", "1002": "第二中学"}.get(code, code),
+                   identified_by="按隐藏信息识别", file_round="",
+                   values=[Value("task", "T001", "status", status, status), Value("indicator", "I001", "value", "96", "96%",
+                                                                             "「96%」按96计")],
+                   findings=findings or [])
+
+
+@pytest.fixture
+def ledger(tmp_path: Path):
+    with Ledger(tmp_path / "台账.db") as opened:
+        yield opened
+
+
+def add(ledger: Ledger, run: int, rec: FileRecord, reading: Reading, round: str = "") -> int:
+    with ledger.transaction():
+        return ledger.add_submission(run, rec, round, reading)
+
+
+def test_schema_and_journal_mode(ledger: Ledger) -> None:
+    tables = {r[0] for r in ledger.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"schema_version", "runs", "roster", "submissions", "values", "problems", "sightings"} <= tables
+    assert ledger.conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert ledger.conn.execute("SELECT version FROM schema_version").fetchone()[0] == 1
+
+
+def test_same_bytes_twice_is_one_submission(ledger: Ledger) -> None:
+    plan = make_plan()
+    run = ledger.start_run("", "fp", plan.units)
+    first = add(ledger, run, record("a.xlsx", "h1"), accepted("1001"))
+    assert ledger.evaluated("h1", "") == first
+    assert ledger.evaluated("h1", None) == first  # the form's own round ("") is where it was taken
+    assert ledger.evaluated("h1", "2024-12") is None  # another round evaluates it afresh
+    with pytest.raises(sqlite3.IntegrityError):
+        add(ledger, run, record("copy of a.xlsx", "h1"), accepted("1001"))
+    assert ledger.conn.execute("SELECT count(*) FROM submissions").fetchone()[0] == 1
+
+
+def test_later_file_supersedes_nothing_deleted(ledger: Ledger) -> None:
+    plan = make_plan()
+    run = ledger.start_run("", "fp", plan.units)
+    old = add(ledger, run, record("z-old.xlsx", "h1", mtime=100.0), accepted("1001", "推进中"))
+    same_time_a = add(ledger, run, record("a.xlsx", "h2", mtime=200.0), accepted("1001", "未启动"))
+    same_time_b = add(ledger, run, record("b.xlsx", "h3", mtime=200.0), accepted("1001", "已完成"))
+    ledger.settle("")
+    status = dict(ledger.conn.execute("SELECT id, status FROM submissions"))
+    # the latest time wins; at the same time the name sorted last wins
+    assert status == {old: "superseded", same_time_a: "superseded", same_time_b: "accepted"}
+    assert ledger.conn.execute('SELECT count(*) FROM "values"').fetchone()[0] == 6
+    state = ledger.state(plan.units, "")
+    assert [(e.item_id, e.value) for e in state.entries] == [("T001", "已完成"), ("I001", "96")]
+    assert state.units[0].file == "b.xlsx" and state.units[0].submissions == 3
+
+
+def test_unit_states_and_problems(ledger: Ledger) -> None:
+    plan = make_plan()
+    run = ledger.start_run("", "fp", plan.units)
+    add(ledger, run, record("1001.xlsx", "h1"), accepted("1001"))
+    add(ledger, run, record("1002.xlsx", "h2"), accepted("1002", findings=[
+        Finding("任务进展!F5", "完成状态「好」不是可选项", "请改正")]))
+    broken = Reading("rejected", reason="文件不完整", unit_code="1003", unit_name="实验小学", identified_by="按文件名识别",
+                     findings=[Finding("", "文件「1003.xlsx」不完整（可能下载或复制中断）", "请重新发送。")])
+    add(ledger, run, record("1003.xlsx", "h3"), broken)
+    unknown = Reading("rejected", reason="不是 Excel", findings=[Finding("", "文件「x.xls」实际上不是 Excel 文件（是网页）", "…")])
+    add(ledger, run, record("x.xls", "h4"), unknown)
+    add(ledger, run, record("~$1001.xlsx", "h5"), Reading("skipped", reason="锁定文件"))
+    ledger.settle("")
+    state = ledger.state(plan.units, "")
+    assert [u.state for u in state.units] == [REPORTED, PROBLEM, PROBLEM, MISSING]
+    assert state.units[2].problems == ["文件「1003.xlsx」不完整（可能下载或复制中断）"]
+    assert [(p.file, p.unit, p.cell) for p in state.problems] == [
+        ("1002.xlsx", "第二中学", "任务进展!F5"), ("1003.xlsx", "实验小学", ""), ("x.xls", "", "")]
+
+
+def test_a_fixed_resend_hides_the_older_failure(ledger: Ledger) -> None:
+    plan = make_plan()
+    run = ledger.start_run("", "fp", plan.units)
+    failed = Reading("rejected", unit_code="1001", findings=[Finding("", "文件「a.xlsx」加了密码，无法读取", "去掉密码")])
+    add(ledger, run, record("a.xlsx", "h1", mtime=100.0), failed)
+    add(ledger, run, record("b.xlsx", "h2", mtime=200.0), accepted("1001"))
+    ledger.settle("")
+    state = ledger.state(plan.units, "")
+    assert state.units[0].state == REPORTED and state.problems == []
+
+
+def test_sightings_let_unchanged_files_skip_hashing(ledger: Ledger) -> None:
+    run = ledger.start_run("", "fp", [])
+    rec = record("a.xlsx", "h1")
+    add(ledger, run, rec, accepted("1001"))
+    assert ledger.known_hash(rec.key, rec.size, rec.mtime) == "h1"
+    assert ledger.known_hash(rec.key, rec.size, rec.mtime + 1) is None
+
+
+def test_read_progress(tmp_path: Path) -> None:
+    plan = make_plan()
+    db = tmp_path / "台账.db"
+    with Ledger(db) as ledger:
+        run = ledger.start_run("2024-06", "fp", plan.units)
+        add(ledger, run, record("1001.xlsx", "h1"), accepted("1001"), round="2024-06")
+        ledger.finish_run(run, "2024-06")
+        ledger.settle("2024-06")
+    progress = read_progress(plan, db)
+    assert progress.round == "2024-06"
+    assert [u.state for u in progress.units] == [REPORTED, MISSING, MISSING, MISSING]
+    t001 = next(t for t in progress.tasks if t.task.id == "T001")
+    assert t001.counts["已完成"] == 1 and [u.code for u in t001.missing] == ["1002", "1003", "1004"]
+    assert progress.indicators[0].values == [("1001", 96.0)]
+    assert read_state(plan, db, round="其他批次").entries == []
+
+
+def test_no_ledger_and_foreign_files(tmp_path: Path) -> None:
+    with pytest.raises(WorkplanError) as error:
+        read_progress(make_plan(), tmp_path / "none.db")
+    assert str(error.value) == NO_LEDGER == "还没有收集过回表：请先运行 wpx collect。"
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(InputFileError) as error:
+        Ledger(junk)
+    assert str(error.value).startswith("数据库「junk.db」无法打开")
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).executescript("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+    with pytest.raises(InputFileError) as error:
+        Ledger(other)
+    assert str(error.value) == "数据库「other.db」不是 wpx 的台账数据库：请用 --db 指定另一个文件名。"
+    newer = tmp_path / "newer.db"
+    Ledger(newer).__exit__()
+    sqlite3.connect(newer).executescript("UPDATE schema_version SET version = 9;")
+    with pytest.raises(InputFileError) as error:
+        Ledger(newer)
+    assert "版本（9）与本程序（1）不符" in str(error.value)

@@ -1,0 +1,260 @@
+"""wpx collect and wpx status: returns folder → ledger → 汇总.xlsx, and who has not reported yet.
+
+Files are taken in a fixed order (sorted paths) and recorded in that order, whatever order the
+workers finish in, so the same folder always gives the same ledger and the same workbook. A file
+whose path, size and time (or, failing that, bytes) the ledger already holds is not read again."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workplan_xl.errors import InputFileError, RosterError, WorkbookError, WorkplanError
+from workplan_xl.ledger import NO_LEDGER, FileRecord, Ledger, LedgerState
+from workplan_xl.plan import Plan
+from workplan_xl.progress import MISSING, PROBLEM, REPORTED, Progress
+from workplan_xl.returns import SKIPPED, PlanIndex, ReaderPool, Reading, interpret, skip_reason
+
+ProgressFactory = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
+_BATCH = 64  # files per ledger transaction
+
+
+@dataclass
+class CollectResult:
+    """What one collect run did; ``summary()`` is what wpx collect prints."""
+
+    output: Path
+    db: Path
+    round: str
+    files: int = 0
+    read: int = 0
+    known: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    other_rounds: dict[str, int] = field(default_factory=dict)
+    progress: Progress | None = None
+    state: LedgerState | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return 3 if self.state is not None and self.state.problems else 0
+
+    def summary(self) -> str:
+        assert self.state is not None
+        lines = [f"回表文件 {self.files} 个：新读入 {self.read} 个，已登记过 {self.known} 个，"
+                 f"与其他文件内容相同 {self.duplicates} 个，跳过 {self.skipped} 个（临时文件、系统文件或非表格附件）。"]
+        lines.append(_counts_line(self.round, self.state))
+        missing = [u for u in self.state.units if u.state == MISSING]
+        if missing:
+            lines.append("未报：" + "、".join(f"{u.unit.name}（{u.unit.code}）" for u in missing))
+        for other, count in sorted(self.other_rounds.items()):
+            lines.append(f"另有 {count} 个文件属于「{other or '未分批次'}」批次，未计入本批次；如需汇总它们，请加 --round 指定批次。")
+        problems = self.state.problems
+        if problems:
+            files = len({p.file for p in problems})
+            lines.append(f"问题清单共 {len(problems)} 条（涉及 {files} 个文件），请查看汇总表的「问题清单」。")
+        lines.append(f"已写入汇总表：{self.output}")
+        return "\n".join(lines)
+
+
+def _counts_line(round: str, state: LedgerState) -> str:
+    count = Counter(u.state for u in state.units)
+    return (f"批次「{round or '未分批次'}」：应报 {len(state.units)} 个单位，已报 {count[REPORTED]} 个，"
+            f"有问题 {count[PROBLEM]} 个，未报 {count[MISSING]} 个。")
+
+
+def collect_returns(master: Path, sources: list[Path], output: Path | None = None, round: str | None = None,
+                    db: Path | None = None, progress: ProgressFactory | None = None,
+                    pool: ReaderPool | None = None) -> CollectResult:
+    """Read the returns in ``sources`` (folders, walked recursively, or files) into the ledger and
+    write 汇总.xlsx. ``round`` None takes the round written on the forms."""
+    from workplan_xl.consolidated_workbook import write_consolidated_workbook
+
+    master = Path(master)
+    plan = load_plan(master)
+    db = Path(db) if db is not None else master.with_suffix(".db")
+    output = Path(output) if output is not None else master.parent / "汇总.xlsx"
+    files = list_files([Path(s) for s in sources], exclude=[master, db, output])
+    index = PlanIndex(plan)
+    result = CollectResult(output, db, round or "", files=len(files))
+    with Ledger(db) as ledger:
+        run = ledger.start_run(round, index.fingerprint, plan.units)
+        todo, copies, file_rounds = _triage(ledger, run, files, round, result)
+        readings: list[Reading] = []
+        with _progress(progress, len(todo)) as update:
+            for batch in _in_order(todo, pool or ReaderPool(), update, _BATCH):
+                with ledger.transaction():
+                    for record, raw in batch:
+                        reading = interpret(raw, index, round, record.name)
+                        ledger.add_submission(run, record, round if round is not None else reading.file_round,
+                                              reading)
+                        readings.append(reading)
+        result.read = len(todo)
+        file_rounds += [r.file_round for r in readings if r.status != SKIPPED]
+        result.skipped += sum(1 for r in readings if r.status == SKIPPED)
+        result.round = round if round is not None else _most_common(file_rounds, ledger.latest_round())
+        if round is None:
+            result.other_rounds = dict(Counter(r for r in file_rounds if r is not None and r != result.round))
+        ledger.finish_run(run, result.round)
+        with ledger.transaction():
+            for record in copies:  # same bytes as a file read in this run: a sighting, not a submission
+                first = ledger.evaluated(record.sha256, round)
+                if first is not None:
+                    ledger.add_sighting(run, first, record, duplicate=True)
+        for touched in {result.round, *(r for r in file_rounds if r is not None)}:
+            ledger.settle(touched)
+        result.state = ledger.state(plan.units, result.round)
+    result.progress = result.state.progress(plan)
+    write_consolidated_workbook(result.progress, output, details=result.state.entries)
+    return result
+
+
+def _triage(ledger: Ledger, run: int, files: list[Path], round: str | None,
+            result: CollectResult) -> tuple[list[FileRecord], list[FileRecord], list[str | None]]:
+    """Decide per file: skip (lock/system file), already in the ledger, a duplicate, or to read."""
+    todo: list[FileRecord] = []
+    copies: list[FileRecord] = []
+    known_rounds: list[str | None] = []
+    in_run: set[str] = set()
+    with ledger.transaction():
+        for path in files:
+            record = file_record(path, ledger)
+            reason = skip_reason(path)
+            if reason is not None:
+                if ledger.evaluated(record.sha256, round) is None:
+                    ledger.add_submission(run, record, round, Reading(SKIPPED, reason=reason))
+                result.skipped += 1
+                continue
+            known = ledger.evaluated(record.sha256, round)
+            if known is not None:
+                same_place = ledger.known_hash(record.key, record.size, record.mtime) == record.sha256
+                ledger.add_sighting(run, known, record, duplicate=not same_place)
+                known_rounds.append(ledger.file_round(known))
+                if same_place:
+                    result.known += 1
+                else:
+                    result.duplicates += 1
+                continue
+            if record.sha256 in in_run:
+                copies.append(record)
+                result.duplicates += 1
+                continue
+            in_run.add(record.sha256)
+            todo.append(record)
+    return todo, copies, known_rounds
+
+
+def file_record(path: Path, ledger: Ledger | None = None) -> FileRecord:
+    """Stat and (unless the ledger already knows this path, size and time) hash a file."""
+    key = os.fsencode(path).decode("utf-8", "backslashreplace")
+    name = os.fsencode(path.name).decode("utf-8", "replace")
+    try:
+        stat = path.stat()
+        size, mtime = stat.st_size, stat.st_mtime
+        sha = ledger.known_hash(key, size, mtime) if ledger is not None else None
+        if sha is None:
+            digest = hashlib.sha256()
+            with open(path, "rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+            sha = digest.hexdigest()
+    except OSError:  # a lock file held by Excel, a file removed meanwhile: the reader will say so
+        size, mtime = 0, 0.0
+        sha = "unreadable:" + hashlib.sha256(key.encode("utf-8")).hexdigest()
+    return FileRecord(path, key, name, size, mtime, sha)
+
+
+def _in_order(todo: list[FileRecord], pool: ReaderPool, update: Callable[[int], None],
+              size: int) -> Iterator[list[tuple[FileRecord, dict]]]:
+    """Results in input order, in batches, whatever order the workers finish in."""
+    waiting: dict[int, dict] = {}
+    next_index, batch = 0, []
+    for index, raw in pool.read([r.path for r in todo]):
+        waiting[index] = raw
+        update(1)
+        while next_index in waiting:
+            batch.append((todo[next_index], waiting.pop(next_index)))
+            next_index += 1
+            if len(batch) >= size:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+def _most_common(rounds: list[str | None], fallback: str | None) -> str:
+    counted = Counter(r for r in rounds if r is not None)
+    if not counted:
+        return fallback or ""
+    top = max(counted.values())
+    return max(r for r, n in counted.items() if n == top)
+
+
+@contextmanager
+def _progress(progress: ProgressFactory | None, total: int) -> Iterator[Callable[[int], None]]:
+    if progress is None:
+        yield lambda n=1: None
+    else:
+        with progress("读取回表", total) as update:
+            yield update
+
+
+def list_files(sources: list[Path], exclude: list[Path] = ()) -> list[Path]:
+    """Every file under the sources, in a fixed order; our own master, ledger and output left out."""
+    skip = set()
+    for path in exclude:
+        path = Path(path).absolute()
+        skip.update({path, path.with_name(path.name + "-journal"), path.with_name(path.name + "-wal"),
+                     path.with_name(path.name + "-shm")})
+    found: list[Path] = []
+    for source in sources:
+        if source.is_dir():
+            for folder, dirs, names in os.walk(source):  # symlinked folders are not followed
+                dirs.sort()
+                found.extend(Path(folder) / n for n in sorted(names))
+        elif source.is_file():
+            found.append(source)
+        else:
+            raise InputFileError(f"找不到回表文件夹或文件「{source}」：请检查路径是否正确。")
+    unique = dict.fromkeys(p for p in found if p.absolute() not in skip)
+    return sorted(unique, key=lambda p: (str(p.parent), p.name))
+
+
+def load_plan(master: Path) -> Plan:
+    """The plan behind a master workbook 台账.xlsx (or a Plan JSON written by wpx parse --json)."""
+    if master.suffix.lower() == ".json":
+        try:
+            plan = Plan.from_json(master.read_text(encoding="utf-8-sig"))
+        except (ValueError, KeyError, TypeError) as error:
+            raise WorkbookError(f"「{master.name}」不是 wpx 的 Plan JSON 文件（{error}）：请用 wpx parse --json 重新生成。") from None
+    else:
+        from workplan_xl.master_workbook import read_master_workbook
+
+        plan = read_master_workbook(master)
+    if not plan.units:
+        raise RosterError(f"台账「{master.name}」中没有填报单位：请在「填报单位」工作表中填写单位代码和名称后再收集回表。")
+    return plan
+
+
+def reporting_status(master: Path, round: str | None = None, db: Path | None = None) -> str:
+    """Who has and has not reported, from the ledger alone (no return is read)."""
+    db = Path(db) if db is not None else Path(master).with_suffix(".db")
+    if not db.exists():
+        raise WorkplanError(NO_LEDGER)
+    with Ledger(db, create=False) as ledger:
+        if round is None:
+            round = ledger.latest_round()
+            if round is None:
+                raise WorkplanError(NO_LEDGER)
+        state = ledger.state(ledger.roster(), round)
+    lines = [_counts_line(round, state)]
+    for label in (MISSING, PROBLEM, REPORTED):
+        units = [u for u in state.units if u.state == label]
+        if units:
+            lines.append(f"{label}（{len(units)}）：" + "、".join(f"{u.unit.name}（{u.unit.code}）" for u in units))
+    return "\n".join(lines)

@@ -1,0 +1,311 @@
+"""The ledger: a SQLite file beside the master workbook that keeps every file collect has seen, every
+value it took from them and every problem it found. Nothing is deleted: a unit's later return
+supersedes its earlier one, and both stay.
+
+One collecting process writes at a time, so the ledger uses SQLite's classic rollback journal
+(journal_mode=DELETE), not WAL: WAL keeps -wal/-shm side files next to the .db that office users copy,
+sync (network drives, cloud folders) and mail separately from it, and a copied .db without its -wal
+file silently loses the last runs. With DELETE the .db is the whole ledger whenever no run is active.
+"""
+
+from __future__ import annotations
+
+import datetime
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workplan_xl.errors import InputFileError, WorkplanError
+from workplan_xl.plan import Plan, Unit
+from workplan_xl.progress import (
+    MISSING,
+    PROBLEM,
+    REPORTED,
+    Entry,
+    Problem,
+    Progress,
+    UnitReport,
+    compute_progress,
+)
+from workplan_xl.returns.interpret import Reading
+
+SCHEMA_VERSION = 1
+LATER_RULE = "同一单位同一批次有多份回表时，以文件修改时间较晚者为准，时间相同按文件名排序（排在后面的为准）"
+NO_LEDGER = "还没有收集过回表：请先运行 wpx collect。"
+
+_SCHEMA = """
+CREATE TABLE schema_version (version INTEGER NOT NULL);
+CREATE TABLE runs (id INTEGER PRIMARY KEY, round TEXT, plan_fingerprint TEXT NOT NULL);
+CREATE TABLE roster (position INTEGER PRIMARY KEY, code TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL);
+CREATE TABLE submissions (
+    id INTEGER PRIMARY KEY,                       -- the order in which files were collected
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    file_name TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL, mtime REAL NOT NULL, received TEXT NOT NULL,
+    round TEXT,                                   -- the round it was collected for
+    file_round TEXT,                              -- the round written on the form (_meta), if any
+    kind TEXT NOT NULL DEFAULT '',
+    unit_code TEXT NOT NULL DEFAULT '', unit_name TEXT NOT NULL DEFAULT '', identified_by TEXT NOT NULL DEFAULT '',
+    plan_fingerprint TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected', 'superseded', 'skipped')),
+    reason TEXT NOT NULL DEFAULT '',
+    UNIQUE (sha256, round)
+);
+CREATE TABLE "values" (
+    submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    unit_code TEXT NOT NULL, item_kind TEXT NOT NULL CHECK (item_kind IN ('task', 'indicator')),
+    item_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, raw TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '', cell TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX values_by_submission ON "values"(submission_id);
+CREATE TABLE problems (
+    id INTEGER PRIMARY KEY, submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    file TEXT NOT NULL, unit TEXT NOT NULL, cell TEXT NOT NULL, problem TEXT NOT NULL, action TEXT NOT NULL
+);
+CREATE INDEX problems_by_submission ON problems(submission_id);
+-- every place a file was seen; a second path with the same bytes is a duplicate, not a submission
+CREATE TABLE sightings (
+    id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL, submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    path TEXT NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL, sha256 TEXT NOT NULL,
+    duplicate INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX sightings_by_path ON sightings(path, size, mtime);
+"""
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """What collect knows about a file before reading it."""
+
+    path: Path
+    key: str  # the path as text that SQLite accepts (undecodable bytes escaped)
+    name: str  # the file name as shown to people
+    size: int
+    mtime: float
+    sha256: str
+
+    @property
+    def received(self) -> str:
+        return datetime.datetime.fromtimestamp(self.mtime).isoformat(timespec="seconds")
+
+
+class Ledger:
+    """An open ledger file. Use as a context manager; writes go through ``transaction()``."""
+
+    def __init__(self, path: Path, create: bool = True) -> None:
+        self.path = path
+        if not create and not path.exists():
+            raise WorkplanError(NO_LEDGER)
+        try:
+            self.conn = sqlite3.connect(str(path), isolation_level=None)
+            self.conn.execute("PRAGMA journal_mode=DELETE")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not tables:
+                if not create:
+                    raise WorkplanError(NO_LEDGER)
+                self.conn.executescript(f"BEGIN;{_SCHEMA}INSERT INTO schema_version VALUES ({SCHEMA_VERSION});COMMIT;")
+            elif "schema_version" not in tables:
+                raise InputFileError(f"数据库「{path.name}」不是 wpx 的台账数据库：请用 --db 指定另一个文件名。")
+            version = self.conn.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+            if version != SCHEMA_VERSION:
+                raise InputFileError(f"数据库「{path.name}」的版本（{version}）与本程序（{SCHEMA_VERSION}）不符：请升级 wpx，"
+                                     "或用 --db 指定一个新的数据库文件。")
+        except sqlite3.DatabaseError as error:
+            raise InputFileError(f"数据库「{path.name}」无法打开（{error}）：它可能已损坏或不是 wpx 的台账数据库，"
+                                 "请用 --db 指定另一个文件名。") from None
+        self._seen: dict[tuple[str, int, float], str] | None = None
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- runs and the roster ---------------------------------------------------------------------
+    def start_run(self, round: str | None, fingerprint: str, units: list[Unit]) -> int:
+        with self.transaction():
+            run = self.conn.execute("INSERT INTO runs (round, plan_fingerprint) VALUES (?, ?)",
+                                    (round, fingerprint)).lastrowid
+            self.conn.execute("DELETE FROM roster")  # a snapshot of the current roster, for wpx status
+            self.conn.executemany("INSERT INTO roster VALUES (?, ?, ?, ?)",
+                                  [(i, u.code, u.name, u.type) for i, u in enumerate(units)])
+        assert run is not None
+        return run
+
+    def roster(self) -> list[Unit]:
+        return [Unit(code, name, type_) for code, name, type_ in
+                self.conn.execute("SELECT code, name, type FROM roster ORDER BY position")]
+
+    def latest_round(self) -> str | None:
+        row = self.conn.execute("SELECT round FROM runs WHERE round IS NOT NULL ORDER BY id DESC LIMIT 1").fetchone()
+        return None if row is None else row[0]
+
+    def finish_run(self, run: int, round: str) -> None:
+        """Give the run and its submissions without a round of their own the run's round."""
+        with self.transaction():
+            self.conn.execute("UPDATE runs SET round = ? WHERE id = ?", (round, run))
+            self.conn.execute("UPDATE OR IGNORE submissions SET round = ? WHERE run_id = ? AND round IS NULL", (round, run))
+
+    # -- what has been seen ------------------------------------------------------------------------
+    def known_hash(self, key: str, size: int, mtime: float) -> str | None:
+        """The sha256 of a file seen before at this path with this size and time: no need to hash it."""
+        if self._seen is None:
+            self._seen = {(p, s, m): h for p, s, m, h in
+                          self.conn.execute("SELECT path, size, mtime, sha256 FROM sightings")}
+        return self._seen.get((key, size, mtime))
+
+    def evaluated(self, sha256: str, round: str | None) -> int | None:
+        """The submission that already holds these bytes for ``round`` (None: for the round written
+        on the form, or for any round when the form has none)."""
+        rows = self.conn.execute("SELECT id, round, file_round FROM submissions WHERE sha256 = ? ORDER BY id",
+                                 (sha256,)).fetchall()
+        for sid, sround, file_round in rows:
+            if (sround == round) if round is not None else (file_round is None or sround == file_round):
+                return sid
+        return None
+
+    def file_round(self, submission: int) -> str | None:
+        return self.conn.execute("SELECT file_round FROM submissions WHERE id = ?", (submission,)).fetchone()[0]
+
+    def add_sighting(self, run: int, submission: int, record: FileRecord, duplicate: bool) -> None:
+        if self._seen is not None and (record.key, record.size, record.mtime) in self._seen:
+            return
+        self.conn.execute("INSERT INTO sightings (run_id, submission_id, path, size, mtime, sha256, duplicate) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?)", (run, submission, record.key, record.size, record.mtime,
+                                                           record.sha256, int(duplicate)))
+        if self._seen is not None:
+            self._seen[(record.key, record.size, record.mtime)] = record.sha256
+
+    def add_submission(self, run: int, record: FileRecord, round: str | None, reading: Reading) -> int:
+        """Record one file and what was read from it (call inside a transaction)."""
+        sid = self.conn.execute(
+            "INSERT INTO submissions (run_id, file_name, path, sha256, size, mtime, received, round, file_round, kind,"
+            " unit_code, unit_name, identified_by, plan_fingerprint, status, reason)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (run, record.name, record.key, record.sha256, record.size, record.mtime, record.received, round,
+             reading.file_round, reading.kind, reading.unit_code, reading.unit_name, reading.identified_by,
+             reading.plan_fingerprint, reading.status, reading.reason)).lastrowid
+        assert sid is not None
+        self.conn.executemany(
+            'INSERT INTO "values" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            [(sid, reading.unit_code, v.kind, v.item_id, v.field, v.value, v.raw, v.note, v.cell) for v in reading.values])
+        self.conn.executemany(
+            "INSERT INTO problems (submission_id, file, unit, cell, problem, action) VALUES (?, ?, ?, ?, ?, ?)",
+            [(sid, record.name, reading.unit_name, f.cell, f.problem, f.action) for f in reading.findings])
+        self.add_sighting(run, sid, record, duplicate=False)
+        return sid
+
+    def settle(self, round: str) -> None:
+        """Apply the supersede rule: per unit, the accepted return with the latest file time (then the
+        last file name, then the last collected) is current; the others are superseded, never deleted."""
+        rows = self.conn.execute(
+            "SELECT id, unit_code FROM submissions WHERE round = ? AND status IN ('accepted', 'superseded')"
+            " ORDER BY unit_code, mtime DESC, file_name DESC, id DESC", (round,)).fetchall()
+        current: dict[str, int] = {}
+        for sid, unit in rows:
+            current.setdefault(unit, sid)
+        with self.transaction():
+            self.conn.executemany("UPDATE submissions SET status = ? WHERE id = ?",
+                                  [("accepted" if current[unit] == sid else "superseded", sid) for sid, unit in rows])
+
+    # -- what the round looks like ---------------------------------------------------------------
+    def state(self, units: list[Unit], round: str) -> LedgerState:
+        state = LedgerState(round)
+        subs = self.conn.execute(
+            "SELECT id, file_name, received, mtime, unit_code, identified_by, status FROM submissions"
+            " WHERE round = ? ORDER BY id", (round,)).fetchall()
+        current = {s[4]: s for s in subs if s[6] == "accepted"}
+        latest_failure: dict[str, tuple] = {}
+        for s in subs:
+            if s[6] == "rejected" and s[4] and (s[4] not in latest_failure or s[3] >= latest_failure[s[4]][3]):
+                latest_failure[s[4]] = s
+        count: dict[str, int] = {}
+        for s in subs:
+            count[s[4]] = count.get(s[4], 0) + 1
+        problems_by_sub: dict[int, list[Problem]] = {}
+        for sid, file, unit_name, cell, problem, action in self.conn.execute(
+                "SELECT p.submission_id, p.file, p.unit, p.cell, p.problem, p.action FROM problems p"
+                " JOIN submissions s ON s.id = p.submission_id WHERE s.round = ? AND s.status != 'superseded'"
+                " ORDER BY p.file, p.submission_id, p.id", (round,)):
+            problems_by_sub.setdefault(sid, []).append(Problem(file, unit_name, cell, problem, action))
+        shown: set[int] = set()
+        for unit in units:
+            report = UnitReport(unit, submissions=count.get(unit.code, 0))
+            accepted, failed = current.get(unit.code), latest_failure.get(unit.code)
+            if accepted is not None:
+                newer_failure = failed is not None and failed[3] > accepted[3]
+                chosen = [accepted] + ([failed] if newer_failure else [])
+                report.state = PROBLEM if any(problems_by_sub.get(s[0]) for s in chosen) else REPORTED
+                state.files[unit.code] = accepted[1]
+            elif failed is not None:
+                chosen = [failed]
+                report.state = PROBLEM
+            else:
+                chosen = []
+            if chosen:
+                report.file, report.received, report.identified_by = chosen[0][1], chosen[0][2], chosen[0][5]
+                report.problems = [p.problem for s in chosen for p in problems_by_sub.get(s[0], [])]
+                shown.update(s[0] for s in chosen)
+            state.units.append(report)
+        roster = {u.code for u in units}
+        for s in subs:  # files that belong to no roster unit (or could not be identified) are listed too
+            if s[0] not in shown and s[6] == "rejected" and s[4] not in roster:
+                shown.add(s[0])
+        state.problems = [p for sid in sorted(problems_by_sub) if sid in shown for p in problems_by_sub[sid]]
+        state.problems.sort(key=lambda p: p.file)
+        accepted_ids = {s[0]: s[4] for s in current.values()}
+        if accepted_ids:
+            marks = ",".join("?" * len(accepted_ids))
+            for sid, unit_code, item_id, field_name, value, note in self.conn.execute(
+                    f'SELECT submission_id, unit_code, item_id, field, value, note FROM "values"'
+                    f" WHERE submission_id IN ({marks}) ORDER BY rowid", list(accepted_ids)):
+                state.entries.append(Entry(unit_code, item_id, field_name, value, note, sid))
+        state.duplicates = self.conn.execute(
+            "SELECT count(*) FROM sightings g JOIN submissions s ON s.id = g.submission_id"
+            " WHERE g.duplicate = 1 AND s.round = ?", (round,)).fetchone()[0]
+        return state
+
+
+@dataclass
+class LedgerState:
+    """A round as the ledger holds it: the inputs of compute_progress, plus the source files."""
+
+    round: str
+    units: list[UnitReport] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)  # unit code → current file
+    duplicates: int = 0
+
+    def progress(self, plan: Plan) -> Progress:
+        return compute_progress(plan, self.entries, self.units, self.problems, self.round)
+
+
+def read_state(plan: Plan, db: Path, round: str | None = None) -> LedgerState:
+    with Ledger(db, create=False) as ledger:
+        if round is None:
+            round = ledger.latest_round()
+            if round is None:
+                raise WorkplanError(NO_LEDGER)
+        return ledger.state(plan.units, round)
+
+
+def read_progress(plan: Plan, db: Path, round: str | None = None) -> Progress:
+    """Where the year stands according to the ledger (round: default the latest collected)."""
+    return read_state(plan, db, round).progress(plan)
+
+
+__all__ = ["LATER_RULE", "MISSING", "NO_LEDGER", "FileRecord", "Ledger", "LedgerState", "read_progress", "read_state"]

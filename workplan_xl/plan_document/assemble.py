@@ -1,0 +1,226 @@
+"""Blocks → Plan: clean, take the 配档表 out, read the metadata, build the outline, fill in the facts
+of every task (measures, indicators, months, deadline, owners), give ids and link the schedule."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from workplan_xl.errors import InputFileError, PlanStructureError
+from workplan_xl.plan import Part, Plan, Section, Task
+from workplan_xl.plan_document.cleaning import is_chrome, join_broken, normalise_line
+from workplan_xl.plan_document.metadata import content_range, read_metadata, year_of
+from workplan_xl.plan_document.numbering import cn_to_int, int_to_cn
+from workplan_xl.plan_document.outline import Outline, build_outline, kind_of, split_title
+
+_TABLE = "\x00table:"
+
+
+def _lines_and_tables(blocks: list[Any]) -> tuple[list[str], list[Any], list[bool]]:
+    """Normalised non-empty lines (a table kept as a placeholder line naming its index), and per line
+    whether it continues the line before: a PDF line with no paragraph gap before it."""
+    lines: list[str] = []
+    tables: list[Any] = []
+    flows: list[bool] = []
+    gap = True
+    for block in blocks:
+        if getattr(block, "kind", "p") == "table":
+            lines.append(f"{_TABLE}{len(tables)}")
+            tables.append(block)
+            flows.append(False)
+            gap = True
+            continue
+        pdf = getattr(block, "page", None) is not None
+        for raw in str(getattr(block, "text", "") or "").split("\n"):
+            line = normalise_line(raw)
+            if line:
+                lines.append(line)
+                flows.append(pdf and not gap)
+            gap = not line
+    return lines, tables, flows
+
+
+def _content(lines: list[str], tables: list[Any], flows: list[bool]) -> list[Any]:
+    """The plan's own paragraphs (chrome and notice letter out, split paragraphs joined), tables
+    between them as the table blocks themselves."""
+    kept = [(ln, f) for ln, f in zip(lines, flows, strict=True) if ln.startswith(_TABLE) or not is_chrome(ln)]
+    start, end = content_range([ln for ln, _ in kept])
+    items: list[Any] = []
+    run: list[tuple[str, bool]] = []
+
+    def flush() -> None:
+        items.extend(join_broken([ln for ln, _ in run], [f for _, f in run]))
+        run.clear()
+
+    for line, flow in kept[start:end]:
+        if line.startswith(_TABLE):
+            flush()
+            items.append(tables[int(line[len(_TABLE):])])
+        else:
+            run.append((line, flow))
+    flush()
+    return items
+
+
+def _fill(plan: Plan, outline: Outline) -> None:
+    """Ids in document order and the facts of each task."""
+    from workplan_xl.plan_document.facts import (
+        find_deadline,
+        find_indicators,
+        find_months,
+        find_owners,
+        split_measures,
+    )
+
+    s = t = i = 0
+    for part in plan.parts:
+        for section in part.sections:
+            s += 1
+            section.id = f"S{s:02d}"
+            for task in section.tasks:
+                t += 1
+                task.id = f"T{t:03d}"
+                span = outline.spans.get(id(task), "。".join(x for x in (task.title, task.text) if x))
+                year = part.year or plan.year
+                task.measures = list(split_measures(task.text))
+                task.indicators = list(find_indicators(span, part.kind))
+                for indicator in task.indicators:
+                    i += 1
+                    indicator.id = f"I{i:03d}"
+                    indicator.task = task.id
+                months = set(find_months(span)) | set(outline.months.get(id(task), []))
+                task.months = sorted(m for m in months if 1 <= m <= 12)
+                if not task.deadline:
+                    task.deadline = find_deadline(span, year) or ""
+                lead, partners = find_owners(span)
+                task.owners = task.owners or list(lead)
+                task.partners = task.partners or list(partners)
+
+
+def _link_schedule(plan: Plan, entries: list[Any]) -> None:
+    from workplan_xl.plan_document.schedule import link_schedule
+
+    part = plan.plan_part()
+    tasks: list[Task] = [t for s in part.sections for t in s.tasks] if part else []
+    linked = link_schedule(entries, tasks)
+    plan.schedule = list(linked) if linked is not None else list(entries)
+
+
+def parse_blocks(blocks: list[Any], source_name: str = "", sha256: str = "") -> Plan:
+    """A Plan from reader blocks (Block("p", text) and Block("table", rows=…)).
+
+    Raises PlanStructureError when the text holds no numbered sections or tasks.
+    """
+    from workplan_xl.plan_document.facts import tasks_from_table
+    from workplan_xl.plan_document.schedule import extract_schedule
+
+    entries, remaining = extract_schedule(list(blocks))
+    lines, tables, flows = _lines_and_tables(remaining)
+    meta = read_metadata([ln for ln in lines if not ln.startswith(_TABLE)])
+    items = _content(lines, tables, flows)
+
+    title = meta.title or meta.notice_name
+    year = year_of(title) or (int(meta.issued[:4]) if meta.issued else None)
+    outline = build_outline(items, title=title, year=year, read_table=tasks_from_table)
+    monthly = _monthly_section(outline, entries, title, year)
+    name = source_name or "文档"
+    if not any(section.tasks or section.context for part in outline.parts for section in part.sections):
+        raise PlanStructureError(
+            f"「{name}」中找不到带编号的工作任务（如“一、”“（一）”“1.”）：请确认这是工作要点或工作计划。")
+
+    parts: list[Part] = outline.parts
+    if len(parts) > 1:
+        title = " ".join(p.title for p in parts if p.title) or title
+    elif parts and parts[0].title:
+        # a title set on two lines ("某某区教育局" / "2025年工作要点") is whole in the metadata
+        title = meta.title if meta.title.endswith(parts[0].title) else parts[0].title
+        parts[0].title = title
+    plan_parts = [p for p in parts if p.kind == "plan"] or parts
+    plan_year = plan_parts[-1].year if plan_parts else None
+    plan = Plan(title=title, year=plan_year or year_of(title) or year, issuer=meta.issuer,
+                doc_number=meta.doc_number, issued=meta.issued,
+                source={"file": source_name, "sha256": sha256}, parts=parts,
+                warnings=list(outline.warnings))
+    for part in parts:
+        part.year = part.year or plan.year
+        if not part.kind:
+            part.kind = kind_of(part.title)
+    _fill(plan, outline)
+    if monthly is None:
+        _link_schedule(plan, entries)
+    else:
+        for entry, task in zip(entries, monthly.tasks, strict=True):
+            entry.task = task.id
+        plan.schedule = list(entries)
+    return plan
+
+
+def _monthly_section(outline: Outline, entries: list[Any], title: str, year: int | None) -> Section | None:
+    """A plan whose work is all in a month-by-month list (a kindergarten's 逐月工作安排) gets one task
+    per month item, so the 台账 has rows; the schedule entries point at them."""
+    if not entries:
+        return None
+    part = next((p for p in reversed(outline.parts) if p.kind == "plan"), None)
+    if part is None and outline.parts:
+        return None
+    if part is not None and any(s.tasks for s in part.sections):
+        return None
+    if part is None:
+        part = Part(kind=kind_of(title), title=title, year=year)
+        outline.parts.append(part)
+    last = part.sections[-1].numeral if part.sections else ""
+    value = cn_to_int(last) if last and not last.isdigit() else (int(last) if last.isdigit() else 0)
+    numeral = (str(value + 1) if last.isdigit() else int_to_cn((value or 0) + 1)) if value is not None else ""
+    section = Section(id="", numeral=numeral, title="逐月工作安排")
+    for entry in entries:
+        when = f"{entry.month}月" if entry.month else (entry.period or "")
+        lead, body = split_title(entry.text)
+        task = Task(id="", number=when, title=lead, text=entry.text if body else "", owners=list(entry.owners))
+        outline.spans[id(task)] = entry.text
+        if entry.month:
+            outline.months[id(task)] = [entry.month]
+        section.tasks.append(task)
+    part.sections.append(section)
+    return section
+
+
+def read_plan(path: Path, encoding: str | None = None) -> Plan:
+    """Read a plan document (.docx .pdf .html .txt .md), a Plan JSON or a master workbook (台账.xlsx).
+
+    Raises InputFileError for files that cannot be read and PlanStructureError for documents
+    without numbered sections or tasks.
+    """
+    import warnings
+
+    from workplan_xl.plan_document.readers import ReaderWarning, read_blocks, sniff
+
+    path = Path(path)
+    kind = sniff(path)
+    if kind == "json":
+        return _read_json(path)
+    if kind == "xlsx":
+        from workplan_xl.master_workbook import read_master_workbook
+
+        return read_master_workbook(path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        blocks = read_blocks(path, encoding=encoding)
+    data = path.read_bytes()
+    plan = parse_blocks(blocks, source_name=path.name, sha256=hashlib.sha256(data).hexdigest())
+    # what the reader noticed (a lossy decode, a page without text) goes into the plan's warnings
+    plan.warnings[:0] = [str(w.message) for w in caught if issubclass(w.category, ReaderWarning)]
+    for w in caught:
+        if not issubclass(w.category, ReaderWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return plan
+
+
+def _read_json(path: Path) -> Plan:
+    try:
+        return Plan.from_json(path.read_text(encoding="utf-8-sig"))
+    except (ValueError, KeyError, TypeError, AttributeError, json.JSONDecodeError):
+        raise InputFileError(
+            f"「{path.name}」不是 workplan_xl 的 Plan JSON（应含 \"schema\": \"workplan-xl/plan@1\"）："
+            "请给出 wpx parse --json 生成的文件，或工作要点文档本身。") from None

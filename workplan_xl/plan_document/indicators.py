@@ -1,0 +1,188 @@
+"""Quantitative indicators in plan text: '普惠性幼儿园覆盖率稳定在95%左右' → metric, ~, 95, %.
+
+An indicator is an Arabic number followed by a unit of count, money or rate. Years, dates, document
+numbers, ordinals (第…), durations (3个月, 3年), numbers inside 《titles》 and short “names”, codes and
+phone numbers are not indicators; Chinese-numeral counts (三位一体, 四个自信) are never taken.
+"""
+
+from __future__ import annotations
+
+import re
+
+from workplan_xl.plan import Indicator
+from workplan_xl.plan_document.numerals import fold, squeeze
+
+# Longest first so 个百分点 wins over 个 and 人次 over 人.
+_UNITS = sorted(["个百分点", "百分点", "平方米", "人次", "课时", "学时", "小时", "%", "‰", "元", "所", "个",
+                 "项", "名", "人", "位", "班", "次", "场", "间", "座", "台", "套", "册", "篇", "门", "节",
+                 "盏", "校", "园", "家", "亩", "件", "支", "批", "期", "处", "条", "本", "部", "种", "张",
+                 "辆", "户", "天", "分", "棵", "株"], key=len, reverse=True)
+
+_NUMBER = re.compile(
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<more1>[余多])?\s*(?P<mult>[万亿])?\s*"
+    r"(?P<more2>[余多])?\s*(?P<unit>" + "|".join(map(re.escape, _UNITS)) + ")")
+
+# A unit character that starts a longer word is not a unit: 3个月 (a duration), 台账, 期间, 名单 …
+_NOT_AFTER = {
+    "个": ("月", "工作日", "学期", "年", "星期", "季度", "小时"), "名": ("单", "称", "额"),
+    "次": ("年", "日"), "期": ("间", "末", "中", "限"), "部": ("门", "分", "署"),
+    "处": ("室", "理", "置"), "台": ("账",), "节": ("日", "约", "点"), "本": ("科", "地", "年", "部", "级"),
+    "位": ("置",), "支": ("持", "付", "出", "教", "部"), "分": ("钟", "之", "类", "配", "别", "析", "享", "层", "工", "批", "校", "园", "数"),
+    "校": ("区", "长", "园"), "园": ("区", "长", "所"), "家": ("长", "庭"), "条": ("例", "件"),
+    "元": ("旦",), "人": ("民", "才"), "天": ("内", "以内", "之内"), "小时": ("内", "以内", "之内"),
+    "班": ("子", "级", "主任"), "门": ("类", "户"), "种": ("类",), "场": ("所", "地", "景"),
+    "间": ("隔",), "批": ("次", "准", "复"), "件": ("事",), "张": ("贴",),
+}
+
+_QUALIFIER = re.compile(r"\s*(及以上|以上|及以下|以下|以内|之内|左右|上下)")
+
+# Verbs right before the number, longest first within each comparator.
+_VERBS: list[tuple[str, tuple[str, ...]]] = [
+    (">=", ("不少于", "不低于", "不小于", "至少", "最少")),
+    ("<=", ("不超过", "不高于", "不多于", "不大于", "最多", "控制在", "降低至", "降低到", "降至", "降到",
+            "压减到", "压减至", "压缩到", "压缩至", "缩减到", "减少到", "减少至")),
+    ("<", ("低于", "少于", "小于")),
+    (">", ("超过", "高于", "多于", "大于", "突破")),
+    ("~", ("稳定在", "保持在", "维持在", "大约", "约", "接近", "近")),
+    (">=", ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到", "增长至", "增至", "达到",
+            "达")),
+    ("=", ("总计", "合计", "共有", "共计", "现有", "为", "是", "有", "共", "计")),
+]
+_ALL_VERBS = sorted({v for _, vs in _VERBS for v in vs}, key=len, reverse=True)
+
+_CLAUSE_STOP = set(",;:!?()[]【】。，；：！？（）\n")
+_SENTENCE_STOP = set("。!?！？\n")
+_LEAD_FILLER = re.compile(r"(?:\s*(?:、|[一二三四五六七八九十]是|力争|确保|争取|力求|截至目前|目前|现在|当前|其中|同时|并且|并|全年|年内|要(?![求点])|将|已经|已)\s*)+")
+_NOW = re.compile(r"目前|现有|共有|已有|已经|已建|已达|截至|截止|现状|当前|现阶段|(?<![较比同])(?:去年|上年度|上一年)")
+_BASELINE = re.compile(r"目前|现有|共有|现状|截至|截止|已有|当前|现在|现阶段|去年|上年|上一年")
+_TARGET = re.compile(r"力争|确保|争取|力求|计划|目标|预计|新增|新建|建成|遴选|培育|支持|提高|提升|增加|增至|"
+                     r"达到|超过|不少于|不低于|稳定在|控制在|实现|完成|开工|认定|创建|打造|招聘|培训|举办|"
+                     r"组织|开展|选派|建设")
+_FUTURE = re.compile(r"力争|计划|争取|预计|确保|下一步|明年|来年|今后")
+_WIDE_QUOTES = (("《", "》", 60), ("“", "”", 24), ("\"", "\"", 24), ("〔", "〕", 8), ("[", "]", 8))
+
+
+def _masked(text: str) -> list[tuple[int, int]]:
+    """Spans inside 《titles》, short “names” and 〔year〕 brackets: their numbers name things."""
+    spans = []
+    for left, right, limit in _WIDE_QUOTES:
+        i = 0
+        while (i := text.find(left, i)) >= 0:
+            j = text.find(right, i + 1)
+            if j < 0:
+                break
+            if j - i <= limit:
+                spans.append((i, j + 1))
+            i = j + 1
+    return spans
+
+
+def _clause_start(text: str, pos: int, floor: int) -> int:
+    i = pos
+    while i > floor and text[i - 1] not in _CLAUSE_STOP and pos - i < 40:
+        i -= 1
+    return i
+
+
+def _comparator(before: str, qualifier: str, more: bool) -> tuple[str, str]:
+    """(comparator, verb) from the words around the number; '' when the wording says nothing."""
+    verb = next((v for v in _ALL_VERBS if before.endswith(v)), "")
+    if qualifier in ("左右", "上下"):
+        return "~", verb
+    if qualifier.endswith("以上"):
+        return ">=", verb
+    if qualifier.endswith("以下") or qualifier in ("以内", "之内"):
+        return "<=", verb
+    if more:
+        return ">", verb
+    for comparator, verbs in _VERBS:
+        if verb in verbs:
+            return comparator, verb
+    return "", verb
+
+
+def _kind(part_kind: str, sentence_before: str, clause_before: str, verb: str) -> str:
+    """achieved in a summary; in a plan, baseline when the words place the figure in the present
+    (目前/现有/已有… in its clause, or in its sentence with no goal verb), else target."""
+    if _FUTURE.search(clause_before):
+        return "target"
+    if part_kind == "summary":
+        return "achieved"
+    if _NOW.search(clause_before):
+        return "baseline"
+    if _TARGET.search(clause_before):
+        return "target"
+    if _BASELINE.search(sentence_before) or verb in ("为", "是", "有", "现有", "共有", "共计", "总计", "合计"):
+        return "baseline"
+    return "target"
+
+
+def find_indicators(text: str, part_kind: str = "plan") -> list[Indicator]:
+    """The quantitative spans in ``text`` in reading order, each an Indicator with id ''.
+
+    ``part_kind`` "summary" makes reported figures "achieved". Values are plain numbers: 4万个 is
+    40000 个, while money keeps its scale (2.88亿元 stays 2.88 亿元). The comparator comes from the
+    wording (达到/不少于/以上 ≥, 超过 >, 不超过/以内 ≤, 低于 <, 左右/约 ~); without one a target is ≥
+    and a baseline or achievement is =.
+    """
+    folded = fold(text)
+    masked = _masked(folded)
+    found: list[Indicator] = []
+    floor = 0
+    for m in _NUMBER.finditer(folded):
+        start, end = m.start("num"), m.end()
+        if any(a <= start < b for a, b in masked) or not _is_quantity(folded, m):
+            continue
+        unit, value = m["unit"], float(m["num"].replace(",", ""))
+        if m["mult"]:
+            if unit == "元":
+                unit = m["mult"] + "元"
+            else:
+                value *= 10000 if m["mult"] == "万" else 100000000
+        q = _QUALIFIER.match(folded, end)
+        qualifier = q.group(1) if q else ""
+        end = q.end() if q else end
+        after_end = end
+        while after_end < len(folded) and after_end - end < 20 and folded[after_end] not in _CLAUSE_STOP \
+                and folded[after_end] not in "、" and not folded[after_end].isdigit():
+            after_end += 1
+        raw_cs = _clause_start(folded, start, floor)
+        lead = _LEAD_FILLER.match(folded, raw_cs)
+        cs = lead.end() if lead else raw_cs
+        before = squeeze(folded[cs:start])
+        ss = start
+        while ss > 0 and folded[ss - 1] not in _SENTENCE_STOP:
+            ss -= 1
+        comparator, verb = _comparator(before, qualifier, bool(m["more1"] or m["more2"]))
+        kind = _kind(part_kind, folded[ss:start], folded[raw_cs:start], verb)
+        if not comparator or (kind != "target" and comparator == ">=" and verb in ("达", "达到")):
+            comparator = ">=" if kind == "target" else "="
+        metric = squeeze(before[: len(before) - len(verb)] if verb else before)
+        metric = squeeze(metric + squeeze(folded[end:after_end]).rstrip("的"))
+        found.append(Indicator(id="", text=squeeze(text[cs:after_end]), metric=metric or unit,
+                               comparator=comparator, value=_tidy(value), unit=unit, kind=kind))
+        floor = after_end
+    return found
+
+
+def _is_quantity(text: str, m: re.Match[str]) -> bool:
+    start = m.start("num")
+    i = start - 1
+    while i >= 0 and text[i] == " ":
+        i -= 1
+    prev = text[i] if i >= 0 else ""
+    if prev == "第" or prev.isascii() and (prev.isalnum() or prev in ".+#/_"):
+        return False  # an ordinal, or part of a code (G7, 4DS+, v2, 2+N)
+    if prev in "-—~～" and i > 0 and (text[i - 1].isdigit() or text[i - 1] in "%"):
+        return False  # the far end of a range such as 3-6岁 or 90%-95%
+    if len(m["num"].replace(",", "").split(".")[0]) >= 9:
+        return False  # phone numbers, ids
+    rest = text[m.end():m.end() + 3]
+    if any(rest.startswith(w) for w in _NOT_AFTER.get(m["unit"], ())):
+        return False
+    after = text[m.end():m.end() + 2].lstrip()
+    return not (after[:1] in "-—~～" and after[1:2].isdigit())  # the near end of a range
+
+
+def _tidy(value: float) -> float:
+    return float(round(value, 6))

@@ -1,0 +1,367 @@
+"""From the plain data a worker read to a Reading: which unit sent it (hidden _meta, the unit line on
+the sheet, or the file name), whether it belongs to this plan and round, and the values by item id.
+
+Columns are found by header text and sheets by their header row, because schools move columns,
+rename sheets and copy the content into workbooks of their own."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from workplan_xl.form_layout import (
+    FORM_SCHEMA,
+    INDICATOR_COLUMNS,
+    INDICATOR_ID_HEADER,
+    SHEET_INDICATORS,
+    SHEET_META,
+    SHEET_TASKS,
+    TASK_COLUMNS,
+    TASK_ID_HEADER,
+    cell_text,
+    locked_checksum,
+)
+from workplan_xl.plan import Plan, Unit
+from workplan_xl.returns.messages import file_problem
+from workplan_xl.returns.sniff import RETURN_SUFFIXES
+from workplan_xl.returns.values import FieldError, clean_cell, field_value
+
+BY_META, BY_SHEET_CODE, BY_SHEET_NAME, BY_FILE_NAME = ("按隐藏信息识别", "按表内单位代码识别", "按表内单位名称识别",
+                                                       "按文件名识别")
+ACCEPTED, REJECTED, SKIPPED = "accepted", "rejected", "skipped"
+RESEND_FORM = "请用下发的填报表重新填写后发送。"
+
+
+@dataclass
+class Finding:
+    """One line of 问题清单 for this file."""
+
+    cell: str
+    problem: str
+    action: str
+
+
+@dataclass
+class Value:
+    kind: str  # task / indicator
+    item_id: str
+    field: str
+    value: str
+    raw: str
+    note: str = ""
+    cell: str = ""
+
+
+@dataclass
+class Reading:
+    status: str  # accepted / rejected / skipped
+    reason: str = ""
+    kind: str = ""
+    unit_code: str = ""
+    unit_name: str = ""
+    identified_by: str = ""
+    plan_fingerprint: str = ""
+    file_round: str | None = None
+    values: list[Value] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def reject(self, cell: str, problem: str, action: str) -> Reading:
+        self.status, self.reason = REJECTED, problem
+        self.values = []
+        self.findings.append(Finding(cell, problem, action))
+        return self
+
+
+class PlanIndex:
+    """The plan's lookups, built once per collect run."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.fingerprint = plan.fingerprint()
+        self.units = {u.code: u for u in plan.units}
+        self.by_name = sorted(plan.units, key=lambda u: -len(u.name))
+        self.tasks = {t.id: t for t in plan.tasks()}
+        self.indicators = {i.id: i for i in plan.indicators() if i.kind != "achieved"}
+        numbers = task_numbers(plan)
+        self.task_numbers = _unique({n: i for i, n in numbers.items() if n}, list(numbers.values()))
+        self.indicator_texts = _unique({i.text.strip(): i.id for i in self.indicators.values()},
+                                       [i.text.strip() for i in self.indicators.values()])
+
+    def units_in(self, text: str) -> list[Unit]:
+        """Roster units named in a text by code (a whole token) or by name (longest names first)."""
+        found: list[Unit] = []
+        for token in re.findall(r"[0-9A-Za-z]+", text):
+            unit = self.units.get(token)
+            if unit and unit not in found:
+                found.append(unit)
+        rest = text
+        for unit in self.by_name:
+            if unit.name and unit.name in rest:
+                rest = rest.replace(unit.name, "\x00")
+                if unit not in found:
+                    found.append(unit)
+        return found
+
+
+def task_numbers(plan: Plan) -> dict[str, str]:
+    """任务编号 as the forms and the master workbook show it (二.3, 二（三）)."""
+    from workplan_xl.master_workbook.layout import composite_number
+
+    return {t.id: composite_number(s.numeral, t.number) for s in plan.sections() for t in s.tasks}
+
+
+def _unique(mapping: dict[str, str], keys: list[str]) -> dict[str, str]:
+    return {k: v for k, v in mapping.items() if keys.count(k) == 1}
+
+
+def interpret(raw: dict[str, Any], index: PlanIndex, round: str | None, file_name: str) -> Reading:
+    """Turn a worker's result into a Reading. ``round`` None accepts the round written on the form."""
+    if raw.get("status") != "read":
+        return _refused(raw, file_name, index)
+    reading = Reading(ACCEPTED, kind=raw.get("kind", ""))
+    sheets = raw.get("sheets", [])
+    meta = _meta(sheets)
+    data_sheets = [s for s in sheets if s is not meta.get("_sheet")]
+    tasks = _find_table(data_sheets, SHEET_TASKS, TASK_COLUMNS, TASK_ID_HEADER, ("完成状态", "进展情况"))
+    indicators = _find_table(data_sheets, SHEET_INDICATORS, INDICATOR_COLUMNS, INDICATOR_ID_HEADER, ("填报值",))
+    if tasks is None and indicators is None:
+        return reading.reject("", f"文件「{file_name}」不是本次下发的填报表（找不到「{SHEET_TASKS}」或「{SHEET_INDICATORS}」表）",
+                              RESEND_FORM)
+    line_units = index.units_in(_unit_line_text(tasks or indicators))
+    if not _identify(reading, meta, line_units, index, round, file_name, tasks, indicators):
+        return reading
+    for table, kind in ((tasks, "task"), (indicators, "indicator")):
+        if table is not None:
+            _read_rows(reading, table, kind, index)
+    if tasks is None and meta.get("task_ids"):
+        reading.findings.append(Finding("", f"找不到「{SHEET_TASKS}」表，任务进展未计入", RESEND_FORM))
+    if indicators is None and meta.get("indicator_ids"):
+        reading.findings.append(Finding("", f"找不到「{SHEET_INDICATORS}」表，指标填报值未计入", RESEND_FORM))
+    if not reading.values and not any(f.cell for f in reading.findings):
+        reading.findings.append(Finding("", "回表中没有填写任何内容", "请填写后重新发送。"))
+    return reading
+
+
+def _refused(raw: dict[str, Any], file_name: str, index: PlanIndex) -> Reading:
+    code, detail = raw.get("code", "read_error"), raw.get("detail", "")
+    problem, action = file_problem(code, file_name, detail)
+    suffix = "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    if code == "not_spreadsheet" and suffix not in RETURN_SUFFIXES:
+        # A picture or document sent alongside the return (佐证材料) is not a problem.
+        return Reading(SKIPPED, reason=f"不是电子表格（是{detail}）")
+    reading = Reading(REJECTED, reason=problem, findings=[Finding("", problem, action)])
+    unit = _unit_from_file_name(file_name, index)  # so 报送情况 can tell the unit its file failed
+    if unit is not None:
+        reading.unit_code, reading.unit_name, reading.identified_by = unit.code, unit.name, BY_FILE_NAME
+    return reading
+
+
+def _meta(sheets: list[dict[str, Any]]) -> dict[str, Any]:
+    candidates = [s for s in sheets if s["name"] == SHEET_META] + [
+        s for s in sheets if s["visible"] != "visible" and s["name"] != SHEET_META]
+    for sheet in candidates:
+        pairs = {cell_text(r[0]): cell_text(r[1]) if len(r) > 1 else "" for r in sheet["rows"] if r}
+        if pairs.get("schema", "").startswith(FORM_SCHEMA.split("@")[0]):
+            return {**pairs, "_sheet": sheet}
+    return {}
+
+
+@dataclass
+class _Table:
+    sheet: dict[str, Any]
+    header_row: int
+    columns: dict[str, int]  # header → column index
+
+
+def _norm_header(value: Any) -> str:
+    return re.sub(r"[\s*＊:：]", "", cell_text(value))
+
+
+def _header_map(row: list[Any], headers: list[str]) -> dict[str, int]:
+    cells = [_norm_header(v) for v in row]
+    found: dict[str, int] = {}
+    for i, text in enumerate(cells):
+        if text in headers and text not in found:
+            found[text] = i
+    for header in sorted(headers, key=len, reverse=True):  # 完成状态（请选择） still counts
+        if header not in found:
+            taken = set(found.values())
+            match = next((i for i, t in enumerate(cells) if i not in taken and t.startswith(header)), None)
+            if match is not None:
+                found[header] = match
+    return found
+
+
+def _find_table(sheets: list[dict[str, Any]], name: str, columns: list[tuple[str, str | None]], id_header: str,
+                inputs: tuple[str, ...]) -> _Table | None:
+    headers = [h for h, _ in columns]
+    best: tuple[int, _Table] | None = None
+    for sheet in sheets:
+        for r, row in enumerate(sheet["rows"][:30]):
+            found = _header_map(row, headers)
+            if len(found) < 3 or not any(h in found for h in inputs):
+                continue
+            score = len(found) + (5 if id_header in found else 0) + (1 if sheet["name"] == name else 0)
+            if best is None or score > best[0]:
+                best = (score, _Table(sheet, r, found))
+    return best[1] if best else None
+
+
+def _identify(reading: Reading, meta: dict[str, Any], line_units: list[Unit], index: PlanIndex,
+              round: str | None, file_name: str, tasks: _Table | None, indicators: _Table | None) -> bool:
+    if meta:
+        reading.plan_fingerprint = meta.get("plan_fingerprint", "")
+        reading.file_round = meta.get("round", "")
+        code, name = meta.get("unit_code", ""), meta.get("unit_name", "")
+        shown = f"{name}（{code}）" if name else code
+        if reading.plan_fingerprint != index.fingerprint:
+            title = meta.get("plan_title", "")
+            reading.reject("", f"这份填报表属于另一份工作要点{('「' + title + '」') if title else ''}，不是本台账的填报表，未使用",
+                           "请让该单位用本次下发的填报表重新填写后发送。")
+            return False
+        if round is not None and reading.file_round != round:
+            reading.reject("", f"这是「{reading.file_round or '未分批次'}」批次的填报表，本次收集的是「{round or '未分批次'}」批次，未使用",
+                           "如确属本批次，请让该单位用本批次下发的填报表重新填写后发送。")
+            return False
+        unit = index.units.get(code)
+        if unit is None:
+            reading.reject("", f"填报表上的单位「{shown}」不在台账的填报单位名单中，未使用",
+                           "如该单位应当填报，请在台账「填报单位」中加上它，再重新运行 wpx collect。")
+            return False
+        verified = _checksum(tasks, indicators) == meta.get("checksum")
+        others = [u for u in line_units if u.code != unit.code]
+        if others:
+            other = f"{others[0].name}（{others[0].code}）"
+            if not verified:
+                reading.unit_code, reading.unit_name = unit.code, unit.name
+                reading.reject("", f"表内单位行写的是「{other}」，隐藏信息却是「{unit.name}（{unit.code}）」，且表中任务描述被改动过，"
+                               "无法确定是哪个单位的回表，未使用", "请让该单位用下发给本单位的填报表重新填写后发送。")
+                return False
+            reading.findings.append(Finding("", f"表内单位行写的是「{other}」，隐藏信息是「{unit.name}（{unit.code}）」，"
+                                            f"按隐藏信息计为「{unit.name}」的回表", "请核对是否发错了表；如有误，请让该单位重新发送。"))
+        elif not verified:
+            reading.findings.append(Finding("", "表中任务描述被改动过（与下发的填报表不一致），填报内容仍按任务ID计入",
+                                            "请核对改动是否有意；如非有意，请用下发的原表重新填写后发送。"))
+        reading.unit_code, reading.unit_name, reading.identified_by = unit.code, unit.name, BY_META
+        return True
+    reading.file_round = None
+    if len(line_units) == 1:
+        unit = line_units[0]
+        by = BY_SHEET_CODE if re.search(rf"(?<![0-9A-Za-z]){re.escape(unit.code)}(?![0-9A-Za-z])",
+                                        _unit_line_text(tasks or indicators)) else BY_SHEET_NAME
+    else:
+        unit, by = _unit_from_file_name(file_name, index), BY_FILE_NAME
+    if unit is None:
+        reading.reject("", f"无法确定「{file_name}」是哪个单位的回表（没有隐藏信息，表内和文件名中也找不到单位代码或名称）",
+                       "请在文件名前加上单位代码（如 1003_第一中学.xlsx）后放回回表文件夹重新运行，或让该单位用下发的填报表重新填写。")
+        return False
+    reading.unit_code, reading.unit_name, reading.identified_by = unit.code, unit.name, by
+    return True
+
+
+def _unit_line_text(table: _Table | None) -> str:
+    if table is None:
+        return ""
+    return " ".join(cell_text(v) for row in table.sheet["rows"][1:table.header_row] for v in row)
+
+
+def _unit_from_file_name(file_name: str, index: PlanIndex) -> Unit | None:
+    stem = file_name.rsplit(".", 1)[0]
+    lead = re.match(r"([0-9A-Za-z]+)[_\-－—\s（(]", stem)
+    if lead and lead.group(1) in index.units:
+        return index.units[lead.group(1)]
+    units = index.units_in(stem)
+    return units[0] if len(units) == 1 else None
+
+
+def _checksum(tasks: _Table | None, indicators: _Table | None) -> str:
+    def rows(table: _Table | None, id_header: str) -> list[dict[str, object]]:
+        if table is None or id_header not in table.columns:
+            return []
+        out = []
+        for row in table.sheet["rows"][table.header_row + 1:]:
+            cells = {h: row[c] if c < len(row) else "" for h, c in table.columns.items()}
+            if cell_text(cells[id_header]):
+                out.append(cells)
+        return out
+
+    return locked_checksum(rows(tasks, TASK_ID_HEADER), rows(indicators, INDICATOR_ID_HEADER))
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _read_rows(reading: Reading, table: _Table, kind: str, index: PlanIndex) -> None:
+    columns = TASK_COLUMNS if kind == "task" else INDICATOR_COLUMNS
+    id_header = TASK_ID_HEADER if kind == "task" else INDICATOR_ID_HEADER
+    known = index.tasks if kind == "task" else index.indicators
+    fallback_header, fallback = ("任务编号", index.task_numbers) if kind == "task" else ("指标", index.indicator_texts)
+    label = "任务" if kind == "task" else "指标"
+    sheet, rows = table.sheet["name"], table.sheet["rows"]
+    inputs = [(h, f, table.columns[h]) for h, f in columns if f and h in table.columns]
+    merged = _merged_inputs(reading, table, inputs)
+    if table.sheet.get("truncated"):
+        reading.findings.append(Finding(sheet, f"「{sheet}」表超过 5000 行或 64 列，超出部分未读取", RESEND_FORM))
+    seen: set[str] = set()
+    width = max(table.columns.values()) + 1
+    for r in range(table.header_row + 1, len(rows)):
+        row = rows[r] + [""] * (width - len(rows[r]))
+        item_id = cell_text(row[table.columns[id_header]]) if id_header in table.columns else ""
+        by_fallback = False
+        if not item_id and fallback_header in table.columns:
+            item_id = fallback.get(cell_text(row[table.columns[fallback_header]]), "")
+            by_fallback = bool(item_id)
+        filled = [(h, f, c) for h, f, c in inputs if cell_text(row[c])]
+        if not filled:
+            continue
+        where = f"{sheet}!{column_letter(filled[0][2])}{r + 1}"
+        if not item_id:
+            reading.findings.append(Finding(where, f"第 {r + 1} 行没有{id_header}，无法对应到台账中的{label}，该行内容未计入",
+                                            "请不要在填报表中自行插入行；如需补充，请写在对应任务的「备注」中。"))
+            continue
+        item = known.get(item_id)
+        if item is None:
+            reading.findings.append(Finding(where, f"第 {r + 1} 行的{id_header}「{clean_cell(item_id)[:20]}」不是台账中的{label}，该行内容未计入",
+                                            "请不要修改填报表中的编号和隐藏列；" + RESEND_FORM))
+            continue
+        if item_id in seen:
+            reading.findings.append(Finding(where, f"第 {r + 1} 行与前面的行是同一{label}（{item_id}），该行内容未计入",
+                                            f"每个{label}只填一行；请把内容合并到一行后重新发送。"))
+            continue
+        seen.add(item_id)
+        unit = getattr(item, "unit", "")
+        target = getattr(item, "value", None)
+        for _, name, c in filled:
+            cell = f"{sheet}!{column_letter(c)}{r + 1}"
+            try:
+                value, note = field_value(name, row[c], unit, target)
+            except FieldError as error:
+                reading.findings.append(Finding(cell, error.problem, error.action))
+                continue
+            notes = [n for n in (note, merged.get((r, c), ""), "按任务编号对应" if by_fallback else "") if n]
+            reading.values.append(Value(kind, item_id, name, value, clean_cell(row[c]), "；".join(notes), cell))
+
+
+def _merged_inputs(reading: Reading, table: _Table, inputs: list[tuple[str, str, int]]) -> dict[tuple[int, int], str]:
+    """Input cells merged across rows: the value counts for the first row only; say so."""
+    notes: dict[tuple[int, int], str] = {}
+    for r0, c0, r1, c1 in table.sheet.get("merged", []):
+        if r1 <= r0 or r0 <= table.header_row:
+            continue
+        for header, _, c in inputs:
+            if c0 <= c <= c1:
+                span = f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
+                notes[(r0, c)] = f"合并单元格 {span}，只计入第 {r0 + 1} 行"
+                reading.findings.append(Finding(
+                    f"{table.sheet['name']}!{span}",
+                    f"「{header}」第 {r0 + 1}–{r1 + 1} 行合并成了一个单元格，内容只计入第 {r0 + 1} 行，"
+                    f"其余 {r1 - r0} 行的「{header}」按未填处理",
+                    "请取消合并，为每项分别填写后重新发送。"))
+    return notes

@@ -1,0 +1,78 @@
+"""Values typed by schools → the values the ledger keeps, each with a note on how it was read, or a
+FieldError that says (to the school) why it was not used."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workplan_xl.cjk import clean_text, number_text, parse_date, parse_number
+from workplan_xl.form_layout import FIELD_LABELS, cell_text
+
+MAX_TEXT = 32767  # Excel's limit for one cell
+
+_STATUS_WORDS = {
+    "已完成": ("已完成", "完成", "完成了", "已经完成", "全部完成", "已办结", "办结", "已落实", "已完结", "完结",
+            "✓", "√", "✔", "☑", "是", "done", "yes", "y", "100%"),
+    "推进中": ("推进中", "进行中", "正在推进", "推进", "正在进行", "实施中", "正在实施", "持续推进", "在推进",
+            "部分完成", "已启动", "启动", "正在落实", "落实中", "有序推进"),
+    "未启动": ("未启动", "没开始", "未开始", "尚未启动", "尚未开始", "还没开始", "没有开始", "未实施", "暂未启动"),
+    "不适用": ("不适用", "无", "不涉及", "无此项", "无此项工作", "无需", "—", "-", "——", "－", "/", "／",
+            "n/a", "na", "不需要"),
+}
+_STATUS = {word: status for status, words in _STATUS_WORDS.items() for word in words}
+
+
+class FieldError(ValueError):
+    """A value that is not used: ``problem`` and ``action`` go to 问题清单."""
+
+    def __init__(self, problem: str, action: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.action = action
+
+
+def clean_cell(value: Any) -> str:
+    """Cell text without control characters and lone surrogates, within Excel's cell limit."""
+    return clean_text(cell_text(value))[:MAX_TEXT]
+
+
+def normalise_status(value: Any) -> tuple[str, str]:
+    text = clean_cell(value)
+    key = "".join(text.split()).lower().rstrip("。.")
+    status = _STATUS.get(key)
+    if status is None:
+        raise FieldError(f"完成状态「{text[:40]}」不是可选项，该任务的完成状态未计入",
+                         "完成状态只能填 未启动/推进中/已完成/不适用（可从下拉列表选择），请改正后重新发送。")
+    return status, ("" if status == text else f"「{text}」按{status}计")
+
+
+def field_value(field: str, raw: Any, unit: str = "", target: float | None = None) -> tuple[str, str]:
+    """(value, note) for one input cell; raises FieldError when the value cannot be used."""
+    if field == "status":
+        return normalise_status(raw)
+    if field == "value":
+        return _number(raw, unit, target)
+    if field == "done_date":
+        try:
+            return parse_date(raw)
+        except (ValueError, OverflowError):
+            return clean_cell(raw), ""  # free text such as "6月底前" is kept as written
+    text = clean_text(cell_text(raw))
+    if len(text) > MAX_TEXT:
+        return text[:MAX_TEXT], f"{FIELD_LABELS.get(field, field)}超过 {MAX_TEXT} 字，只保留前 {MAX_TEXT} 字"
+    return text, ""
+
+
+def _number(raw: Any, unit: str, target: float | None) -> tuple[str, str]:
+    try:
+        number, note = parse_number(raw)
+    except ValueError:
+        shown = clean_cell(raw)[:40]
+        raise FieldError(f"填报值「{shown}」不是数字，未计入汇总",
+                         f"请在「填报值」列只填数字（单位{('「' + unit + '」') if unit else ''}已在「单位」列），"
+                         "如 95，改正后重新发送。") from None
+    # 95% typed into a General cell becomes 0.95 with a percent format; the form asks for 95.
+    if unit == "%" and isinstance(raw, float) and 0 < number < 1 and target is not None and target > 1:
+        scaled = round(number * 100, 6)
+        return number_text(scaled), f"「{number_text(number)}」是百分比格式，按{number_text(scaled)}计"
+    return number_text(number), note

@@ -1,0 +1,194 @@
+"""FormContent → the bytes of one .xlsx form (xlsxwriter, in memory).
+
+Descriptive cells are locked, input cells unlocked and yellow; both data sheets are protected, which
+guards against slips only — collect trusts the fingerprint and checksum in the very hidden _meta.
+Every text goes through write_string, so a task that starts with "=" stays text.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from typing import Any
+
+import xlsxwriter
+
+from workplan_xl.cjk import display_width
+from workplan_xl.form_layout import (
+    HEADER_ROW,
+    INDICATOR_COLUMNS,
+    SHEET_GUIDE,
+    SHEET_INDICATORS,
+    SHEET_META,
+    SHEET_TASKS,
+    TASK_COLUMNS,
+)
+from workplan_xl.plan import STATUSES
+from workplan_xl.unit_forms.content import FormContent, Row
+from workplan_xl.xlsx_style import FONT, SIZE, formats, office_sheet
+
+_OPTIONS = {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+            "strings_to_urls": False}
+# Users may resize rows and columns to read or type long text; nothing else.
+_PROTECTION = {"format_columns": True, "format_rows": True,
+               "select_locked_cells": True, "select_unlocked_cells": True}
+_HINT = "黄色单元格为填报区，其他单元格已锁定；完成状态请从下拉列表中选择。"
+
+# header → (cell kind, minimum width, maximum width). Widths of descriptive columns follow their text.
+TASK_SPEC: dict[str, tuple[str, float, float]] = {
+    "序号": ("center", 6, 6),
+    "任务编号": ("center", 8, 12),
+    "重点任务": ("text", 14, 28),
+    "具体内容": ("text", 30, 56),
+    "完成时限": ("text", 10, 16),
+    "完成状态": ("input_status", 11, 11),
+    "进展情况": ("input", 40, 40),
+    "完成时间": ("input_date", 14, 14),
+    "佐证材料": ("input", 22, 22),
+    "备注": ("input", 14, 14),
+    "任务ID": ("id", 8, 8),
+}
+INDICATOR_SPEC: dict[str, tuple[str, float, float]] = {
+    "序号": ("center", 6, 6),
+    "指标": ("text", 16, 40),
+    "所属任务": ("text", 14, 30),
+    "比较": ("center", 6, 6),
+    "目标值": ("number", 8, 12),
+    "单位": ("center", 6, 10),
+    "填报值": ("input_number", 10, 10),
+    "说明": ("input", 30, 30),
+    "指标ID": ("id", 8, 8),
+}
+
+
+def _formats(workbook: Any) -> dict[str, Any]:
+    style = formats(workbook)
+    base = {"font_name": FONT, "font_size": SIZE, "valign": "vcenter", "text_wrap": True, "border": 1}
+    yellow = {**base, "locked": False, "bg_color": "#FFF2CC"}
+    return {
+        **style,
+        # No merged cells anywhere: the title is centred across the table's width instead.
+        "title": workbook.add_format({"font_name": FONT, "font_size": 16, "bold": True,
+                                      "align": "center_across", "valign": "vcenter"}),
+        # General, not "0.##" (which shows 95 as "95.") and never a percent format.
+        "number": workbook.add_format({**base, "num_format": "General"}),
+        "input_number": workbook.add_format({**yellow, "num_format": "General"}),
+        "input_date": workbook.add_format({**yellow, "num_format": "@"}),
+        "input_status": workbook.add_format({**yellow, "align": "center"}),
+        "id": workbook.add_format({**base, "font_color": "#808080"}),
+        "label": workbook.add_format({**base, "bold": True, "align": "center", "bg_color": "#D9E1F2"}),
+    }
+
+
+@lru_cache(maxsize=8192)
+def _width(value: str) -> int:
+    """Display width of a cell's widest line; the same task texts recur in every unit's form."""
+    return max((display_width(line) for line in value.splitlines()), default=0)
+
+
+def _top_rows(sheet: Any, fmt: dict[str, Any], title: str, unit_line: str, hint: str, width: int) -> None:
+    sheet.write_string(0, 0, title, fmt["title"])
+    for col in range(1, width):
+        sheet.write_blank(0, col, None, fmt["title"])
+    sheet.set_row(0, 30)
+    sheet.write_string(1, 0, unit_line, fmt["plain"])
+    sheet.write_string(2, 0, hint, fmt["note"])
+
+
+def _data_sheet(workbook: Any, fmt: dict[str, Any], name: str, columns: list[tuple[str, str | None]],
+                spec: dict[str, tuple[str, float, float]], rows: list[Row], title: str,
+                content: FormContent, hint: str, password: str) -> Any:
+    sheet = workbook.add_worksheet(name)
+    headers = [h for h, _ in columns]
+    visible = sum(1 for h in headers if spec[h][0] != "id")
+    _top_rows(sheet, fmt, title, content.unit_line, hint, visible)
+    for col, header in enumerate(headers):
+        kind, low, high = spec[header]
+        width = low
+        if low != high:
+            values = [header] + [str(r.get(header) or "") for r in rows]
+            width = min(max(max(map(_width, values)) + 2, low), high)
+        sheet.set_column(col, col, width, None, {"hidden": kind == "id"})
+        sheet.write_string(HEADER_ROW, col, header, fmt["header"])
+    for index, row in enumerate(rows):
+        r = HEADER_ROW + 1 + index
+        for col, header in enumerate(headers):
+            kind = spec[header][0]
+            if header == "序号":
+                sheet.write_number(r, col, index + 1, fmt["center"])
+            elif kind.startswith("input"):
+                sheet.write_blank(r, col, None, fmt[kind])
+            elif kind == "number":
+                value = row.get(header)
+                if isinstance(value, (int, float)):
+                    sheet.write_number(r, col, value, fmt["number"])
+                else:
+                    sheet.write_blank(r, col, None, fmt["number"])
+            elif value := str(row.get(header) or ""):
+                sheet.write_string(r, col, value, fmt[kind])
+            else:
+                sheet.write_blank(r, col, None, fmt[kind])  # not an empty shared string
+    if rows:
+        _validations(sheet, headers, HEADER_ROW + 1, HEADER_ROW + len(rows))
+    office_sheet(sheet, HEADER_ROW)
+    sheet.protect(password, dict(_PROTECTION))
+    return sheet
+
+
+def _validations(sheet: Any, headers: list[str], first: int, last: int) -> None:
+    def column(header: str) -> int | None:
+        return headers.index(header) if header in headers else None
+
+    if (col := column("完成状态")) is not None:
+        sheet.data_validation(first, col, last, col, {
+            "validate": "list", "source": list(STATUSES),
+            "input_title": "完成状态", "input_message": "请从下拉列表中选择",
+            "error_title": "完成状态填写有误",
+            "error_message": "请从下拉列表中选择：" + "、".join(STATUSES) + "。"})
+    if (col := column("完成时间")) is not None:
+        sheet.data_validation(first, col, last, col, {
+            "validate": "any", "input_title": "完成时间", "input_message": "如 2024年6月 或 2024-06-15"})
+    if (col := column("填报值")) is not None:
+        # "Any decimal": Excel needs bounds, so take ones no indicator reaches.
+        sheet.data_validation(first, col, last, col, {
+            "validate": "decimal", "criteria": "between", "minimum": -10**15, "maximum": 10**15,
+            "input_title": "填报值", "input_message": "填数字，不要带单位或%",
+            "error_title": "填报值有误", "error_message": "请填写数字，不要带单位或%"})
+
+
+def _guide_sheet(workbook: Any, fmt: dict[str, Any], content: FormContent, password: str) -> None:
+    sheet = workbook.add_worksheet(SHEET_GUIDE)
+    sheet.write_string(0, 0, f"{content.title_line} 填报说明", fmt["title"])
+    sheet.write_blank(0, 1, None, fmt["title"])
+    sheet.set_row(0, 30)
+    for index, (label, line) in enumerate(content.guide):
+        sheet.write_string(2 + index, 0, label, fmt["label"])
+        sheet.write_string(2 + index, 1, line, fmt["text"])
+    sheet.set_column(0, 0, 12)
+    sheet.set_column(1, 1, 90)
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.protect(password, dict(_PROTECTION))
+
+
+def form_bytes(content: FormContent, password: str = "") -> bytes:
+    """The .xlsx bytes of one unit's form; the same content always gives the same bytes."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, _OPTIONS)
+    workbook.set_properties(content.properties)
+    fmt = _formats(workbook)
+    _guide_sheet(workbook, fmt, content, password)
+    task_hint = _HINT if content.task_rows else "本单位本次无需填报任务进展。"
+    _data_sheet(workbook, fmt, SHEET_TASKS, TASK_COLUMNS, TASK_SPEC, content.task_rows,
+                f"{content.title_line} 任务进展填报表", content, task_hint, password)
+    indicator_hint = ("黄色单元格为填报区：「填报值」只填数字，不要带单位或%。" if content.indicator_rows
+                      else "本单位本次无需填报指标。")
+    _data_sheet(workbook, fmt, SHEET_INDICATORS, INDICATOR_COLUMNS, INDICATOR_SPEC, content.indicator_rows,
+                f"{content.title_line} 指标填报表", content, indicator_hint, password)
+    meta = workbook.add_worksheet(SHEET_META)
+    for row, (key, value) in enumerate(content.meta):
+        meta.write_string(row, 0, key)
+        meta.write_string(row, 1, value)
+    meta.very_hidden()
+    workbook.close()
+    return buffer.getvalue()

@@ -1,0 +1,63 @@
+"""The year-end 工作总结 (.docx, GB/T 9704): ``make_report`` for the CLI, ``write_report`` for a Progress.
+
+compose.py decides what the report says (from the Progress alone); template.py puts it into the
+shipped template or a user's own letterhead; gongwen.py does the 公文 layout.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from workplan_xl.gongwen import format_date, save_document
+from workplan_xl.progress import Progress
+from workplan_xl.word_report.compose import (
+    NEXT_STEPS,
+    compose_report,
+    pick_notes,
+    report_figures,
+    report_title,
+    summary_heading,
+)
+from workplan_xl.word_report.template import (
+    DEFAULT_TEMPLATE,
+    build_default_template,
+    fill_template,
+    open_template,
+    placeholders,
+)
+
+
+def write_report(progress: Progress, path: Path, template: Path | None = None, day: date | None = None) -> Path:
+    """Write the 工作总结 for ``progress`` to ``path`` (an existing file is moved to …备份-1.docx).
+
+    ``template``: a user's .docx with {{标题}} and {{正文}} (optional {{年度}} {{单位}} {{日期}}); when it
+    has {{日期}} the template's own 落款 is used instead of the generated one. ``day``: 成文日期
+    (default today; pass it for reproducible output).
+    """
+    day = day or date.today()
+    doc = open_template(template)
+    has_date = any(name == "日期" for _, name in placeholders(doc))
+    content = compose_report(progress, day, closing=not has_date)
+    values = {"标题": content.title, "年度": str(content.year), "单位": content.issuer, "日期": format_date(day)}
+    fill_template(doc, values, content.body, content.closing, content.appendix)
+    return save_document(doc, Path(path), day=day, title=content.title, author=content.issuer)
+
+
+def make_report(master: Path, output: Path | None = None, db: Path | None = None, round: str | None = None,
+                template: Path | None = None, day: date | None = None) -> Path:
+    """wpx report: 台账.xlsx + its ledger → <年度>年工作总结.docx beside the master workbook."""
+    from workplan_xl.ledger import read_progress
+    from workplan_xl.master_workbook import read_master_workbook
+
+    master = Path(master)
+    plan = read_master_workbook(master)
+    progress = read_progress(plan, Path(db) if db else master.with_suffix(".db"), round)
+    day = day or date.today()
+    if output is None:
+        output = master.parent / f"{plan.year or day.year}年工作总结.docx"
+    return write_report(progress, Path(output), template=template, day=day)
+
+
+__all__ = ["DEFAULT_TEMPLATE", "NEXT_STEPS", "build_default_template", "compose_report", "make_report",
+           "pick_notes", "report_figures", "report_title", "summary_heading", "write_report"]

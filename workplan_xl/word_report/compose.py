@@ -1,0 +1,370 @@
+"""What the 工作总结 says: pure functions from a Progress to gongwen blocks, and the figures used.
+
+Every figure comes from the Progress alone (the same object 汇总.xlsx prints), so each number in
+the report can be found in the consolidated workbook; ``report_figures`` returns them for checks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from workplan_xl.gongwen import Block, Para, Table, Text, format_number, heading_number, para, signature
+from workplan_xl.plan import Indicator, Plan, Section
+from workplan_xl.progress import MISSING, IndicatorProgress, Progress, TaskProgress
+
+NEXT_STEPS = "【请在此补充下一步工作打算】"
+PLAN_WORDS = ("工作计划要点", "工作要点", "工作计划", "工作安排")  # longest first
+_RATE_UNITS = {"%", "个百分点", "‰", "分", "岁", "天", "小时", "学时"}
+_STATUS_ORDER = ("已完成", "推进中", "未启动", "不适用")
+
+
+# -- wording -------------------------------------------------------------------------------------------
+def plan_name(plan: Plan) -> str:
+    """The plan's own title: 关于印发《X》的通知 → X."""
+    title = plan.title.strip()
+    inner = re.search(r"《(.+?)》", title)
+    return inner.group(1) if inner and ("印发" in title or "通知" in title) else title
+
+
+def report_title(plan: Plan) -> str:
+    """某县教育局2024年工作要点 → 某县教育局2024年工作总结; a title without those words → issuer + year."""
+    title, year = plan_name(plan), plan.year
+    for word in PLAN_WORDS:
+        if word in title:
+            title = title.replace(word, "工作总结", 1)
+            if year and str(year) not in title:
+                title = title.replace("工作总结", f"{year}年工作总结", 1)
+            return title
+    stem = plan.issuer or title
+    if year and str(year) in stem:
+        return f"{stem}工作总结"
+    return f"{stem}{year}年工作总结" if year else f"{stem}工作总结"
+
+
+_ADVERBS = ("进一步", "持续", "深入", "扎实", "切实", "全面", "着力", "大力", "积极", "不断", "稳步")
+_VERBS = ("推进", "加强", "强化", "深化", "推动", "做好", "抓好", "实施", "开展", "落实")
+
+
+def summary_heading(title: str) -> str:
+    """A plan heading in summary wording where that is safe: 深入推进依法治校 → 依法治校,
+    加强督学队伍建设 → 督学队伍建设. A compound heading ("提高站位，坚持方向"), one whose verb is not
+    a plain "carry out" verb (提升办学质量), or a short remainder stays as written."""
+    text = title.strip().rstrip("。；;.，,")
+    if re.search(r"[，,；;：:、。]", text):
+        return text
+    rest = text
+    while rest.startswith(_ADVERBS):
+        rest = rest[len(next(a for a in _ADVERBS if rest.startswith(a))):]
+    verb = next((v for v in _VERBS if rest.startswith(v)), None)
+    if verb is None:
+        return text
+    rest = rest[len(verb):]
+    if len(rest) < 4 or rest[0] in "和与及并好" or rest.startswith(_VERBS + _ADVERBS):
+        return text
+    return rest
+
+
+def target_text(indicator: Indicator, short: bool = False) -> str:
+    """目标 as written in a sentence (不低于95%) or a table cell (≥95%)."""
+    if indicator.value is None:
+        return "未设目标值" if not short else "—"
+    value = f"{format_number(indicator.value)}{indicator.unit}"
+    if short:
+        return {">=": f"≥{value}", ">": f">{value}", "<=": f"≤{value}", "<": f"<{value}",
+                "=": value, "~": f"{value}左右"}.get(indicator.comparator, value)
+    rate = indicator.unit in _RATE_UNITS
+    return {">=": f"不{'低' if rate else '少'}于{value}", ">": f"超过{value}",
+            "<=": f"不{'高' if rate else '多'}于{value}", "<": f"{'低' if rate else '少'}于{value}",
+            "=": value, "~": f"{value}左右"}.get(indicator.comparator, value)
+
+
+def verdict(ip: IndicatorProgress) -> str:
+    if ip.actual is None:
+        return "暂无数据"
+    if ip.reached is None:
+        return "未设目标"
+    return "已达成" if ip.reached else "未达成"
+
+
+def indicator_sentence(ip: IndicatorProgress) -> str:
+    """普惠性幼儿园覆盖率目标95%左右，实际96.2%，已达成."""
+    ind = ip.indicator
+    name = ind.metric or ind.text
+    target = "未设目标值" if ind.value is None else f"目标{target_text(ind)}"
+    if ip.actual is None:
+        return f"{name}{target}，暂无填报数据"
+    actual = f"实际{format_number(ip.actual)}{ind.unit}"
+    if ip.reached is None:
+        return f"{name}{target}，{actual}"
+    if ip.reached:
+        return f"{name}{target}，{actual}，已达成"
+    rate = f"（完成率{format_number(ip.rate, 1)}%）" if ip.rate is not None else ""
+    return f"{name}{target}，{actual}，未达成{rate}"
+
+
+def counts_sentence(tp: TaskProgress) -> str:
+    """应报12个单位，已报10个，其中已完成6个、推进中3个、未启动1个."""
+    expected, reported = len(tp.expected), sum(tp.counts.values())
+    if reported == 0:
+        return f"应报{expected}个单位，暂无单位报送完成情况"
+    parts = [f"{status}{tp.counts[status]}个" for status in _STATUS_ORDER if tp.counts.get(status)]
+    return f"应报{expected}个单位，已报{reported}个，其中" + "、".join(parts)
+
+
+# -- choosing what units wrote -----------------------------------------------------------------------------
+_ACTIONS = re.compile("完成|开展|组织|举办|召开|建成|新建|改扩建|新增|培训|覆盖|出台|印发|制定|建立|实现|达到|"
+                      "验收|评估|督导|检查|创建|落实|推广|启动|上线|投入|配备|招聘|发放")
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
+
+
+def trim_note(text: str, limit: int = 90) -> str:
+    """One or two whole sentences of a unit's 进展情况, without the closing punctuation."""
+    text = re.sub(r"\s+", "", text).strip()
+    sentences = [s for s in _SENTENCE_END.split(text) if s]
+    if not sentences:
+        return ""
+    chosen = sentences[0]
+    if len(sentences) > 1 and len(chosen) + len(sentences[1]) <= limit and len(chosen) < 40:
+        chosen += sentences[1]
+    if len(chosen) > limit:  # one long sentence: cut at the last comma that keeps it readable
+        cut = max(chosen.rfind(c, 0, limit) for c in "，,、")
+        chosen = chosen[:cut] if cut >= 20 else chosen[:limit]
+    return chosen.rstrip("。！？!?；;，,、 ")
+
+
+_SETBACK = re.compile("尚未|未启动|未开展|暂未|暂无|滞后|推迟|延期|无法")
+
+
+def informativeness(note: str) -> float:
+    """Concrete beats vague: numbers and named actions count most, then length (up to a point);
+    a note about a setback ranks last (it belongs under 存在的问题, not 主要进展)."""
+    score = (3 * len(re.findall(r"\d+(?:\.\d+)?", note)) + 2 * len(set(_ACTIONS.findall(note)))
+             + min(len(note), 60) / 20)
+    return score - 20 if _SETBACK.search(note) else score
+
+
+def _key(note: str) -> str:
+    return re.sub(r"[^\w]", "", note)
+
+
+def _grams(key: str) -> set[str]:
+    return {key[i:i + 2] for i in range(len(key) - 1)}
+
+
+def _similar(a: str, grams_a: set[str], b: str, grams_b: set[str]) -> bool:
+    """Near-duplicates: one contains the other, or they share 60 % of their character pairs."""
+    if a in b or b in a:
+        return True
+    union = len(grams_a | grams_b)
+    return bool(union) and len(grams_a & grams_b) / union >= 0.6
+
+
+def pick_notes(notes: list[tuple[str, str]], limit: int = 3) -> list[tuple[str, list[str]]]:
+    """The ``limit`` most informative distinct notes, each with every unit that wrote (nearly) the
+    same. Notes shorter than six characters ("无", "已完成") say nothing and are left out."""
+    scored = []
+    for order, (unit, raw) in enumerate(notes):
+        note = trim_note(raw)
+        if len(_key(note)) >= 6:
+            scored.append((-informativeness(note), order, note, unit))
+    scored.sort()
+    picked: list[tuple[str, set[str], str, list[str]]] = []  # (key, its character pairs, note, units)
+    exact: dict[str, int] = {}
+    for _, _, note, unit in scored:
+        key = _key(note)
+        if key in exact:
+            picked[exact[key]][3].append(unit)
+            continue
+        grams = _grams(key)
+        same = next((i for i, (k, g, _, _) in enumerate(picked) if _similar(key, grams, k, g)), None)
+        if same is None and len(picked) < limit:
+            same = len(picked)
+            picked.append((key, grams, note, []))
+        if same is not None:
+            picked[same][3].append(unit)
+            exact[key] = same
+    return [(note, units) for _, _, note, units in picked]
+
+
+def attribution(units: list[str]) -> str:
+    return "、".join(units) if len(units) <= 3 else "、".join(units[:3]) + f"等{len(units)}个单位"
+
+
+# -- structure -------------------------------------------------------------------------------------------
+@dataclass
+class ReportContent:
+    title: str
+    year: int
+    issuer: str
+    day: date
+    body: list[Block] = field(default_factory=list)
+    closing: list[Block] = field(default_factory=list)
+    appendix: list[Block] = field(default_factory=list)
+
+
+def tracked_sections(progress: Progress) -> list[tuple[Section, list[TaskProgress]]]:
+    """The sections of the part the year is tracked against, each with its tasks' progress."""
+    by_id = {tp.task.id: tp for tp in progress.tasks}
+    part = progress.plan.plan_part()
+    sections = part.sections if part is not None else []
+    chosen = [(s, [by_id[t.id] for t in s.tasks if t.id in by_id]) for s in sections]
+    chosen = [(s, tps) for s, tps in chosen if tps]
+    if not chosen:  # tasks outside the plan part: keep them all rather than report nothing
+        chosen = [(s, [by_id[t.id] for t in s.tasks if t.id in by_id]) for s in progress.plan.sections()]
+        chosen = [(s, tps) for s, tps in chosen if tps]
+    return chosen
+
+
+def report_figures(progress: Progress) -> dict[str, object]:
+    """Every figure the report prints, computed from the Progress only (the same object 汇总.xlsx
+    is written from): totals, per task counts, per indicator target/actual/rate."""
+    tasks = [tp for _, tps in tracked_sections(progress) for tp in tps]
+    status = [tp.status for tp in tasks]
+    reached = [ip.reached for ip in progress.indicators]
+    return {
+        "sections": len(tracked_sections(progress)),
+        "tasks": len(tasks),
+        "tasks_done": status.count("已完成"),
+        "tasks_ongoing": status.count("推进中"),
+        "tasks_not_started": status.count("未启动"),
+        "tasks_unreported": status.count(MISSING),
+        "units": len(progress.units),
+        "units_reported": len(progress.reported),
+        "units_missing": len(progress.missing),
+        "units_with_problems": sum(1 for u in progress.units if u.state == "有问题"),
+        "indicators": len(progress.indicators),
+        "indicators_reached": reached.count(True),
+        "indicators_not_reached": reached.count(False),
+        "indicators_no_data": sum(1 for ip in progress.indicators if ip.actual is None),
+        "task": {tp.task.id: {"expected": len(tp.expected), "reported": sum(tp.counts.values()), **tp.counts}
+                 for tp in tasks},
+        "indicator": {ip.indicator.id: {"target": ip.indicator.value, "actual": ip.actual, "rate": ip.rate,
+                                        "reached": ip.reached} for ip in progress.indicators},
+    }
+
+
+def opening(progress: Progress, figures: dict[str, object], year: int) -> str:
+    f = figures
+    text = (f"{year}年，我们对照《{plan_name(progress.plan) or '年度工作要点'}》确定的{f['sections']}个方面"
+            f"{f['tasks']}项重点任务，逐项推进落实。据各单位报送情况统计"
+            + (f"（{progress.round}批次）" if progress.round else "")
+            + f"，{f['tasks']}项任务中已完成{f['tasks_done']}项、推进中{f['tasks_ongoing']}项、"
+              f"未启动{f['tasks_not_started']}项")
+    if f["tasks_unreported"]:
+        text += f"、暂无报送{f['tasks_unreported']}项"
+    text += f"；应报送单位{f['units']}个，已报送{f['units_reported']}个"
+    if f["indicators"]:
+        text += f"；跟踪量化指标{f['indicators']}项，已达成{f['indicators_reached']}项"
+        if f["indicators_not_reached"]:
+            text += f"、未达成{f['indicators_not_reached']}项"
+        if f["indicators_no_data"]:
+            text += f"、暂无数据{f['indicators_no_data']}项"
+    return text + "。现将有关情况总结如下。"
+
+
+def task_blocks(tp: TaskProgress, indicators: list[IndicatorProgress], lead: str | None) -> list[Block]:
+    """（一）任务。status counts; then what units wrote; then the task's indicators."""
+    first: list[str | Text] = [Text(lead, role="h2")] if lead else []
+    blocks: list[Block] = [para("body", *first, counts_sentence(tp) + "。")]
+    notes = pick_notes(tp.progress_notes)
+    if notes:
+        blocks.append(para("body", "主要进展：" + "；".join(f"{n}（{attribution(u)}）" for n, u in notes) + "。"))
+    if indicators:
+        blocks.append(para("body", "；".join(indicator_sentence(ip) for ip in indicators) + "。"))
+    return blocks
+
+
+def problem_paragraphs(progress: Progress, figures: dict[str, object]) -> list[str]:
+    tasks = [tp for _, tps in tracked_sections(progress) for tp in tps]
+    found = []
+    open_tasks = [tp for tp in tasks if tp.status != "已完成"]
+    if open_tasks:
+        idle = [tp for tp in open_tasks if tp.counts.get("未启动", 0)]
+        text = f"部分任务尚未完成。{len(tasks)}项重点任务中，{len(open_tasks)}项尚未全部完成"
+        if idle:
+            # GB/T 15834: no 顿号 between items that each carry quotation marks
+            names = "".join(f"“{summary_heading(tp.task.title or tp.task.text[:20])}”" for tp in idle[:5])
+            text += f"，其中{names}{'等' if len(idle) > 5 else ''}{len(idle)}项仍有单位未启动"
+        found.append(text + "。")
+    behind = [ip for ip in progress.indicators if ip.reached is False]
+    no_data = [ip for ip in progress.indicators if ip.actual is None]
+    if behind or no_data:
+        parts = [indicator_sentence(ip) for ip in behind]
+        if no_data:
+            parts.append(f"另有{len(no_data)}项指标暂无填报数据")
+        found.append("部分指标未达预期。" + "；".join(parts) + "。")
+    if progress.missing:
+        names = [u.unit.name for u in progress.missing]
+        listed = "、".join(names[:10]) + ("等" if len(names) > 10 else "")
+        found.append(f"报送工作有待加强。应报送的{figures['units']}个单位中，{len(names)}个未报送（{listed}）。")
+    if figures["units_with_problems"]:
+        found.append(f"报送质量有待提高。{figures['units_with_problems']}个单位报送的材料存在问题，"
+                     "已在汇总表“问题清单”中逐条列明。")
+    return found or ["对照年度任务和指标，各项工作总体按计划推进，未发现突出问题。"]
+
+
+def compose_report(progress: Progress, day: date, closing: bool = True) -> ReportContent:
+    plan = progress.plan
+    year = plan.year or day.year
+    figures = report_figures(progress)
+    content = ReportContent(report_title(plan), year, plan.issuer, day)
+    body = content.body
+    body.append(para("body", opening(progress, figures, year)))
+    by_task: dict[str, list[IndicatorProgress]] = {}
+    for ip in progress.indicators:
+        by_task.setdefault(ip.indicator.task or "", []).append(ip)
+
+    n = 0
+    for n, (section, tps) in enumerate(tracked_sections(progress), start=1):
+        body.append(para("h1", heading_number(1, n) + summary_heading(section.title or section.text[:20])))
+        single = len(tps) == 1 and (not tps[0].task.number or tps[0].task.title == section.title)
+        for k, tp in enumerate(tps, start=1):
+            lead = None if single else heading_number(2, k) + summary_heading(tp.task.title or tp.task.text[:20]) + "。"
+            body.extend(task_blocks(tp, by_task.get(tp.task.id, []), lead))
+    loose = by_task.get("", [])
+    if loose:
+        body.append(para("body", "其他量化指标：" + "；".join(indicator_sentence(ip) for ip in loose) + "。"))
+
+    body.append(para("h1", heading_number(1, n + 1) + "存在的问题"))
+    for k, text in enumerate(problem_paragraphs(progress, figures), start=1):
+        body.append(para("body", heading_number(3, k) + text))
+    body.append(para("h1", heading_number(1, n + 2) + "下一步工作打算"))
+    body.append(para("body", Text(NEXT_STEPS, mark=True)))
+
+    tables = appendix_tables(progress)
+    if tables:
+        body.append(para("body", ""))
+        for k, (name, _) in enumerate(tables, start=1):
+            prefix = "附表：" if k == 1 else ""
+            body.append(Para("body", [Text(f"{prefix}{k}.{name}")], left_chars=None if k == 1 else 5))
+    if closing:
+        content.closing = signature(plan.issuer, day)
+    for k, (name, table) in enumerate(tables, start=1):
+        content.appendix += [para("attach", f"附表{k}", page_break_before=True), para("title", name), table]
+    return content
+
+
+def appendix_tables(progress: Progress) -> list[tuple[str, Table]]:
+    tables = []
+    if progress.indicators:
+        rows = [[str(i), ip.indicator.metric or ip.indicator.text, target_text(ip.indicator, short=True),
+                 f"{format_number(ip.actual)}{ip.indicator.unit}" if ip.actual is not None else "—",
+                 f"{format_number(ip.rate, 1)}%" if ip.rate is not None else "—", verdict(ip)]
+                for i, ip in enumerate(progress.indicators, start=1)]
+        tables.append(("指标完成情况表", Table(["序号", "指标", "目标", "实际", "完成率", "状态"], rows,
+                                          [9, 55, 24, 24, 22, 22],
+                                          ["center", "left", "center", "center", "center", "center"])))
+    rows = [[str(i), u.unit.name, u.state, received_text(u.received)] for i, u in enumerate(progress.units, 1)]
+    tables.append(("报送情况表", Table(["序号", "单位", "状态", "报送时间"], rows, [10, 76, 26, 44],
+                                      ["center", "left", "center", "center"])))
+    return tables
+
+
+def received_text(value: str) -> str:
+    """2024-12-01T10:22:33 → 2024-12-01 10:22; anything else as it is."""
+    match = re.match(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}))?", value or "")
+    if not match:
+        return value or "—"
+    return f"{match[1]} {match[2]}" if match[2] else match[1]
