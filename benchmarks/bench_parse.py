@@ -46,21 +46,38 @@ def plan_lines(sections: int = 10, per_section: int = 30, seed: int = 7) -> list
             body = (f"{rnd.choice(VERBS)}{thing}工作，由{rnd.choice(UNITS)}牵头，{rnd.choice(UNITS)}配合。{FILLER}。"
                     f"一是{rnd.choice(VERBS)}{rnd.choice(THINGS)}，二是{rnd.choice(VERBS)}{rnd.choice(THINGS)}。"
                     f"{rnd.randint(1, 12)}月底前完成，覆盖率达到{rnd.randint(80, 99)}%以上，新增{rnd.randint(2, 60)}所。"
-                    f"{FILLER}。")
+                    f"{FILLER}。" + (f"{FILLER}。" if n % 2 else ""))
             lines.append(f"（{int_to_cn(n - (s - 1) * per_section)}）{rnd.choice(VERBS)}{thing}。{body}")
     lines += ["东湖区教育局", "2025年1月10日"]
     return lines
+
+
+def schedule_rows(count: int = 60, seed: int = 7) -> list[list[str]]:
+    """A 配档表 attachment: 时间 · 重点工作 · 责任单位, five rows a month."""
+    rnd = random.Random(seed)
+    rows = [["时间", "重点工作", "责任单位"]]
+    for k in range(count):
+        rows.append([f"{k // 5 + 1}月", f"{rnd.choice(VERBS)}{rnd.choice(THINGS)}专项工作", rnd.choice(UNITS)])
+    return rows
 
 
 def write_files(folder: Path) -> tuple[Path, Path, int]:
     from docx import Document
 
     lines = plan_lines()
+    rows = schedule_rows()
     txt = folder / "plan60.txt"
-    txt.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    attachment = ["附件", "2025年重点工作配档表", *("\t".join(row) for row in rows)]
+    txt.write_text("\n\n".join(lines) + "\n\n" + "\n".join(attachment) + "\n", encoding="utf-8")
     doc = Document()
     for line in lines:
         doc.add_paragraph(line)
+    doc.add_paragraph("附件")
+    doc.add_paragraph("2025年重点工作配档表")
+    table = doc.add_table(rows=len(rows), cols=3)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
     docx = folder / "plan60.docx"
     doc.save(str(docx))
     return txt, docx, sum(len(x) for x in lines)
@@ -90,8 +107,11 @@ def main() -> None:
         txt, docx, chars = write_files(Path(tmp))
         plan = read_plan(txt)
         tasks = sum(1 for _ in plan.tasks())
+        docx_plan = read_plan(docx)
         print(f"plan: {chars:,} characters (~{chars / 1300:.0f} pages), {tasks} tasks, "
-              f"{sum(1 for _ in plan.indicators())} indicators; median of {args.runs} runs")
+              f"{sum(1 for _ in plan.indicators())} indicators, 配档表 {len(plan.schedule)} rows "
+              f"(.docx: {sum(1 for _ in docx_plan.tasks())} tasks, {len(docx_plan.schedule)} rows); "
+              f"median of {args.runs} runs")
         t_txt = median_time(lambda: read_plan(txt), args.runs)
         t_docx = median_time(lambda: read_plan(docx), args.runs)
         t_naive = median_time(lambda: python_docx_text(docx), args.runs)

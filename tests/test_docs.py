@@ -78,3 +78,14 @@ def test_readme_error_example_is_what_wpx_prints(tmp_path):
     result = CliRunner().invoke(cli, ["parse", str(tmp_path / name)])
     assert result.exit_code == 2
     assert result.output.strip() == message
+
+
+def test_readme_library_example_names_real_functions():
+    import importlib
+
+    code = re.search(r"## 作为 Python 库使用.*?```python\n(.*?)```", README, re.S)[1]
+    compile(code, "README.md", "exec")
+    imports = re.findall(r"^from (workplan_xl[\w.]*) import (\w+)", code, re.M)
+    assert len(imports) >= 6
+    for module, name in imports:
+        assert callable(getattr(importlib.import_module(module), name)), (module, name)

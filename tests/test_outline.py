@@ -476,3 +476,8 @@ def test_chapters_that_are_not_documents_are_sections() -> None:
     assert shape(part) == [("第一部分", "指导思想", True, []),
                            ("第二部分", "主要任务", False, ["加强党建", "推进改革"]),
                            ("第三部分", "保障措施", False, ["保障措施"])]
+
+
+def test_only_context_sections_is_an_error() -> None:
+    with pytest.raises(PlanStructureError):
+        parse_blocks(blocks("2025年工作要点\n一、指导思想\n坚持立德树人。\n二、基本原则\n坚持问题导向。"), source_name="a.txt")

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 import workplan_xl.unit_forms as unit_forms
-from workplan_xl.errors import RosterError
+from workplan_xl.errors import OutputError, RosterError
 from workplan_xl.form_layout import (
     FORM_SCHEMA,
     FORM_VERSION,
@@ -401,3 +401,14 @@ def test_libreoffice_prints_and_resaves_with_meta_readable(written, soffice: str
     tasks = resaved.get_sheet_by_name(SHEET_TASKS).to_python()
     assert tasks[HEADER_ROW] == TASK_HEADERS
     assert [row[-1] for row in tasks[HEADER_ROW + 1:]] == EXPECTED["Y01"][0]
+
+
+def test_file_open_elsewhere_is_one_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(self: Path, data: bytes) -> int:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "write_bytes", refuse)
+    with pytest.raises(OutputError) as error:
+        write_unit_forms(make_plan(), tmp_path, codes=["C01"])
+    path = tmp_path / f"C01_基础教育科_{TITLE}.xlsx"
+    assert str(error.value) == f"无法写入填报表「{path}」（Permission denied）：文件可能正在 Excel/WPS 中打开，请关闭后重试。"

@@ -73,12 +73,13 @@ def collect_returns(master: Path, sources: list[Path], output: Path | None = Non
                     pool: ReaderPool | None = None) -> CollectResult:
     """Read the returns in ``sources`` (folders, walked recursively, or files) into the ledger and
     write 汇总.xlsx. ``round`` None takes the round written on the forms."""
-    from workplan_xl.consolidated_workbook import write_consolidated_workbook
+    from workplan_xl.consolidated_workbook import check_output, write_consolidated_workbook
 
     master = Path(master)
     plan = load_plan(master)
     db = Path(db) if db is not None else master.with_suffix(".db")
     output = Path(output) if output is not None else master.parent / "汇总.xlsx"
+    check_output(output)
     files = list_files([Path(s) for s in sources], exclude=[master, db, output])
     index = PlanIndex(plan)
     result = CollectResult(output, db, round or "", files=len(files))

@@ -102,6 +102,9 @@ def _fill(plan: Plan, outline: Outline) -> None:
 def _link_schedule(plan: Plan, entries: list[Any]) -> None:
     from workplan_xl.plan_document.schedule import link_schedule
 
+    if not entries:
+        return
+
     part = plan.plan_part()
     tasks: list[Task] = [t for s in part.sections for t in s.tasks] if part else []
     linked = link_schedule(entries, tasks)
@@ -126,7 +129,7 @@ def parse_blocks(blocks: list[Any], source_name: str = "", sha256: str = "") -> 
     outline = build_outline(items, title=title, year=year, read_table=tasks_from_table)
     monthly = _monthly_section(outline, entries, title, year)
     name = source_name or "文档"
-    if not any(section.tasks or section.context for part in outline.parts for section in part.sections):
+    if not any(section.tasks for part in outline.parts for section in part.sections):
         raise PlanStructureError(
             f"「{name}」中找不到带编号的工作任务（如“一、”“（一）”“1.”）：请确认这是工作要点或工作计划。")
 

@@ -52,7 +52,7 @@ def read_pdf(path: Path) -> list[Block]:
     pages: list[Page] = []
     ruled: list[int] = []
     try:
-        doc = pdfium.PdfDocument(str(path))
+        doc = pdfium.PdfDocument(path.read_bytes())  # bytes: PDFium's own file opening trips on Chinese paths on Windows
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
             raise _encrypted(name) from None

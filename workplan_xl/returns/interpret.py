@@ -12,6 +12,7 @@ from typing import Any
 
 from workplan_xl.form_layout import (
     FORM_SCHEMA,
+    HEADER_ROW,
     INDICATOR_COLUMNS,
     INDICATOR_ID_HEADER,
     SHEET_INDICATORS,
@@ -174,8 +175,11 @@ class _Table:
     columns: dict[str, int]  # header → column index
 
 
+_HEADER_JUNK = re.compile(r"[\s*＊:：]")
+
+
 def _norm_header(value: Any) -> str:
-    return re.sub(r"[\s*＊:：]", "", cell_text(value))
+    return _HEADER_JUNK.sub("", value) if isinstance(value, str) else ""
 
 
 def _header_map(row: list[Any], headers: list[str]) -> dict[str, int]:
@@ -184,6 +188,8 @@ def _header_map(row: list[Any], headers: list[str]) -> dict[str, int]:
     for i, text in enumerate(cells):
         if text in headers and text not in found:
             found[text] = i
+    if len(found) < 2:
+        return found  # not a header row; the prefix search below is only for headers with a hint added
     for header in sorted(headers, key=len, reverse=True):  # 完成状态（请选择） still counts
         if header not in found:
             taken = set(found.values())
@@ -197,14 +203,21 @@ def _find_table(sheets: list[dict[str, Any]], name: str, columns: list[tuple[str
                 inputs: tuple[str, ...]) -> _Table | None:
     headers = [h for h, _ in columns]
     best: tuple[int, _Table] | None = None
-    for sheet in sheets:
-        for r, row in enumerate(sheet["rows"][:30]):
-            found = _header_map(row, headers)
+    # The form's own place first: a sheet of the expected name with its header at HEADER_ROW is the
+    # usual case and settles it without scanning every row of every sheet.
+    ordered = sorted(sheets, key=lambda s: s["name"] != name)
+    for sheet in ordered:
+        rows = sheet["rows"][:30]
+        order = ([HEADER_ROW] if HEADER_ROW < len(rows) else []) + [r for r in range(len(rows)) if r != HEADER_ROW]
+        for r in order:
+            found = _header_map(rows[r], headers)
             if len(found) < 3 or not any(h in found for h in inputs):
                 continue
             score = len(found) + (5 if id_header in found else 0) + (1 if sheet["name"] == name else 0)
             if best is None or score > best[0]:
                 best = (score, _Table(sheet, r, found))
+            if sheet["name"] == name and len(found) == len(headers):
+                return best[1]
     return best[1] if best else None
 
 

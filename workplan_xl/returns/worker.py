@@ -129,6 +129,9 @@ def _worker_main(conn: Connection, memory: int, limits: Limits) -> None:
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    import python_calamine  # noqa: F401 - loaded before "ready", so a broken install is not blamed on a file
+
+    conn.send("ready")
     while True:
         try:
             batch = conn.recv()
@@ -146,6 +149,11 @@ class _Worker:
     conn: Connection
     outstanding: deque[tuple[int, str]] = field(default_factory=deque)
     since: float = 0.0
+    ready: bool = False
+
+
+class WorkerStartError(RuntimeError):
+    """A reader process could not even start: a problem of this installation, not of a return."""
 
 
 @dataclass
@@ -190,18 +198,29 @@ class ReaderPool:
         results = []
         try:
             while worker.outstanding and worker.conn.poll():
-                index, result = worker.conn.recv()
+                message = worker.conn.recv()
+                if message == "ready":
+                    worker.ready = True
+                    continue
+                index, result = message
                 worker.outstanding.popleft()
                 worker.since = time.monotonic()
                 results.append((index, result))
         except (EOFError, OSError):
-            return results, "crash"
+            return results, self._crashed(worker)
         if worker.outstanding:
             if worker.process.sentinel in ready or not worker.process.is_alive():
-                return results, "crash"
+                return results, self._crashed(worker)
             if time.monotonic() - worker.since > self.timeout:
                 return results, "timeout"
         return results, ""
+
+    @staticmethod
+    def _crashed(worker: _Worker) -> str:
+        if not worker.ready:
+            worker.process.join(timeout=1)
+            raise WorkerStartError(f"reader process exited with code {worker.process.exitcode} before it was ready")
+        return "crash"
 
     def _fail(self, worker: _Worker, code: str, pending: deque[tuple[int, str]]
               ) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -218,7 +237,18 @@ class ReaderPool:
     def _start(self, context: Any) -> _Worker:
         parent, child = context.Pipe()
         process = context.Process(target=_worker_main, args=(child, self.memory, self.limits), daemon=True)
-        process.start()
+        # "spawn" re-runs the parent's main script in the child; a script read from stdin has no file
+        # to re-run, so the child would die at start. It needs nothing from the main script anyway.
+        main = sys.modules.get("__main__")
+        script = getattr(main, "__file__", None)
+        hide = script is not None and getattr(main, "__spec__", None) is None and not os.path.isfile(script)
+        if hide:
+            del main.__file__  # type: ignore[union-attr]
+        try:
+            process.start()
+        finally:
+            if hide:
+                main.__file__ = script  # type: ignore[union-attr]
         child.close()
         self.started += 1
         return _Worker(process, parent)

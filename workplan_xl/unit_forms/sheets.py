@@ -76,6 +76,10 @@ def _formats(workbook: Any) -> dict[str, Any]:
         "input_date": workbook.add_format({**yellow, "num_format": "@"}),
         "input_status": workbook.add_format({**yellow, "align": "center"}),
         "id": workbook.add_format({**base, "font_color": "#808080"}),
+        # The unit line and the hint overflow to the right; wrapped they would stay inside column A.
+        "line": workbook.add_format({"font_name": FONT, "font_size": SIZE, "valign": "vcenter"}),
+        "hint": workbook.add_format({"font_name": FONT, "font_size": SIZE, "valign": "vcenter",
+                                     "font_color": "#595959"}),
         "label": workbook.add_format({**base, "bold": True, "align": "center", "bg_color": "#D9E1F2"}),
     }
 
@@ -91,8 +95,8 @@ def _top_rows(sheet: Any, fmt: dict[str, Any], title: str, unit_line: str, hint:
     for col in range(1, width):
         sheet.write_blank(0, col, None, fmt["title"])
     sheet.set_row(0, 30)
-    sheet.write_string(1, 0, unit_line, fmt["plain"])
-    sheet.write_string(2, 0, hint, fmt["note"])
+    sheet.write_string(1, 0, unit_line, fmt["line"])
+    sheet.write_string(2, 0, hint, fmt["hint"])
 
 
 def _data_sheet(workbook: Any, fmt: dict[str, Any], name: str, columns: list[tuple[str, str | None]],

@@ -1,0 +1,191 @@
+"""wpx collect against the obvious alternative, side by side in one run.
+
+    python benchmarks/bench_collect.py            2,000 returns: collect vs openpyxl + pandas
+    python benchmarks/bench_collect.py --big      also 10,000 returns: collect's time and peak memory
+
+(a) collect_returns end to end: sniffing, pre-checks, reading in worker processes, identifying the
+    unit, checking values, the SQLite ledger and 汇总.xlsx (five sheets, 明细 with every value).
+(b) a plain consolidation script doing less: pd.read_excel(engine="openpyxl") of each file's two
+    sheets, one concatenated table, to_excel. No checks, no ledger, no summary sheets.
+
+Returns are generated with the real form content (unit_forms.build_contents: ids, _meta, checksum)
+and written already filled by a small xlsxwriter writer here, in two processes (filling 2,000 forms
+through openpyxl would take longer than the benchmark itself). Peak memory of collect is measured in
+a fresh process, as ru_maxrss of the process and of its largest child (the readers)."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import xlsxwriter
+
+from workplan_xl.form_layout import HEADER_ROW, INDICATOR_COLUMNS, SHEET_INDICATORS, SHEET_META, SHEET_TASKS, TASK_COLUMNS
+from workplan_xl.plan import Indicator, Part, Plan, Section, Task, Unit
+from workplan_xl.unit_forms.content import FormContent, build_contents
+
+STATUSES = ("已完成", "推进中", "未启动", "已完成", "推进中")
+
+
+def bench_plan(units: int) -> Plan:
+    """A plan the size of a city bureau's 工作要点: 4 sections, 24 tasks, 12 indicators."""
+    sections = []
+    numerals = "一二三四"
+    n = 0
+    for s in range(4):
+        tasks = []
+        for t in range(6):
+            n += 1
+            task = Task(f"T{n:03d}", str(t + 1), f"第{n}项重点任务", f"围绕第{n}项重点任务，一是完善制度，二是加强督导，三是抓好落实。",
+                        deadline="12月底前")
+            if n % 2 == 0:
+                unit = "%" if n % 4 == 0 else "所"
+                task.indicators = [Indicator(f"I{n // 2:03d}", f"指标{n // 2}达到95{unit}", f"指标{n // 2}", ">=",
+                                             95.0 if unit == "%" else 50.0, unit, task=task.id)]
+            tasks.append(task)
+        sections.append(Section(f"S{s + 1:02d}", numerals[s], f"第{s + 1}部分", tasks=tasks))
+    roster = [Unit(str(100000 + i), f"第{i + 1}学校", "学校") for i in range(units)]
+    return Plan(title="某市教育局2024年工作要点", year=2024, issuer="某市教育局",
+                parts=[Part("plan", "某市教育局2024年工作要点", 2024, sections)], units=roster)
+
+
+def filled_bytes(content: FormContent, seed: int) -> bytes:
+    """One unit's form as the school sends it back: the real descriptive cells and _meta, inputs filled."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    for name, columns, rows in ((SHEET_TASKS, TASK_COLUMNS, content.task_rows),
+                                (SHEET_INDICATORS, INDICATOR_COLUMNS, content.indicator_rows)):
+        sheet = workbook.add_worksheet(name)
+        sheet.write_string(0, 0, content.title_line)
+        sheet.write_string(1, 0, content.unit_line)
+        for c, (header, _) in enumerate(columns):
+            sheet.write_string(HEADER_ROW, c, header)
+        for i, row in enumerate(rows):
+            r = HEADER_ROW + 1 + i
+            inputs = ({"完成状态": STATUSES[(seed + i) % 5], "进展情况": f"已按计划推进第{i + 1}项工作，完成阶段目标。",
+                       "完成时间": "2024-06-30", "佐证材料": "工作台账、会议纪要"} if name == SHEET_TASKS
+                      else {"填报值": float(90 + (seed + i) % 10)})
+            for c, (header, _) in enumerate(columns):
+                value = inputs.get(header, row.get(header, i + 1 if header == "序号" else ""))
+                if isinstance(value, int | float):
+                    sheet.write_number(r, c, value)
+                elif value:
+                    sheet.write_string(r, c, str(value))
+    meta = workbook.add_worksheet(SHEET_META)
+    for r, (key, value) in enumerate(content.meta):
+        meta.write_string(r, 0, key)
+        meta.write_string(r, 1, value)
+    meta.very_hidden()
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _write_chunk(args: tuple[list[FormContent], int, str]) -> int:
+    contents, start, folder = args
+    for i, content in enumerate(contents):
+        Path(folder, f"{content.unit_code}_{content.unit_name}回表.xlsx").write_bytes(filled_bytes(content, start + i))
+    return len(contents)
+
+
+def generate(plan: Plan, folder: Path) -> Path:
+    """The master workbook and one filled return per unit; returns the master's path."""
+    from workplan_xl.master_workbook import write_master_workbook
+
+    folder.mkdir(parents=True, exist_ok=True)
+    master = write_master_workbook(plan, folder / "台账.xlsx")
+    returns = folder / "回表"
+    returns.mkdir(exist_ok=True)
+    contents = build_contents(plan, plan.units)
+    chunks = [(contents[i:i + 100], i, str(returns)) for i in range(0, len(contents), 100)]
+    with ProcessPoolExecutor(2) as pool:
+        sum(pool.map(_write_chunk, chunks))
+    return master
+
+
+def run_collect(master: Path) -> tuple[float, int]:
+    from workplan_xl.collect import collect_returns
+
+    db = master.with_suffix(".db")
+    db.unlink(missing_ok=True)
+    start = time.perf_counter()
+    result = collect_returns(master, [master.parent / "回表"])
+    elapsed = time.perf_counter() - start
+    assert result.read == len(list((master.parent / "回表").iterdir())), result.summary()
+    return elapsed, len(result.state.entries) if result.state else 0
+
+
+def run_pandas(folder: Path, output: Path) -> float:
+    import pandas as pd
+
+    start = time.perf_counter()
+    frames = []
+    for path in sorted(folder.iterdir()):
+        sheets = pd.read_excel(path, sheet_name=[SHEET_TASKS, SHEET_INDICATORS], header=HEADER_ROW, engine="openpyxl")
+        for name, frame in sheets.items():
+            frame.insert(0, "文件", path.name)
+            frame.insert(1, "工作表", name)
+            frames.append(frame)
+    pd.concat(frames, ignore_index=True).to_excel(output, index=False, engine="openpyxl")
+    return time.perf_counter() - start
+
+
+_MEASURE = """
+import resource, sys, time
+from pathlib import Path
+from workplan_xl.collect import collect_returns
+master = Path(sys.argv[1])
+start = time.perf_counter()
+result = collect_returns(master, [master.parent / "回表"])
+elapsed = time.perf_counter() - start
+me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(elapsed, result.read, len(result.state.entries), me, kids)
+"""
+
+
+def measure_in_fresh_process(master: Path) -> tuple[float, int, int, float, float]:
+    master.with_suffix(".db").unlink(missing_ok=True)
+    out = subprocess.run([sys.executable, "-c", _MEASURE, str(master)], check=True, capture_output=True, text=True)
+    elapsed, read, entries, me, kids = out.stdout.split()
+    return float(elapsed), int(read), int(entries), int(me) / 1024, int(kids) / 1024  # ru_maxrss is in KB
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=2000)
+    parser.add_argument("--big", action="store_true", help="also collect 10,000 returns and report peak memory")
+    parser.add_argument("--folder", type=Path, default=None, help="keep the generated files here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="wpx-bench-") as tmp:
+        base = args.folder or Path(tmp)
+        t = time.perf_counter()
+        master = generate(bench_plan(args.units), base / f"n{args.units}")
+        print(f"generated {args.units} filled returns in {time.perf_counter() - t:.1f} s")
+        ours, entries = run_collect(master)
+        theirs = run_pandas(master.parent / "回表", base / "pandas.xlsx")
+        n = args.units
+        print(f"(a) wpx collect (checks, ledger, 汇总.xlsx, {entries} 明细 rows): {ours:6.1f} s  {n / ours:7.1f} files/s")
+        print(f"(b) openpyxl + pandas read_excel/concat/to_excel:            {theirs:6.1f} s  {n / theirs:7.1f} files/s")
+        print(f"ratio (b)/(a): {theirs / ours:.1f}×")
+        elapsed, read, entries, me, kids = measure_in_fresh_process(master)
+        print(f"collect {read} returns in a fresh process: {elapsed:.1f} s, peak RSS {me:.0f} MB (collecting process), "
+              f"{kids:.0f} MB (largest reader process)")
+        if args.big:
+            t = time.perf_counter()
+            big = generate(bench_plan(10_000), base / "n10000")
+            print(f"generated 10000 filled returns in {time.perf_counter() - t:.1f} s")
+            elapsed, read, entries, me, kids = measure_in_fresh_process(big)
+            print(f"collect {read} returns ({entries} 明细 rows): {elapsed:.1f} s, {read / elapsed:.0f} files/s, "
+                  f"peak RSS {me:.0f} MB (collecting process), {kids:.0f} MB (largest reader process)")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()
