@@ -7,8 +7,12 @@ Side by side in one run, from the same FormContent objects (the same cells, form
 protection and very hidden _meta):
   openpyxl, one process           the obvious alternative
   openpyxl, worker processes      the alternative given the same parallelism
-  xlsxwriter, one process         workplan_xl's writer without the pool (in-memory mode)
+  xlsxwriter, each form built     workplan_xl's sheet writer called once per form (in-memory mode)
+  write_unit_forms, one process   each distinct layout built once, every unit's form stamped from it
   write_unit_forms                what `wpx forms` runs (worker processes above 50 forms)
+
+Timed in interleaved rounds (each writer does the same batch in turn), so a machine that other work
+slows down slows every writer alike and the ratios stay meaningful.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
+import workplan_xl.unit_forms as unit_forms
 from workplan_xl.form_layout import (
     HEADER_ROW,
     INDICATOR_COLUMNS,
@@ -172,7 +177,8 @@ def main() -> None:
     print(f"{len(contents)} 份填报表，平均每份约 {cells:.0f} 个数据单元格；CPU {os.cpu_count()} 核，"
           f"进程池 {workers} 个 worker；Python {sys.version.split()[0]}；分 {args.rounds} 轮交替计时")
     labels = {"opx": "openpyxl，单进程", "opx_pool": f"openpyxl，{workers} 进程",
-              "xw": "xlsxwriter，单进程（in_memory）", "wpx": "write_unit_forms（wpx forms）"}
+              "xw": "xlsxwriter 逐份生成，单进程", "wpx1": "write_unit_forms，单进程",
+              "wpx": "write_unit_forms（wpx forms 实际路径）"}
     if args.no_openpyxl_pool:
         del labels["opx_pool"]
     seconds = dict.fromkeys(labels, 0.0)
@@ -193,10 +199,18 @@ def main() -> None:
                 with ProcessPoolExecutor(workers) as pool:
                     list(pool.map(_openpyxl_chunk, [todo[i:i + 25] for i in range(0, len(todo), 25)]))
 
+            def serial_wpx(_: list, codes: list[str] = codes, r: int = r) -> None:
+                threshold, unit_forms.POOL_THRESHOLD = unit_forms.POOL_THRESHOLD, 10**9
+                try:
+                    write_unit_forms(plan, root / f"wpx1_{r}", codes=codes)
+                finally:
+                    unit_forms.POOL_THRESHOLD = threshold
+
             runs = {"opx": lambda j: _openpyxl_chunk(j), "opx_pool": pooled, "xw": _xlsxwriter_serial,
+                    "wpx1": serial_wpx,
                     "wpx": lambda j, codes=codes, r=r: write_unit_forms(plan, root / f"wpx{r}", codes=codes)}
             for key in labels:
-                todo = jobs(key) if key != "wpx" else []
+                todo = jobs(key) if key in ("opx", "opx_pool", "xw") else []
                 start = time.perf_counter()
                 runs[key](todo)
                 seconds[key] += time.perf_counter() - start
@@ -205,10 +219,11 @@ def main() -> None:
         rates = {k: len(contents) / seconds[k] for k in labels}
         for key, label in labels.items():
             print(f"{label:<34} {seconds[key]:7.2f} s  {rates[key]:8.1f} 份/s")
-        print(f"xlsxwriter 单进程 / openpyxl 单进程       = {rates['xw'] / rates['opx']:5.1f}×")
-        print(f"write_unit_forms / openpyxl 单进程        = {rates['wpx'] / rates['opx']:5.1f}×")
+        print(f"xlsxwriter 逐份生成 / openpyxl 单进程        = {rates['xw'] / rates['opx']:5.1f}×")
+        print(f"write_unit_forms 单进程 / openpyxl 单进程    = {rates['wpx1'] / rates['opx']:5.1f}×")
+        print(f"write_unit_forms / openpyxl 单进程           = {rates['wpx'] / rates['opx']:5.1f}×")
         if "opx_pool" in rates:
-            print(f"write_unit_forms / openpyxl {workers} 进程       = {rates['wpx'] / rates['opx_pool']:5.1f}×")
+            print(f"write_unit_forms / openpyxl {workers} 进程          = {rates['wpx'] / rates['opx_pool']:5.1f}×")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -172,9 +172,9 @@ def test_undecodable_file_name(kit: Kit, tmp_path: Path) -> None:
 
 
 class CountingPool(ReaderPool):
-    def read(self, paths):
+    def read(self, paths, plan=None):
         self.paths = list(paths)
-        return super().read(paths)
+        return super().read(paths, plan)
 
 
 def test_incremental_idempotent_and_nothing_deleted(kit: Kit, tmp_path: Path) -> None:

@@ -135,3 +135,25 @@ def test_big_details_sheet(tmp_path: Path) -> None:
     wb = load_workbook(path, read_only=True)
     sheet = wb["明细"]
     assert sheet.max_row == 3 + len(entries) > 60_000
+
+
+def test_details_beyond_excels_rows_go_on_further_sheets(progress: Progress, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import workplan_xl.consolidated_workbook as package
+
+    monkeypatch.setattr(package, "MAX_ROWS", 5)
+    wb = load_workbook(write_consolidated_workbook(progress, tmp_path / "汇总.xlsx", details=sample_entries()))
+    assert wb.sheetnames == ["报送情况", "任务汇总", "指标汇总", "明细", "明细(2)", "明细(3)", "问题清单"]
+    assert [len(rows(wb[n])) - 3 for n in ("明细", "明细(2)", "明细(3)")] == [5, 5, 2]
+    assert rows(wb["明细(3)"])[3][:2] == ["1002", "第二中学"]
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_the_streamed_rows(progress: Progress, tmp_path: Path, lo_convert) -> None:
+    from python_calamine import CalamineWorkbook
+
+    path = write_consolidated_workbook(progress, tmp_path / "汇总.xlsx", details=sample_entries())
+    ods = lo_convert(path, "ods", tmp_path / "lo")
+    sheet = CalamineWorkbook.from_path(str(ods)).get_sheet_by_name("明细").to_python()
+    assert sheet[2][0] == "单位代码" and len(sheet) == 3 + 12
+    assert sheet[4][6] == PAYLOADS[0] and sheet[7][6] == 96

@@ -89,3 +89,10 @@ def test_readme_library_example_names_real_functions():
     assert len(imports) >= 6
     for module, name in imports:
         assert callable(getattr(importlib.import_module(module), name)), (module, name)
+
+
+def test_readme_benchmark_commands_exist():
+    scripts = re.findall(r"`python (benchmarks/\S+\.py)`", README)
+    assert len(scripts) == 5
+    for script in scripts:
+        assert (ROOT / script).exists(), script

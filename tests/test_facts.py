@@ -123,7 +123,7 @@ def test_found_deadlines_turn_into_dates() -> None:
 @pytest.mark.parametrize(
     ("text", "leads", "partners"),
     [
-        ("由教研室牵头，各学校配合完成", ["教研室"], []),
+        ("由教研室牵头，各学校配合完成", ["教研室"], ["各学校"]),  # a collective partner right after 牵头
         ("此项工作由督导科牵头组织实施", ["督导科"], []),
         ("体卫科负责。", ["体卫科"], []),
         ("具体由安全办负责落实", ["安全办"], []),

@@ -96,7 +96,7 @@ def test_new_document_page_grid_footers_and_no_theme_fonts(tmp_path: Path) -> No
         styles = z.read("word/styles.xml").decode("utf-8")
         names = z.namelist()
     assert "Theme=" not in styles and "cstheme" not in styles
-    assert "word/stylesWithEffects.xml" not in names
+    assert "word/stylesWithEffects.xml" not in names and "docProps/thumbnail.jpeg" not in names
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     assert defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:rFonts")).get(qn("w:eastAsia")) == "仿宋_GB2312"
 

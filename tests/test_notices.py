@@ -57,7 +57,8 @@ def test_due_date_prefers_the_deadline_then_the_schedule_then_the_year_end() -> 
     assert due_date(plan, plan.task("T006"), 2024) == date(2024, 9, 30)  # 配档表 4月、9月
     assert due_date(plan, plan.task("T004"), 2024) == date(2024, 12, 31)  # no time at all
     assert due_date(plan, Task("T9", deadline="上半年"), 2024) == date(2024, 6, 30)
-    assert schedule_text(plan, plan.task("T002"), 2024) == "2024年10月31日前（10月底前）（配档表：6月、10月）"
+    assert schedule_text(plan, plan.task("T002"), 2024) == "2024年10月31日前（完成时限“10月底前”，配档表6月、10月）"
+    assert schedule_text(plan, plan.task("T004"), 2024) == "2024年12月31日前（全年任务）"
 
 
 def test_find_lags_on_the_as_of_date(progress) -> None:
@@ -69,7 +70,7 @@ def test_find_lags_on_the_as_of_date(progress) -> None:
         "10": ["T005"],  # 推进中 after the 5月底 deadline
         "11": ["T005", "T006"],
     }
-    assert lags["10"][0].reason == "已超过完成时限（2024年5月31日）"
+    assert lags["10"][0].reason == "已过完成时限2024年5月31日"
     assert lags["03"][0].reason == "按配档表应于6月启动"
     assert lags["08"][0].status == "未报送" and lags["10"][0].status == "推进中"
     assert lags["10"][0].note == "正在整改"
@@ -98,11 +99,11 @@ def test_supervision_notice_content(written: list[Path]) -> None:
     doc = docx.Document(str(path))
     form = {row.cells[0].text: row.cells[1].text for row in doc.tables[0].rows}
     assert form["承办单位"] == "城东县第二幼儿园"
-    assert form["督办事项1"] == "3.开展幼儿园办园行为督导：5月底前完成全覆盖督导"
+    assert form["督办事项"] == "3.开展幼儿园办园行为督导：5月底前完成全覆盖督导"
     assert form["依据"] == "《城东县教育督导室2024年工作要点》“二、推动学前教育普惠发展”第3项"
     assert form["牵头/配合"] == "牵头：督导室"
-    assert form["原定时限"] == "2024年5月31日前（5月底前）（配档表：5月）"
-    assert form["当前状态"] == "推进中。单位报送：正在整改（已超过完成时限（2024年5月31日））"
+    assert form["原定时限"] == "2024年5月31日前（完成时限“5月底前”，配档表5月）"
+    assert form["当前状态"] == "推进中，已过完成时限2024年5月31日。单位报送：“正在整改”。"
     assert "2024年10月7日前填写回执" in form["督办要求"]
     assert form["反馈时限"] == "2024年10月7日前"
     receipt = [row.cells[0].text for row in doc.tables[1].rows]

@@ -412,3 +412,45 @@ def test_file_open_elsewhere_is_one_sentence(tmp_path: Path, monkeypatch: pytest
         write_unit_forms(make_plan(), tmp_path, codes=["C01"])
     path = tmp_path / f"C01_基础教育科_{TITLE}.xlsx"
     assert str(error.value) == f"无法写入填报表「{path}」（Permission denied）：文件可能正在 Excel/WPS 中打开，请关闭后重试。"
+
+
+def sheet_values(data: bytes) -> dict[str, list[tuple]]:
+    import io
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    return {ws.title: list(ws.values) for ws in wb}
+
+
+def test_stamped_forms_are_the_built_forms() -> None:
+    """One layout built per item set, then stamped per unit: the same bytes as building each form."""
+    import dataclasses
+
+    from workplan_xl.unit_forms.stamp import Stamper
+
+    plan = make_plan()
+    contents = unit_forms.build_contents(plan, plan.units, ROUND)
+    stamper = Stamper("pw")
+    for content in contents:
+        assert stamper.form_bytes(content) == unit_forms.form_bytes(content, "pw")
+    twin = dataclasses.replace(contents[0], unit_code="X09", unit_name='东&西<学校>"新"')
+    assert stamper.form_bytes(twin) == unit_forms.form_bytes(twin, "pw")
+    assert len(stamper.templates) == len(contents)  # the twin reused X01's layout
+    values = sheet_values(stamper.form_bytes(twin))
+    assert values[SHEET_META][4] == ("unit_name", '东&西<学校>"新"')
+    assert values[SHEET_TASKS][0][0] == f'东&西<学校>"新" {TITLE} 任务进展填报表'
+
+
+def test_names_the_placeholders_cannot_hold_are_built_directly() -> None:
+    import dataclasses
+
+    from workplan_xl.unit_forms.stamp import Stamper, stampable
+
+    plan = make_plan()
+    [content] = unit_forms.build_contents(plan, [plan.units[3]])
+    odd = dataclasses.replace(content, unit_name="_x0041_幼儿园")
+    assert not stampable(odd)
+    data = Stamper().form_bytes(odd)
+    assert data == unit_forms.form_bytes(odd)
+    assert sheet_values(data)[SHEET_META][4] == ("unit_name", "_x0041_幼儿园")
+    # A name equal to another text of the form is stored twice: the cells still read the same.
+    same = dataclasses.replace(content, unit_name=TITLE)
+    assert sheet_values(Stamper().form_bytes(same)) == sheet_values(unit_forms.form_bytes(same))

@@ -15,7 +15,7 @@ from report_data import lo_batch, sample_plan, sample_progress
 
 from workplan_xl import gongwen
 from workplan_xl.errors import InputFileError, TemplateFieldError
-from workplan_xl.plan import Indicator, Plan
+from workplan_xl.plan import Indicator, Part, Plan
 from workplan_xl.progress import IndicatorProgress
 from workplan_xl.word_report import (
     DEFAULT_TEMPLATE,
@@ -54,9 +54,40 @@ def _texts(path: Path) -> list[str]:
     ("关于印发《城东县教育局2024年工作要点》的通知", "城东县教育局", 2024, "城东县教育局2024年工作总结"),
     ("城东县教育督导室工作要点", "", 2024, "城东县教育督导室2024年工作总结"),
     ("教育督导重点任务清单", "城东县教育督导室", 2024, "城东县教育督导室2024年工作总结"),
+    ("2024年工作要点", "城东县教育局", 2024, "城东县教育局2024年工作总结"),
 ])
 def test_report_title(title: str, issuer: str, year: int, expected: str) -> None:
     assert report_title(Plan(title=title, issuer=issuer, year=year)) == expected
+
+
+def test_report_title_of_a_notice_with_a_summary_and_a_plan() -> None:
+    plan = Plan(title="2023年工作总结 2024年工作要点", issuer="城东县教育督导室", year=2024,
+                parts=[Part("summary", "2023年工作总结", 2023), Part("plan", "2024年工作要点", 2024)])
+    assert report_title(plan) == "城东县教育督导室2024年工作总结"
+
+
+def test_seed_plans_give_clean_headings(seeds_dir: Path) -> None:
+    """Real plans (read from ../shared/seeds): a report for each, every heading the plan's own words or
+    a tail of them (nothing garbled), the title a 工作总结 of the plan's year."""
+    from workplan_xl.plan import Unit
+    from workplan_xl.plan_document import read_plan
+    from workplan_xl.progress import UnitReport, compute_progress
+    from workplan_xl.word_report.compose import compose_report, tracked_sections
+
+    for path in sorted(seeds_dir.glob("*.txt")):
+        plan = read_plan(path)
+        plan.units = [Unit("01", "单位一")]
+        progress = compute_progress(plan, [], [UnitReport(plan.units[0])], [], "")
+        content = compose_report(progress, DAY)
+        year = plan.plan_part().year or plan.year
+        assert f"{year}年" in content.title and content.title.endswith("工作总结"), path.name
+        assert content.title.count("工作总结") == 1 and content.title.count("年") == 1, path.name
+        for section, tps in tracked_sections(progress):
+            for title in [section.title] + [tp.task.title for tp in tps]:
+                heading = summary_heading(title)
+                assert heading and title.rstrip("。；;.，,").endswith(heading), (path.name, title, heading)
+        h1 = [b.runs[0].text for b in content.body if isinstance(b, gongwen.Para) and b.role == "h1"]
+        assert len(h1) == len(tracked_sections(progress)) + 2, path.name
 
 
 @pytest.mark.parametrize(("heading", "expected"), [
@@ -169,9 +200,9 @@ def test_appendix_tables(report: Path) -> None:
     assert [c.text for c in units.rows[1].cells][3] == "2024-11-02 09:01"
     for table in (indicators, units):
         assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
-    texts = _texts(doc_path := report)
+    texts = _texts(report)
     assert texts.index("附表1") > texts.index("2024年12月5日") and "附表：1.指标完成情况表" in texts
-    assert doc_path.exists()
+    assert texts[texts.index("附表：1.指标完成情况表") + 1] == "2.报送情况表"
 
 
 # -- templates ----------------------------------------------------------------------------------------------
@@ -232,6 +263,15 @@ def test_user_template_is_honoured(progress, tmp_path: Path) -> None:
     assert round(section.top_margin.mm) == 30 and round(section.left_margin.mm) == 25
     assert gongwen.has_footers(doc)  # page numbers added to a template without footers
     assert doc.styles["公文正文"] is not None
+
+
+def test_example_letterhead_in_templates_folder(progress, tmp_path: Path) -> None:
+    template = Path(__file__).resolve().parent.parent / "templates" / "letterhead_report.docx"
+    texts = _texts(write_report(progress, tmp_path / "红头.docx", template=template, day=DAY))
+    assert texts[:4] == ["城东县人民政府教育督导室", "", "城东县教育督导室2024年工作总结", texts[3]]
+    assert texts[3].startswith("2024年，我们对照")
+    assert texts[-2:] == ["抄送：县教育局，各中小学校、幼儿园。", "城东县人民政府教育督导室办公室　　　　2024年12月5日印发"]
+    assert texts.index("附表1") > texts.index("2024年12月5日") and texts.count("2024年12月5日") == 1
 
 
 @pytest.mark.parametrize(("fields", "missing"), [((), "{{正文}}、{{标题}}"), (("标题",), "{{正文}}"),

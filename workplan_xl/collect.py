@@ -18,7 +18,8 @@ from workplan_xl.errors import InputFileError, RosterError, WorkbookError, Workp
 from workplan_xl.ledger import NO_LEDGER, FileRecord, Ledger, LedgerState
 from workplan_xl.plan import Plan
 from workplan_xl.progress import MISSING, PROBLEM, REPORTED, Progress
-from workplan_xl.returns import SKIPPED, PlanIndex, ReaderPool, Reading, interpret, skip_reason
+from workplan_xl.returns import SKIPPED, PlanIndex, ReaderPool, Reading, skip_reason
+from workplan_xl.returns.worker import display_name
 
 ProgressFactory = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
 _BATCH = 64  # files per ledger transaction
@@ -88,10 +89,9 @@ def collect_returns(master: Path, sources: list[Path], output: Path | None = Non
         todo, copies, file_rounds = _triage(ledger, run, files, round, result)
         readings: list[Reading] = []
         with _progress(progress, len(todo)) as update:
-            for batch in _in_order(todo, pool or ReaderPool(), update, _BATCH):
+            for batch in _in_order(todo, pool or ReaderPool(), (index, round), update, _BATCH):
                 with ledger.transaction():
-                    for record, raw in batch:
-                        reading = interpret(raw, index, round, record.name)
+                    for record, reading in batch:
                         ledger.add_submission(run, record, round if round is not None else reading.file_round,
                                               reading)
                         readings.append(reading)
@@ -153,7 +153,7 @@ def _triage(ledger: Ledger, run: int, files: list[Path], round: str | None,
 def file_record(path: Path, ledger: Ledger | None = None) -> FileRecord:
     """Stat and (unless the ledger already knows this path, size and time) hash a file."""
     key = os.fsencode(path).decode("utf-8", "backslashreplace")
-    name = os.fsencode(path.name).decode("utf-8", "replace")
+    name = display_name(path)
     try:
         stat = path.stat()
         size, mtime = stat.st_size, stat.st_mtime
@@ -170,12 +170,13 @@ def file_record(path: Path, ledger: Ledger | None = None) -> FileRecord:
     return FileRecord(path, key, name, size, mtime, sha)
 
 
-def _in_order(todo: list[FileRecord], pool: ReaderPool, update: Callable[[int], None],
-              size: int) -> Iterator[list[tuple[FileRecord, dict]]]:
-    """Results in input order, in batches, whatever order the workers finish in."""
-    waiting: dict[int, dict] = {}
+def _in_order(todo: list[FileRecord], pool: ReaderPool, plan: tuple[PlanIndex, str | None],
+              update: Callable[[int], None], size: int) -> Iterator[list[tuple[FileRecord, Reading]]]:
+    """Readings in input order, in batches, whatever order the workers finish in. The workers read
+    and interpret (the plan goes to each worker once); this process keeps the ledger."""
+    waiting: dict[int, Reading] = {}
     next_index, batch = 0, []
-    for index, raw in pool.read([r.path for r in todo]):
+    for index, raw in pool.read([r.path for r in todo], plan):
         waiting[index] = raw
         update(1)
         while next_index in waiting:

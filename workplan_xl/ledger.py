@@ -273,6 +273,8 @@ class Ledger:
                     f'SELECT submission_id, unit_code, item_id, field, value, note FROM "values"'
                     f" WHERE submission_id IN ({marks}) ORDER BY rowid", list(accepted_ids)):
                 state.entries.append(Entry(unit_code, item_id, field_name, value, note, sid))
+            position = {u.code: n for n, u in enumerate(units)}
+            state.entries.sort(key=lambda e: position.get(e.unit_code, len(position)))  # stable: form order kept
         state.duplicates = self.conn.execute(
             "SELECT count(*) FROM sightings g JOIN submissions s ON s.id = g.submission_id"
             " WHERE g.duplicate = 1 AND s.round = ?", (round,)).fetchone()[0]

@@ -73,14 +73,12 @@ def due_date(plan: Plan, task: Task, year: int) -> date:
 
 
 def schedule_text(plan: Plan, task: Task, year: int) -> str:
-    """原定时限 as the 督办单 prints it: 2024年10月31日前（配档表：6月、10月）."""
+    """原定时限 as the 督办单 prints it: 2024年10月31日前（完成时限“10月底前”，配档表6月、10月）."""
     months = task_months(plan, task)
+    sources = ([f"完成时限“{task.deadline}”"] if task.deadline else []) + (
+        [f"配档表{'、'.join(f'{m}月' for m in months)}"] if months else [])
     text = f"{format_date(due_date(plan, task, year))}前"
-    if task.deadline:
-        text += f"（{task.deadline}）"
-    if months:
-        text += f"（配档表：{'、'.join(f'{m}月' for m in months)}）"
-    return text
+    return text + (f"（{'，'.join(sources)}）" if sources else "（全年任务）")
 
 
 @dataclass
@@ -113,7 +111,7 @@ def find_lags(progress: Progress, as_of: date) -> dict[str, list[Lag]]:
                 if status in DONE:
                     continue
                 if due < as_of:
-                    reason = f"已超过完成时限（{format_date(due)}）"
+                    reason = f"已过完成时限{format_date(due)}"
                 elif start_over and status in (None, "未启动"):
                     reason = f"按配档表应于{months[0]}月启动"
                 else:
@@ -161,13 +159,14 @@ def notice_blocks(plan: Plan, unit: Unit, lags: list[Lag], number: str, as_of: d
         task = lag.progress.task
         lead = "；".join(x for x in (f"牵头：{'、'.join(task.owners)}" if task.owners else "",
                                      f"配合：{'、'.join(task.partners)}" if task.partners else "") if x)
-        reported = lag.status + (f"。单位报送：{lag.note}" if lag.note else "")
+        state = f"{lag.status}，{lag.reason}。" + (f"单位报送：“{lag.note}”。" if lag.note else "")
         detail = _task_detail(task)
-        rows += [[f"督办事项{k}", _task_label(lag.progress) + (f"：{detail}" if detail else "")],
+        label = f"督办事项{k}" if len(lags) > 1 else "督办事项"
+        rows += [[label, _task_label(lag.progress) + (f"：{detail}" if detail else "")],
                  ["依据", f"{source}“{lag.section}”第{_item_number(task, k)}项"],
                  ["牵头/配合", lead or "—"],
                  ["原定时限", schedule_text(plan, task, plan.year or as_of.year)],
-                 ["当前状态", f"{reported}（{lag.reason}）"]]
+                 ["当前状态", state]]
     rows += [["督办要求", f"请对照{source}要求，认真分析滞后原因，明确整改措施、责任人和完成时间，加快推进；"
                       f"于{feedback}前填写回执，加盖公章后报送{issuer}。"],
              ["反馈时限", f"{feedback}前"]]

@@ -57,21 +57,33 @@ def _number(value: float) -> str:
     return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
 
+REPEATED = (0, 1, 2, 3, 4, 5, 8)  # columns whose texts repeat (unit, item, field, file): escaped once
+
+
 def rows_xml(rows: Iterable[Sequence[Any]], first: int, styles: Sequence[int], number_style: int,
              cell_max: int = 32767) -> Iterator[str]:
     """<row> elements for ``rows`` from Excel row ``first`` (1-based), in chunks of about 1,000 rows."""
     letters = [chr(65 + c) for c in range(len(styles))]
+    empty = [f' s="{s}"/>' for s in styles]
+    cached: list[dict[str, str] | None] = [{} if c in REPEATED else None for c in range(len(styles))]
+
+    def tail(c: int, text: str) -> str:
+        return f' s="{styles[c]}" t="inlineStr"><is><t xml:space="preserve">{_text(text[:cell_max])}</t></is></c>'
+
     chunk: list[str] = []
     for r, values in enumerate(rows, start=first):
         cells = [f'<row r="{r}">']
-        for letter, style, value in zip(letters, styles, values, strict=False):
+        for c, value in enumerate(values):
             if isinstance(value, float):
-                cells.append(f'<c r="{letter}{r}" s="{number_style}"><v>{_number(value)}</v></c>')
-            elif value:
-                text = _text(str(value)[:cell_max])
-                cells.append(f'<c r="{letter}{r}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
+                cells.append(f'<c r="{letters[c]}{r}" s="{number_style}"><v>{_number(value)}</v></c>')
+                continue
+            if not value:
+                end = empty[c]
+            elif (cache := cached[c]) is not None:
+                end = cache.get(value) or cache.setdefault(value, tail(c, str(value)))
             else:
-                cells.append(f'<c r="{letter}{r}" s="{style}"/>')
+                end = tail(c, str(value))
+            cells.append(f'<c r="{letters[c]}{r}"{end}')
         cells.append("</row>")
         chunk.append("".join(cells))
         if len(chunk) >= 1000:

@@ -5,14 +5,13 @@ cell, so "=HYPERLINK(…)" or "+1+1" typed by a school stays inert text."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from workplan_xl.cjk import number_text
-from workplan_xl.form_layout import COMPARATOR_SIGNS, FIELD_LABELS
+from workplan_xl.form_layout import COMPARATOR_SIGNS
 from workplan_xl.ledger import LATER_RULE
 from workplan_xl.plan import STATUSES
-from workplan_xl.progress import MISSING, PROBLEM, REPORTED, Entry, Progress
+from workplan_xl.progress import MISSING, PROBLEM, REPORTED, Progress
 from workplan_xl.returns.interpret import task_numbers
 from workplan_xl.xlsx_style import FONT, SIZE, formats, office_sheet, set_widths
 

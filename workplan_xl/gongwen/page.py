@@ -131,7 +131,7 @@ def role_look(doc: Document, role: str) -> tuple[str, str, float, bool]:
     """(style id, font, size, bold) for a role, read from the document's own style so that a user
     template's fonts are honoured on the explicit run fonts too."""
     style_id, name, font, size, bold, _ = ROLES[role]
-    cache = doc.__dict__.setdefault("_gw_looks", {})
+    cache = doc.__dict__.setdefault("_gw_looks", {})  # per document: asked once per run otherwise
     if role in cache:
         return cache[role]
     for style in doc.styles.element.findall(qn("w:style")):
@@ -255,6 +255,10 @@ def new_document() -> Document:
             doc.part.drop_rel(rel_id)
         elif rel.reltype == RT.FONT_TABLE:
             rel.target_part._blob = _FONT_TABLE.encode("utf-8")
+    package_rels = doc.part.package.rels
+    for rel_id, rel in list(package_rels.items()):
+        if rel.reltype == RT.THUMBNAIL:  # python-docx's own preview picture, not this document
+            package_rels.pop(rel_id)
     theme_lang = doc.settings.element.find(qn("w:themeFontLang"))
     if theme_lang is not None:
         theme_lang.set(qn("w:eastAsia"), "zh-CN")

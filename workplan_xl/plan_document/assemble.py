@@ -10,7 +10,8 @@ from typing import Any
 
 from workplan_xl.errors import InputFileError, PlanStructureError
 from workplan_xl.plan import Part, Plan, Section, Task
-from workplan_xl.plan_document.cleaning import is_chrome, join_broken, normalise_line
+from workplan_xl.plan_document.cleaning import META_LABELS, is_chrome, join_broken, normalise_line
+from workplan_xl.plan_document.enrich import apply_attached_rows, track_goals
 from workplan_xl.plan_document.metadata import content_range, read_metadata, year_of
 from workplan_xl.plan_document.numbering import cn_to_int, int_to_cn
 from workplan_xl.plan_document.outline import Outline, build_outline, kind_of, split_title
@@ -26,6 +27,11 @@ def _lines_and_tables(blocks: list[Any]) -> tuple[list[str], list[Any], list[boo
     flows: list[bool] = []
     gap = True
     for block in blocks:
+        if getattr(block, "kind", "p") == "table" and (fields := _metadata_fields(block)):
+            lines += fields  # a web page's metadata table (索引号, 发布机构, 文号 …): its fields as lines
+            flows += [False] * len(fields)
+            gap = True
+            continue
         if getattr(block, "kind", "p") == "table":
             lines.append(f"{_TABLE}{len(tables)}")
             tables.append(block)
@@ -40,6 +46,19 @@ def _lines_and_tables(blocks: list[Any]) -> tuple[list[str], list[Any], list[boo
                 flows.append(pdf and not gap)
             gap = not line
     return lines, tables, flows
+
+
+def _metadata_fields(table: Any) -> list[str]:
+    """'发布机构：X' lines of a table whose label cells are metadata labels, [] for other tables."""
+    labels = {label.replace(" ", "") for label in META_LABELS}
+    out: list[str] = []
+    for row in getattr(table, "rows", None) or []:
+        cells = [normalise_line(str(c)).replace(" ", "") for c in row]
+        for k, cell in enumerate(cells):
+            label = cell.rstrip(":：")
+            if label in labels and k + 1 < len(cells) and cells[k + 1] and cells[k + 1].rstrip(":：") not in labels:
+                out.append(f"{label}：{normalise_line(str(row[k + 1]))}")
+    return out if len(out) >= 2 else []
 
 
 def _content(lines: list[str], tables: list[Any], flows: list[bool]) -> list[Any]:
@@ -135,7 +154,10 @@ def parse_blocks(blocks: list[Any], source_name: str = "", sha256: str = "") -> 
 
     parts: list[Part] = outline.parts
     if len(parts) > 1:
-        title = " ".join(p.title for p in parts if p.title) or title
+        # the document's own title line heads its parts ("某校2026年工作计划" over 第一部分, 第二部分);
+        # a notice that only carries its parts is named by them ("2020年工作总结 2021年工作要点")
+        own = meta.title and all(p.title != meta.title for p in parts)
+        title = meta.title if own else " ".join(p.title for p in parts if p.title) or title
     elif parts and parts[0].title:
         # a title set on two lines ("某某区教育局" / "2025年工作要点") is whole in the metadata
         title = meta.title if meta.title.endswith(parts[0].title) else parts[0].title
@@ -151,6 +173,8 @@ def parse_blocks(blocks: list[Any], source_name: str = "", sha256: str = "") -> 
         if not part.kind:
             part.kind = kind_of(part.title)
     _fill(plan, outline)
+    apply_attached_rows(plan, outline.attached)
+    track_goals(plan)
     if monthly is None:
         _link_schedule(plan, entries)
     else:
@@ -163,30 +187,52 @@ def parse_blocks(blocks: list[Any], source_name: str = "", sha256: str = "") -> 
 def _monthly_section(outline: Outline, entries: list[Any], title: str, year: int | None) -> Section | None:
     """A plan whose work is all in a month-by-month list (a kindergarten's 逐月工作安排) gets one task
     per month item, so the 台账 has rows; the schedule entries point at them."""
+    from workplan_xl.plan_document.schedule import is_schedule_heading
+
     if not entries:
         return None
     part = next((p for p in reversed(outline.parts) if p.kind == "plan"), None)
     if part is None and outline.parts:
         return None
-    if part is not None and any(s.tasks for s in part.sections):
+    # '三、具体工作安排' with the month list under it (taken out as the schedule): an empty section
+    heading = next((s for s in part.sections if _bare(s) and is_schedule_heading(s.title)), None) if part else None
+    if part is not None and any(s.tasks for s in part.sections if s is not heading):
+        if heading is not None:
+            part.sections.remove(heading)  # the month list is the 配档表 of the tasks above
         return None
     if part is None:
         part = Part(kind=kind_of(title), title=title, year=year)
         outline.parts.append(part)
+    if heading is not None:
+        section = heading
+        section.tasks = []
+        for entry in entries:
+            _month_task(outline, section, entry)
+        return section
     last = part.sections[-1].numeral if part.sections else ""
     value = cn_to_int(last) if last and not last.isdigit() else (int(last) if last.isdigit() else 0)
     numeral = (str(value + 1) if last.isdigit() else int_to_cn((value or 0) + 1)) if value is not None else ""
     section = Section(id="", numeral=numeral, title="逐月工作安排")
     for entry in entries:
-        when = f"{entry.month}月" if entry.month else (entry.period or "")
-        lead, body = split_title(entry.text)
-        task = Task(id="", number=when, title=lead, text=entry.text if body else "", owners=list(entry.owners))
-        outline.spans[id(task)] = entry.text
-        if entry.month:
-            outline.months[id(task)] = [entry.month]
-        section.tasks.append(task)
+        _month_task(outline, section, entry)
     part.sections.append(section)
     return section
+
+
+def _bare(section: Section) -> bool:
+    """A heading with nothing under it: one task that is the heading itself, no text."""
+    return (not section.context and not section.text and len(section.tasks) == 1
+            and section.tasks[0].title == section.title and not section.tasks[0].text)
+
+
+def _month_task(outline: Outline, section: Section, entry: Any) -> None:
+    when = f"{entry.month}月" if entry.month else (entry.period or "")
+    lead, body = split_title(entry.text)
+    task = Task(id="", number=when, title=lead, text=entry.text if body else "", owners=list(entry.owners))
+    outline.spans[id(task)] = entry.text
+    if entry.month:
+        outline.months[id(task)] = [entry.month]
+    section.tasks.append(task)
 
 
 def read_plan(path: Path, encoding: str | None = None) -> Plan:

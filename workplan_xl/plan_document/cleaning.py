@@ -34,6 +34,11 @@ def _title_like(line: str) -> bool:
     return len(line) <= 60 and not any(p in line for p in SENTENCE_PUNCT)
 
 
+# Full-width digits, Latin letters and ％ as ASCII (２０２６年 → 2026年); Chinese punctuation stays.
+_WIDE = {cp: cp - 0xFEE0 for cp in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B), 0xFF05)}
+_WIDE_POINT = re.compile(r"(?<=\d)．(?=\d)")
+
+
 def normalise_line(text: str) -> str:
     """One line with every kind of space made plain and spaces inside Chinese text removed.
 
@@ -41,7 +46,8 @@ def normalise_line(text: str) -> str:
     A short title-like line keeps the space between two names ("工委 济南市教育局") unless one side
     is a number or a short fragment ("的 通 知", "全市教 育系统").
     """
-    text = _INVISIBLE.sub("", clean_text(text))
+    text = _INVISIBLE.sub("", clean_text(text)).translate(_WIDE)
+    text = _WIDE_POINT.sub(".", text)
     text = _SPACES.sub(" ", text).strip()
     text = _BULLET.sub("", text)
     if " " not in text:
@@ -89,10 +95,16 @@ def is_metadata_line(line: str) -> bool:
     return label not in ("来源", "标题") or bool(re.match(rf"^{label}\s*[:：]", line))
 
 
+# A download link of a web page: '1.2026年任务清单.docx', '附件2.安排表.xlsx（35KB）'.
+_FILE_LINK = re.compile(r"\.(?:docx?|xlsx?|wps|et|pdf|zip|rar|7z|ofd|pptx?|txt)\s*"
+                        r"(?:[(（]\s*\d+(?:\.\d+)?\s*[KMG]B?\s*[)）])?$", re.IGNORECASE)
+
+
 def is_chrome(line: str) -> bool:
-    """Website chrome, page numbers and 版记 lines (抄送, …印发): not part of the plan's content."""
+    """Website chrome, page numbers, download links and 版记 lines (抄送, …印发): not part of the
+    plan's content."""
     return bool(_CHROME.match(line) or _PRINTED.search(line) or _PAGE_NUMBER.match(line)
-                or is_metadata_line(line))
+                or is_metadata_line(line) or (len(line) <= 80 and _FILE_LINK.search(line)))
 
 
 # -- joining lines split by a line or page break ----------------------------------------------------
@@ -102,7 +114,7 @@ DATE_LINE = re.compile(r"^(\d{4}|[二〇一三四五六七八九零○]{4})\s*�
                        r"\s*[\d一二三四五六七八九十]{1,3}\s*日$")
 _DOC_NUMBER = re.compile(r"[〔\[［【(（]\s*(19|20)\d{2}\s*[〕\]］】)）]\s*\d{1,4}\s*号$")
 ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*([:：]|$)")
-_ORG_SUFFIX = re.compile(r"(委员会|办公室|督导室|学会|协会|人民政府|政府|教育局|教体局|教育厅|教育部|局|厅|处|科|室|"
+_ORG_SUFFIX = re.compile(r"(委员会|办公室|督导室|学会|协会|人民政府|政府|教育局|教体局|教育厅|教育部|学校|小学|中学|大学|局|厅|处|科|室|"
                          r"委|会|中心|院|校|园|所|站|馆|部|组|秘书处|团委|党委|支部)$")
 PART_TITLE = re.compile(r"(要点|计划|总结|安排|方案|打算|任务分解表?|任务清单|责任清单|责任分工|任务书)"
                         r"([(（][^)）]{1,10}[)）])?$")

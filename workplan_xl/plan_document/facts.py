@@ -35,7 +35,7 @@ _PERIODS: list[tuple[re.Pattern[str], list[int]]] = [
     (re.compile(r"秋季(?:学期)?开学"), [8, 9]),
     (re.compile(r"暑期|暑假"), [7, 8]),
     (re.compile(r"寒假"), [1, 2]),
-    (re.compile(r"年底|年末|年内|岁末"), [12]),
+    (re.compile(r"(?<![\d一二两三四五六七八九十几])(?:年底|年末|年内)|岁末"), [12]),  # not 3年内 (a duration)
     (re.compile(r"教师节"), [9]),
     (re.compile(r"国庆"), [10]),
     (re.compile(r"六一|儿童节"), [6]),
@@ -83,7 +83,7 @@ def _cn_month_ok(text: str, end: int) -> bool:
 _DL_MONTH = re.compile(
     rf"(?:(\d{{4}})\s*年\s*)?(次年)?\s*(?:({MONTH_NUM})\s*(?:月份?)?\s*(?:-|—|~|～|至|到)\s*)?({MONTH_NUM})\s*月份?\s*"
     r"(?:(\d{1,2})\s*[日号])?\s*(底|末|上旬|中旬|下旬|初|中)?\s*(前|之前|以前|止|为止)?")
-_DL_PERIOD = re.compile(r"(?:(\d{4})\s*年\s*)?(上半年|下半年|年底|年末|年内|前[三二一]季度|第?[一二三四]季度|"
+_DL_PERIOD = re.compile(r"(?:(\d{4})\s*年\s*|(?<![\d一二两三四五六七八九十几]))(上半年|下半年|年底|年末|年内|前[三二一]季度|第?[一二三四]季度|"
                         r"暑期|暑假|寒假|春季开学|秋季开学)\s*(前|之前|以前)?")
 _DL_YEAR = re.compile(r"(力争|争取|确保|到|至|截至|截止|(?<![关对由基属等处])于|在|计划|预计)?\s*(\d{4})\s*年\s*(底|末|内)?\s*(前|之前|以前)?"
                       r"(?![\d\s]*(?:月|度|[-—~至到]\s*\d))")
@@ -212,10 +212,25 @@ def find_owners(text: str) -> tuple[list[str], list[str]]:
             partners += _object_list(folded, m.end())
         leads += subject
     for m in re.finditer(r"配合|协同|协助|参与", folded):
-        if folded[m.end():m.end() + 2] not in ("单位", "部门"):
-            partners += _subject(folded, m.start(), whole_clause=False)
+        if folded[m.end():m.end() + 2] in ("单位", "部门"):
+            continue
+        # 协同/参与 name partners only where they end the clause ('B协同'); '家校协同育人' is a manner
+        if m[0] in ("协同", "参与") and folded[m.end():m.end() + 1] not in ("", *_STOP):
+            continue
+        partners += _subject(folded, m.start(), whole_clause=False) or _collective_partners(folded, m.start())
     leads = _unique(leads)
     return leads, [p for p in _unique(partners) if p not in leads]
+
+
+def _collective_partners(text: str, pos: int) -> list[str]:
+    """'由A牵头，各学校配合': right after a 牵头 clause a collective name (各学校) is a partner too."""
+    i = pos
+    while i > 0 and text[i - 1] not in _STOP and pos - i < 30:
+        i -= 1
+    if not re.search(r"牵头\s*[，,、]\s*$", text[max(0, i - 30):i]):
+        return []
+    names = [p for p in _JOINERS.split(text[i:pos].strip()) if p]
+    return names if names and all(is_unit_name(n, allow_generic=True) for n in names) else []
 
 
 def _labelled(text: str) -> tuple[list[str], list[str]]:

@@ -3,6 +3,16 @@
 An indicator is an Arabic number followed by a unit of count, money or rate. Years, dates, document
 numbers, ordinals (第…), durations (3个月, 3年), numbers inside 《titles》 and short “names”, codes and
 phone numbers are not indicators; Chinese-numeral counts (三位一体, 四个自信) are never taken.
+
+Decided for time words, because a 台账 can only track what adds up or averages across units:
+- a duration (小时, 天, 分钟) is a quantity only with a comparator word ('不少于2小时', '控制在3分钟以内')
+  or a total ('累计…1200小时'); '24小时值班', '3天内', '每天锻炼1小时' describe how work is done;
+- a frequency ('每周2次', '每月开展1次') is a routine, not a target, unless a comparator word makes it
+  one ('每学期不少于2次', '每周体育课不少于4节');
+- times of day ('17时30分') and ages ('3-6岁', '6周岁') are never indicators.
+A count that only describes a subject ('全区32名责任督学每月到校不少于2次') gives way to the figure
+with the comparator in the same clause. A coefficient with a comparator ('差异系数控制在0.50以内') is
+an indicator without a unit.
 """
 
 from __future__ import annotations
@@ -13,7 +23,7 @@ from workplan_xl.plan import Indicator
 from workplan_xl.plan_document.numerals import fold, squeeze
 
 # Longest first so 个百分点 wins over 个 and 人次 over 人.
-_UNITS = sorted(["个百分点", "百分点", "平方米", "人次", "课时", "学时", "小时", "%", "‰", "元", "所", "个",
+_UNITS = sorted(["个百分点", "百分点", "平方米", "人次", "课时", "学时", "小时", "分钟", "%", "‰", "元", "所", "个",
                  "项", "名", "人", "位", "班", "次", "场", "间", "座", "台", "套", "册", "篇", "门", "节",
                  "盏", "校", "园", "家", "亩", "件", "支", "批", "期", "处", "条", "本", "部", "种", "张",
                  "辆", "户", "天", "分", "棵", "株"], key=len, reverse=True)
@@ -59,6 +69,20 @@ _TARGET = re.compile(r"力争|确保|争取|力求|计划|目标|预计|新增|�
                      r"达到|超过|不少于|不低于|稳定在|控制在|实现|完成|开工|认定|创建|打造|招聘|培训|举办|"
                      r"组织|开展|选派|建设")
 _FUTURE = re.compile(r"力争|计划|争取|预计|确保|下一步|明年|来年|今后")
+# Durations: quantities only with a comparator word or a total (see the module docstring).
+_DURATIONS = {"小时", "天", "分钟"}
+_TOTAL = re.compile(r"累计|共计|合计|总计|时长|时数")
+_FREQUENCY = re.compile(r"每(?:个)?(?:天|日|周|星期|月|季度?|学期|学年|年|两周|半月|半年|节课?)")
+# Words that say how a figure compares: a verb of these classes or a qualifier makes a comparator.
+_STRONG_VERBS = sorted({v for c, vs in _VERBS if c != "=" for v in vs if len(v) >= 2}, key=len, reverse=True)
+_STRONG_START = re.compile("|".join(map(re.escape, _STRONG_VERBS)))
+# A time phrase at the head of a metric ('年底前创建…', '9月底前完成…') says when, not what.
+_TIME_LEAD = re.compile(r"^(?:到|至|在|于)?(?:(?:\d{4}年)?\d{1,2}月份?(?:底|末|上旬|中旬|下旬)?|\d{4}年(?:底|末)?|年底|年末|"
+                        r"年内|上半年|下半年)(?:前|以前|之前)?(?=\S)")
+_COMPARE_LEAD = re.compile(r"^(?:较|比|同比|环比|与上年相比|比上年|较上年|较去年)")
+_COEFFICIENT = re.compile(
+    r"(?P<metric>[^，,。；;：:！？!?\n]{0,16}?(?:系数|指数))(?P<between>[^，,。；;：:\d\n]{0,6}?)"
+    r"(?P<verb>" + "|".join(map(re.escape, _STRONG_VERBS)) + r")\s*(?P<num>\d+(?:\.\d+)?)(?![\d.%])")
 _WIDE_QUOTES = (("《", "》", 60), ("“", "”", 24), ("\"", "\"", 24), ("〔", "〕", 8), ("[", "]", 8))
 
 
@@ -127,7 +151,7 @@ def find_indicators(text: str, part_kind: str = "plan") -> list[Indicator]:
     """
     folded = fold(text)
     masked = _masked(folded)
-    found: list[Indicator] = []
+    found: list[tuple[Indicator, int, bool]] = []  # (indicator, start of its clause, comparator worded)
     floor = 0
     for m in _NUMBER.finditer(folded):
         start, end = m.start("num"), m.end()
@@ -142,27 +166,89 @@ def find_indicators(text: str, part_kind: str = "plan") -> list[Indicator]:
         q = _QUALIFIER.match(folded, end)
         qualifier = q.group(1) if q else ""
         end = q.end() if q else end
-        after_end = end
-        while after_end < len(folded) and after_end - end < 20 and folded[after_end] not in _CLAUSE_STOP \
-                and folded[after_end] not in "、" and not folded[after_end].isdigit():
-            after_end += 1
         raw_cs = _clause_start(folded, start, floor)
         lead = _LEAD_FILLER.match(folded, raw_cs)
         cs = lead.end() if lead else raw_cs
         before = squeeze(folded[cs:start])
+        comparator, verb = _comparator(before, qualifier, bool(m["more1"] or m["more2"]))
+        worded = bool(qualifier or m["more1"] or m["more2"] or (verb and comparator != "="))
+        clause = folded[raw_cs:start]
+        if not worded and ((unit in _DURATIONS and not _TOTAL.search(clause)) or _FREQUENCY.search(clause)):
+            continue  # a duration or a routine, not a figure to track (module docstring)
+        after_end = _tail_end(folded, end)
         ss = start
         while ss > 0 and folded[ss - 1] not in _SENTENCE_STOP:
             ss -= 1
-        comparator, verb = _comparator(before, qualifier, bool(m["more1"] or m["more2"]))
-        kind = _kind(part_kind, folded[ss:start], folded[raw_cs:start], verb)
+        kind = _kind(part_kind, folded[ss:start], clause, verb)
         if not comparator or (kind != "target" and comparator == ">=" and verb in ("达", "达到")):
             comparator = ">=" if kind == "target" else "="
         metric = squeeze(before[: len(before) - len(verb)] if verb else before)
+        metric = _metric(metric, folded, raw_cs, ss, found)
         metric = squeeze(metric + squeeze(folded[end:after_end]).rstrip("的"))
-        found.append(Indicator(id="", text=squeeze(text[cs:after_end]), metric=metric or unit,
-                               comparator=comparator, value=_tidy(value), unit=unit, kind=kind))
-        floor = after_end
-    return found
+        indicator = Indicator(id="", text=squeeze(text[cs:after_end]), metric=metric or unit,
+                              comparator=comparator, value=_tidy(value), unit=unit, kind=kind)
+        if unit == "分钟":
+            indicator.aggregate = "mean"
+        if found and not found[-1][2] and worded and not any(c in _CLAUSE_STOP for c in folded[floor:start]):
+            found.pop()  # '32名责任督学每月到校不少于2次': the count only describes the subject
+        found.append((indicator, raw_cs, worded))
+        floor = end
+    indicators = [i for i, _, _ in found]
+    coefficients = _coefficients(text, folded, part_kind, masked)
+    if coefficients:
+        indicators = sorted(indicators + coefficients, key=lambda i: folded.find(fold(i.text)))
+    return indicators
+
+
+def _tail_end(text: str, end: int) -> int:
+    """Where the words after a figure stop: a clause stop, a 、, another number, or a comparator
+    word that starts the next figure's phrase ('32名责任督学每月到校|不少于2次')."""
+    i = end
+    while i < len(text) and i - end < 20 and text[i] not in _CLAUSE_STOP and text[i] != "、" \
+            and not text[i].isdigit() and not (i > end and _STRONG_START.match(text, i)):
+        i += 1
+    return i
+
+
+def _metric(metric: str, text: str, clause_start: int, sentence_start: int,
+            found: list[tuple[Indicator, int, bool]]) -> str:
+    """The metric's words made readable: a leading time phrase dropped ('年底前创建…' → '创建…'),
+    a comparison completed by the figure it compares ('…覆盖率达到97.5%，较上年提高2.3个百分点'), and a
+    bare frequency given the action of the clause before ('组织联片教研，每学期不少于4次')."""
+    timed = _TIME_LEAD.match(metric)
+    if timed and timed.end() < len(metric):
+        metric = metric[timed.end():]
+    metric = metric.rstrip("各")
+    if _COMPARE_LEAD.match(metric) and found and found[-1][1] >= sentence_start:
+        return squeeze(found[-1][0].metric + metric)
+    if (not metric or _FREQUENCY.fullmatch(metric)) and clause_start > sentence_start + 1:
+        prev_start = _clause_start(text, clause_start - 1, sentence_start)
+        previous = squeeze(text[prev_start:clause_start - 1])
+        if previous and not any(ch.isdigit() for ch in previous):
+            lead = _LEAD_FILLER.match(previous)
+            return squeeze((previous[lead.end():] if lead else previous) + metric)
+    return metric
+
+
+def _coefficients(text: str, folded: str, part_kind: str, masked: list[tuple[int, int]]) -> list[Indicator]:
+    """'校际差异系数控制在0.50以内': a coefficient or index with a comparator word, no unit."""
+    out = []
+    for m in _COEFFICIENT.finditer(folded):
+        start = m.start("num")
+        if any(a <= start < b for a, b in masked):
+            continue
+        q = _QUALIFIER.match(folded, m.end())
+        qualifier = q.group(1) if q else ""
+        comparator, _ = _comparator(m["verb"], qualifier, False)
+        end = q.end() if q else m.end()
+        metric_start = m.start("metric")
+        lead = _LEAD_FILLER.match(folded, metric_start)
+        metric_start = lead.end() if lead else metric_start
+        out.append(Indicator(id="", text=squeeze(text[metric_start:end]),
+                             metric=squeeze(folded[metric_start:m.start("verb")]), comparator=comparator or ">=",
+                             value=_tidy(float(m["num"])), unit="", kind="achieved" if part_kind == "summary"
+                             else "target", aggregate="mean"))
+    return out
 
 
 def _is_quantity(text: str, m: re.Match[str]) -> bool:
@@ -175,6 +261,8 @@ def _is_quantity(text: str, m: re.Match[str]) -> bool:
         return False  # an ordinal, or part of a code (G7, 4DS+, v2, 2+N)
     if prev in "-—~～" and i > 0 and (text[i - 1].isdigit() or text[i - 1] in "%"):
         return False  # the far end of a range such as 3-6岁 or 90%-95%
+    if m["unit"] == "分" and re.search(r"\d\s*[点时:]\s*$", text[max(0, i - 4):i + 1]):
+        return False  # a time of day: 5点30分, 17时30分
     if len(m["num"].replace(",", "").split(".")[0]) >= 9:
         return False  # phone numbers, ids
     rest = text[m.end():m.end() + 3]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from workplan_xl.plan_document.cleaning import (
     ATTACHMENT,
     DATE_LINE,
+    META_LABELS,
     PART_TITLE,
     SENTENCE_PUNCT,
     is_chrome,
@@ -20,6 +21,7 @@ from workplan_xl.plan_document.cleaning import (
     is_org_line,
 )
 from workplan_xl.plan_document.numbering import cn_to_int, numbered
+from workplan_xl.plan_document.numerals import fold
 
 _CN_YEAR_DIGITS = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
                    "六": "6", "七": "7", "八": "8", "九": "9"}
@@ -46,7 +48,7 @@ class Metadata:
 
 def iso_date(text: str) -> str:
     """2024年5月10日, 2024-03-22, 二〇二四年五月十日 → 2024-05-10 style; '' if there is no date."""
-    m = _DATE.search(text)
+    m = _DATE.search(fold(text))
     if m is None:
         return ""
     year = m.group(1)
@@ -88,8 +90,11 @@ def _field(lines: list[str], labels: str) -> str:
 
 
 def _first_value(text: str) -> str:
-    """'贺兰县教育体育局 所属分类 部门文件' → '贺兰县教育体育局'."""
-    return text.split(" ")[0].strip("：: ")
+    """'贺兰县教育体育局 所属分类 部门文件' → '贺兰县教育体育局'; also where a PDF lost the spaces
+    between the cells ('贺兰县教育体育局所属分类部门文件'): the next field's label ends the value."""
+    value = text.split(" ")[0].strip("：: ")
+    cuts = [i for label in META_LABELS if len(label) >= 3 and (i := value.find(label, 2)) > 0]
+    return value[: min(cuts)] if cuts else value
 
 
 def _is_name(line: str) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workplan_xl.plan import Part, Section, Task
+from workplan_xl.plan_document.cleaning import DATE_LINE, is_org_line
 from workplan_xl.plan_document.metadata import is_plan_title, year_of
 from workplan_xl.plan_document.numbering import (
     H1,
@@ -78,6 +79,7 @@ class Outline:
     warnings: list[str] = field(default_factory=list)
     months: dict[int, list[int]] = field(default_factory=dict)  # id(task) -> months from 月 labels
     spans: dict[int, str] = field(default_factory=dict)         # id(task) -> full text for facts
+    attached: list[dict[str, Any]] = field(default_factory=list)  # rows of a task table in the attachments
 
 
 @dataclass
@@ -123,6 +125,7 @@ class _Builder:
         kind or year of document ("2024年工作总结" … "2025年工作要点", or "第二部分 2025年工作要点")."""
         chunks: list[tuple[str, list[_Para]]] = []
         current: tuple[str, list[_Para]] | None = None
+        opened: set[int] = set()  # chunks a later title line opened: a part of a notice, not its head
         for i, p in enumerate(paras):
             text = p.text
             if p.num is not None and p.num.rank == PART:
@@ -137,16 +140,18 @@ class _Builder:
                     kind_of(text), year_of(text)) != (kind_of(known), year_of(known) or year)
             if is_title:
                 current = (text, [])
+                if i > 0:
+                    opened.add(len(chunks))
                 chunks.append(current)
             elif current is None:
                 current = (title, [p])
                 chunks.append(current)
             else:
                 current[1].append(p)
-        for part_title, body in chunks:
-            self._promoted_or_part(part_title, body, year)
+        for k, (part_title, body) in enumerate(chunks):
+            self._promoted_or_part(part_title, body, year, prose=k in opened)
 
-    def _promoted_or_part(self, title: str, paras: list[_Para], year: int | None) -> None:
+    def _promoted_or_part(self, title: str, paras: list[_Para], year: int | None, prose: bool = False) -> None:
         heads = [p for p in paras if p.num is not None and p.num.value is not None]
         top = min((p.num.rank for p in heads if p.num), default=None)
         tops = [p for p in heads if p.num and p.num.rank == top]
@@ -164,12 +169,18 @@ class _Builder:
                     chunk.append(p)
             self._part(chunk_title, chunk, year)
             return
-        self._part(title, paras, year)
+        self._part(title, paras, year, prose)
 
-    def _part(self, title: str, paras: list[_Para], year: int | None) -> None:
+    def _part(self, title: str, paras: list[_Para], year: int | None, prose: bool = False) -> None:
         part = Part(kind=kind_of(title), title=title, year=year_of(title) or year)
         ranks = [p.num.rank for p in paras if p.num is not None and p.num.value is not None]
         if not ranks and not any(p.num for p in paras) and not any(p.table is not None for p in paras):
+            text = "\n".join(p.text for p in paras if p.text)
+            if prose and text:
+                # "第一部分 2025年工作回顾" written as prose: the part is one section, itself one task
+                task = Task(id="", number="", title=title, text=text)
+                self.outline.spans[id(task)] = text
+                part.sections.append(Section(id="", numeral="", title=title, text=text, tasks=[task]))
             if paras or title:
                 self.outline.parts.append(part)
             return
@@ -279,9 +290,26 @@ class _Builder:
                     text=str(row.get("text") or ""), owners=list(row.get("owners") or []),
                     partners=list(row.get("partners") or []), deadline=str(row.get("deadline") or ""))
         self.outline.spans[id(task)] = "。".join(t for t in (task.title, task.text) if t)
-        if month:
-            self.outline.months[id(task)] = [month]
+        months = [month] if month else []
+        if task.deadline:  # a 完成时限 cell ('2026年10月底前') names the month the work is due
+            from workplan_xl.plan_document.facts import find_months
+
+            months += find_months(task.deadline)
+        if months:
+            self.outline.months[id(task)] = sorted(set(months))
         return task
+
+
+def _is_name_line(text: str) -> bool:
+    """A title without sentence punctuation: an attachment's name."""
+    return len(text) <= 60 and not any(p in text for p in "。，,；;：:")
+
+
+def _trim_signature(paras: list[_Para]) -> None:
+    """Drop the signature and date that close the body before its attachments."""
+    while paras and paras[-1].table is None and paras[-1].num is None and (
+            DATE_LINE.match(paras[-1].text) or is_org_line(paras[-1].text)):
+        paras.pop()
 
 
 def build_outline(items: list[Any], title: str = "", year: int | None = None,
@@ -294,20 +322,34 @@ def build_outline(items: list[Any], title: str = "", year: int | None = None,
     """
     paras: list[_Para] = []
     attachment = None  # where the attachments start: "附件" / "附件2" alone on a line, after the body
+    listed: Numbered | None = None  # the last item of a list of attachments ("附件：1.… 2.…")
     for item in items:
         if isinstance(item, str):
             if not item or _ATTACHMENT.match(item):
                 if attachment is None and _ATTACHMENT_START.match(item) and any(p.num for p in paras):
+                    _trim_signature(paras)
                     attachment = len(paras)
+                listed = numbered(re.sub(r"^附\s*件\s*[:：]\s*", "", item)) if item else None
                 continue
-            paras.append(_Para(item, None, numbered(item)))
+            num = numbered(item)
+            if listed is not None and num is not None and num.rank == listed.rank and num.value is not None \
+                    and listed.value is not None and num.value == listed.value + 1 and _is_name_line(num.rest):
+                listed = num  # "2.某某安排表" under "附件：1.…": the list goes on
+                continue
+            listed = None
+            paras.append(_Para(item, None, num))
         else:
+            listed = None
             paras.append(_Para("", item, None))
     outline = Outline()
     if attachment is not None:
         _Builder(outline, read_table).parts(paras[:attachment], title, year)
         outline.parts = [p for p in outline.parts if p.sections]
         if any(s.tasks for p in outline.parts for s in p.sections):
+            # a task table among the attachments gives the body's tasks their owners and deadlines
+            for p in paras[attachment:]:
+                rows = read_table(p.table) if p.table is not None and read_table else None
+                outline.attached += rows or []
             return outline
         outline = Outline()  # the body holds no tasks: they are in the attachment (a task table)
     _Builder(outline, read_table).parts(paras, title, year)

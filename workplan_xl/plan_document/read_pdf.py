@@ -95,16 +95,28 @@ def _pdfium_lines(page: Any) -> list[dict[str, Any]]:
 
     PDFium's page text has its own line breaks, and spaces it made up where glyphs stand apart:
     those are kept only between Latin words or digits, or across a gap wider than a character, so
-    "3 月" and "2031 年" come out as "3月" and "2031年" like the .docx text."""
+    "3 月" and "2031 年" come out as "3月" and "2031年" like the .docx text.
+
+    PDFium gives characters in the order the PDF draws them. LibreOffice draws a line's text in one
+    run per font, so with a Latin font for ASCII (a 仿宋 + Times New Roman document) the half-width
+    commas, quotes and digits of a line may come after its Chinese text ("理念“”,"). Where a run of
+    such characters is out of place, the line is put back in the order of the characters' x."""
     import pypdfium2.raw as pdfium_c
 
     height = page.get_height()
     textpage = page.get_textpage()
     text = textpage.get_text_range()
+    rect = pdfium_c.FS_RECTF()
 
     def box(t: int) -> tuple[float, float, float, float] | None:
         c = pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage, t)
-        return textpage.get_charbox(c, loose=True) if c >= 0 else None
+        if c < 0 or not pdfium_c.FPDFText_GetLooseCharBox(textpage, c, rect):
+            return None
+        return rect.left, rect.bottom, rect.right, rect.top
+
+    def generated(t: int) -> bool:
+        c = pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage, t)
+        return c < 0 or bool(pdfium_c.FPDFText_IsGenerated(textpage, c))
 
     out = []
     for m in _LINE_RUN.finditer(text):
@@ -112,13 +124,19 @@ def _pdfium_lines(page: Any) -> list[dict[str, Any]]:
         first, last = box(start), box(end - 1)
         if first is None or last is None:
             continue
-        chars = list(m.group())
+        line = m.group()
+        if _FOREIGN.search(line) and _out_of_order(line, start, box, generated):
+            record = _reordered(line, start, box, generated)
+            if record is not None:
+                record["top"], record["bottom"] = height - record.pop("y1"), height - record.pop("y0")
+                out.append(record)
+            continue
+        chars = list(line)
         spaces = [k for k, ch in enumerate(chars) if ch == " "] if " " in chars else []
         for k in spaces:
             if k in (0, len(chars) - 1):
                 continue
-            c = pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage, start + k)
-            if c >= 0 and not pdfium_c.FPDFText_IsGenerated(textpage, c):
+            if not generated(start + k):
                 continue  # a real space in the text
             left, right = box(start + k - 1), box(start + k + 1)
             latin = _ASCII_WORD.match(chars[k - 1]) and _ASCII_WORD.match(chars[k + 1])
@@ -129,6 +147,56 @@ def _pdfium_lines(page: Any) -> list[dict[str, Any]]:
                     "top": height - max(first[3], last[3]), "bottom": height - min(first[1], last[1])})
     textpage.close()
     return out
+
+
+# Characters a Chinese document draws in its Latin font (ASCII, curly quotes, ★, —, …): their runs
+# are the ones LibreOffice may draw apart from the line's Chinese text.
+_FOREIGN = re.compile(r"[^\u3001-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+
+
+def _out_of_order(line: str, start: int, box: Any, generated: Any) -> bool:
+    """Whether a run of Latin-font characters stands left of the character drawn before it, or the
+    character after it stands left of the run (a few boxes per run instead of one per character)."""
+    for m in _FOREIGN.finditer(line):
+        drawn = [t for t in range(start + m.start(), start + m.end()) if not generated(t)]
+        if not drawn:
+            continue
+        a, b = drawn[0], drawn[-1]
+        before = next((t for t in range(a - 1, start - 1, -1) if not generated(t)), None)
+        after = next((t for t in range(b + 1, start + len(line)) if not generated(t)), None)
+        run_first, run_last = box(a), box(b)
+        if run_first is None or run_last is None:
+            continue
+        tolerance = 0.3 * max(run_first[3] - run_first[1], 1.0)
+        if before is not None and (prev := box(before)) is not None and run_first[0] < prev[0] - tolerance:
+            return True
+        if after is not None and (nxt := box(after)) is not None and nxt[0] < run_last[0] - tolerance:
+            return True
+    return False
+
+
+def _reordered(line: str, start: int, box: Any, generated: Any) -> dict[str, Any] | None:
+    """The line's drawn characters in the order of their x, PDFium's made-up spaces dropped and a
+    space put back only between Latin words or numbers set apart."""
+    chars = []
+    for k, ch in enumerate(line):
+        if ch == " " and generated(start + k):
+            continue
+        b = box(start + k)
+        if b is not None:
+            chars.append((b[0], k, ch, b))
+    if not chars:
+        return None
+    chars.sort(key=lambda c: (c[0], c[1]))
+    text = chars[0][2]
+    for (_, _, a, ba), (_, _, b, bb) in zip(chars, chars[1:], strict=False):
+        if a != " " and b != " " and _ASCII_WORD.match(a) and _ASCII_WORD.match(b) \
+                and bb[0] - ba[2] > 0.2 * (ba[3] - ba[1]):
+            text += " "
+        text += b
+    boxes = [c[3] for c in chars]
+    return {"text": text, "x0": boxes[0][0], "x1": max(b[2] for b in boxes),
+            "y0": min(b[1] for b in boxes), "y1": max(b[3] for b in boxes)}
 
 
 def _plumb(path: Path, pages: list[Page], ruled: list[int]) -> None:
@@ -218,6 +286,7 @@ def _layout(pages: list[tuple[int, list[dict[str, Any]], list[tuple[float, list[
     pitch = statistics.median(pitches) if pitches else 1.5 * size
     out: list[Block] = []
     prev: dict[str, Any] | None = None
+    table_end = 0  # the page the last table block ends on (a table may run over several pages)
     for no, lines, tables, _ in pages:
         items: list[tuple[float, int, Any]] = [(line["top"], 1, line) for line in lines]
         items += [(top, 0, rows) for top, rows in tables]
@@ -225,11 +294,12 @@ def _layout(pages: list[tuple[int, list[dict[str, Any]], list[tuple[float, list[
         for k, (top, is_line, item) in enumerate(sorted(items, key=lambda t: (t[0], t[1]))):
             if not is_line:
                 last = out[-1] if out else None
-                if k == 0 and last and last.kind == "table" and last.page == no - 1 and _same_width(last, item):
+                if k == 0 and last and last.kind == "table" and table_end == no - 1 and _same_width(last, item):
                     # a table the page break split: one table, its repeated header row dropped
                     _continue_table(last.rows, item[1:] if item[0] == last.rows[0] else item)
                 else:
                     out.append(Block("table", rows=item, page=no))
+                table_end = no
                 prev = None
                 continue
             text = clean_line(item["text"])

@@ -18,7 +18,7 @@ master workbook can show both. Partner units follow the lead units in ``owners``
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from workplan_xl.plan import ScheduleEntry
 from workplan_xl.plan_document.facts import find_months, find_owners
@@ -203,20 +203,41 @@ _STOP_LINE = re.compile(r"^(?:[•·●▪]|上一篇|下一篇|扫一扫|附件
                         r"[一二三四五六七八九十]+、|附件\s*\d|附表\s*\d|\d{4}年\d{1,2}月\d{1,2}日$)", re.I)
 
 
-def _lines(blocks: list[Any], removed: set[int]) -> list[tuple[int, str]]:
-    """(block index, text) of the non-blank paragraphs; tables and removed blocks end a run (None)."""
-    out: list[tuple[int, str]] = []
+class _Line(NamedTuple):
+    k: int  # index of the line's first block
+    text: str  # squeezed text, "\x00" for a table or a removed block
+    raw: str  # the text as the reader gave it (a PDF row kept on one line splits at its spaces)
+    end: int  # index of the line's last block
+
+
+def _lines(blocks: list[Any], removed: set[int]) -> list[_Line]:
+    """The non-blank paragraphs; tables and removed blocks end a run ("\x00").
+
+    A PDF line that a cell too long for one printed line wrapped into (no paragraph gap before it,
+    see read_pdf) is joined to the line before, unless it reads as a cell of its own (a time, a unit)."""
+    out: list[_Line] = []
+    gap = True
     for k, b in enumerate(blocks):
         if k in removed or b.kind == "table":
-            out.append((k, "\x00"))
+            out.append(_Line(k, "\x00", "", k))
+            gap = True
             continue
         text = squeeze(b.text or "")
-        if text:
-            out.append((k, text))
+        if not text:
+            gap = True
+            continue
+        last = out[-1] if out else None
+        if (not gap and b.page is not None and last is not None and last.text != "\x00" and last.end == k - 1
+                and not is_time_cell(text) and not header_role(text, exact=True)
+                and (not is_owner_cell(text) or last.text[-1] in "、，,")):
+            out[-1] = _Line(last.k, squeeze(last.text + text), last.raw + (b.text or ""), k)
+        else:
+            out.append(_Line(k, text, b.text or "", k))
+        gap = False
     return out
 
 
-def _header_at(blocks: list[Any], lines: list[tuple[int, str]], j: int) -> tuple[list[str], int] | None:
+def _header_at(lines: list[_Line], j: int) -> tuple[list[str], int] | None:
     roles: list[str] = []
     k = j
     while k < len(lines) and len(roles) < 7:
@@ -226,7 +247,7 @@ def _header_at(blocks: list[Any], lines: list[tuple[int, str]], j: int) -> tuple
         roles.append(role)
         k += 1
     if len(roles) < 2 and lines[j][1] != "\x00":
-        tokens = re.split(r"[\s|｜]+", (blocks[lines[j][0]].text or "").strip())
+        tokens = re.split(r"[\s|｜]+", lines[j].raw.strip())
         if len(tokens) >= 2 and all(header_role(t, exact=True) for t in tokens):
             roles, k = [header_role(t, exact=True) for t in tokens], j + 1
     if "time" in roles and "task" in roles and roles.index("time") < roles.index("task"):
@@ -237,11 +258,11 @@ def _header_at(blocks: list[Any], lines: list[tuple[int, str]], j: int) -> tuple
 def _flat_schedule(blocks: list[Any], removed: set[int]) -> tuple[list[ScheduleEntry], set[int]] | None:
     lines = _lines(blocks, removed)
     for j in range(len(lines)):
-        header = _header_at(blocks, lines, j)
+        header = _header_at(lines, j)
         if header is None:
             continue
         roles, k = header
-        entries, stop = _flat_rows(blocks, lines, k, roles)
+        entries, stop = _flat_rows(lines, k, roles)
         if not entries:
             continue
         first = lines[j][0]
@@ -265,7 +286,7 @@ def _cells(raw: str, text: str) -> list[str]:
     return head + ([squeeze(" ".join(tokens))] if tokens else []) + tail
 
 
-def _flat_rows(blocks: list[Any], lines: list[tuple[int, str]], k: int, roles: list[str]
+def _flat_rows(lines: list[_Line], k: int, roles: list[str]
                ) -> tuple[list[ScheduleEntry], int]:
     """Rows from the lines after a flattened header; also the index of the first line not read."""
     entries: list[ScheduleEntry] = []
@@ -282,7 +303,7 @@ def _flat_rows(blocks: list[Any], lines: list[tuple[int, str]], k: int, roles: l
         j += 1
         if text.startswith("备注"):
             break
-        for piece in _cells(blocks[lines[j - 1][0]].text or "", text):
+        for piece in _cells(lines[j - 1].raw, text):
             if is_time_cell(piece):
                 when = time_of(piece) or when
                 continue
@@ -330,22 +351,35 @@ def _month_head(text: str) -> tuple[int, str, str] | None:
     return month, (text[m.start("when"):m.end("when")] if m["to"] else ""), rest
 
 
+def is_section_heading(text: str) -> bool:
+    """'三、具体工作安排', '（二）逐月工作安排': a numbered heading of the month list."""
+    from workplan_xl.plan_document.numbering import H2, numbered
+
+    num = numbered(text)
+    return num is not None and num.value is not None and num.rank <= H2
+
+
+def is_schedule_heading(title: str) -> bool:
+    """The title of a section that only introduces a month-by-month list ('具体工作安排')."""
+    return len(title) <= 30 and bool(_INTRO.search(title))
+
+
 def _monthly_paragraphs(blocks: list[Any], removed: set[int]) -> tuple[list[ScheduleEntry], set[int]] | None:
-    lines = [(k, t) for k, t in _lines(blocks, removed) if t != "\x00"]
-    heads = [n for n, (_, t) in enumerate(lines) if _month_head(t)]
+    lines = [line for line in _lines(blocks, removed) if line.text != "\x00"]
+    heads = [n for n, line in enumerate(lines) if _month_head(line.text)]
     if len(heads) < 3 or len({_month_head(lines[n][1])[0] for n in heads}) < 3:  # type: ignore[index]
         return None
     entries: list[ScheduleEntry] = []
     used: set[int] = set()
     for h, n in enumerate(heads):
         month, period, rest = _month_head(lines[n][1])  # type: ignore[misc]
-        used.add(lines[n][0])
+        used.update((lines[n].k, lines[n].end))
         last = h == len(heads) - 1
         end = heads[h + 1] if not last else len(lines)
         items: list[str] = [rest] if rest else []
         numbered = False
         for k in range(n + 1, end):
-            block_index, text = lines[k]
+            text = lines[k].text
             marked = bool(_ITEM.match(text))
             if last and (_BIG_HEAD.match(fold(text)) or is_unit_name(text, allow_generic=True)
                          or (numbered and not marked)):
@@ -355,7 +389,7 @@ def _monthly_paragraphs(blocks: list[Any], removed: set[int]) -> tuple[list[Sche
             else:
                 items[-1] += text
             numbered = numbered or marked
-            used.add(block_index)
+            used.update((lines[k].k, lines[k].end))
         for item in items:
             if item:
                 lead, partners = find_owners(item)
@@ -364,7 +398,9 @@ def _monthly_paragraphs(blocks: list[Any], removed: set[int]) -> tuple[list[Sche
     if not entries:
         return None
     first = heads[0]
-    if first > 0 and len(lines[first - 1][1]) <= 30 and _INTRO.search(lines[first - 1][1]):
-        used.add(lines[first - 1][0])  # '二、每月工作安排': the heading of the schedule itself
+    intro = lines[first - 1].text if first > 0 else ""
+    if len(intro) <= 30 and _INTRO.search(intro) and not is_section_heading(intro):
+        used.add(lines[first - 1].k)  # '每月工作安排': the heading of the schedule itself
+    # a numbered heading ('三、具体工作安排') stays: the outline keeps it as the schedule's section
     span = set(range(min(used), max(used) + 1))
     return entries, span - {k for k, b in enumerate(blocks) if b.kind == "table"}

@@ -35,24 +35,29 @@ def bigrams(text: str) -> set[str]:
 
 def link_schedule(entries: list[Any], tasks: list[Any]) -> None:
     """Set each entry's ``task`` to the id of the task it clearly belongs to, else None (in place)."""
+    for entry, k in zip(entries, best_tasks([e.text for e in entries], tasks), strict=True):
+        entry.task = tasks[k].id if k is not None else None
+
+
+def best_tasks(texts: list[str], tasks: list[Any]) -> list[int | None]:
+    """For each text, the index of the task it clearly belongs to (by shared rare bigrams), else None."""
     if not tasks:
-        for entry in entries:
-            entry.task = None
-        return
+        return [None] * len(texts)
     grams = [bigrams(f"{t.title} {t.text} {' '.join(getattr(t, 'measures', []) or [])}") for t in tasks]
     df = Counter(g for gs in grams for g in gs)
     n = len(tasks)
     weight = {g: math.log((n + 1) / (c + 0.5)) for g, c in df.items()}
     unseen = math.log((n + 1) / 0.5)
-    for entry in entries:
-        row = bigrams(entry.text)
+    out: list[int | None] = []
+    for text in texts:
+        row = bigrams(text)
         total = sum(weight.get(g, unseen) for g in row)
         if total <= 0:
-            entry.task = None
+            out.append(None)
             continue
         scores = sorted(((sum(weight[g] for g in row & gs) / total, k) for k, gs in enumerate(grams)),
                         reverse=True)
         best, k = scores[0]
         second = scores[1][0] if len(scores) > 1 else 0.0
-        clear = best >= MIN_SCORE and best >= MIN_LEAD * second
-        entry.task = tasks[k].id if clear else None
+        out.append(k if best >= MIN_SCORE and best >= MIN_LEAD * second else None)
+    return out

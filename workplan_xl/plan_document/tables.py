@@ -113,10 +113,11 @@ def tasks_from_table(block: Any) -> list[dict[str, Any]] | None:
             continue
         if not task_text and not detail:
             continue
-        text = detail or task_text
-        title = (task_text or detail).split("。")[0].strip()
-        tasks.append({"number": cell(row, cols, "number") or str(len(tasks) + 1), "title": title,
-                      "text": text if detail else task_text, "owners": owners,
+        # the title is the lead phrase up to the first 。, the text the rest (and the detail column)
+        title, _, rest = (task_text or detail).partition("。")
+        body = "\n".join(x for x in (rest.strip(), detail if task_text else "") if x)
+        tasks.append({"number": cell(row, cols, "number") or str(len(tasks) + 1), "title": title.strip(),
+                      "text": body, "owners": owners,
                       "partners": [p for p in partners if p not in owners],
                       "deadline": re.sub(r"\s+", "", cell(row, cols, "time"))})
     return tasks or None

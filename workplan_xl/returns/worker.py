@@ -120,7 +120,26 @@ def _reader_message(error: BaseException) -> str:
 
 
 # -- the pool --------------------------------------------------------------------------------------
-def _worker_main(conn: Connection, memory: int, limits: Limits) -> None:
+def display_name(path: Path) -> str:
+    """A file's name as people see it (undecodable bytes shown as �)."""
+    return os.fsencode(path.name).decode("utf-8", "replace")
+
+
+def _answer(path: str, limits: Limits, plan: Any) -> Any:
+    result = inspect_file(path, limits)
+    if plan is None:
+        return result
+    from workplan_xl.returns.interpret import interpret
+
+    index, round = plan
+    try:
+        return interpret(result, index, round, display_name(Path(path)))
+    except Exception as error:  # noqa: BLE001 - a bug met on a strange file costs that file only
+        broken = {"status": "refused", "code": "read_error", "detail": _reader_message(error)}
+        return interpret(broken, index, round, display_name(Path(path)))
+
+
+def _worker_main(conn: Connection, memory: int, limits: Limits, plan: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     # A reader that aborts prints a Rust backtrace; keep it off the user's terminal.
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -140,7 +159,7 @@ def _worker_main(conn: Connection, memory: int, limits: Limits) -> None:
         if batch is None:
             return
         for index, path in batch:
-            conn.send((index, inspect_file(path, limits)))
+            conn.send((index, _answer(path, limits, plan)))
 
 
 @dataclass
@@ -158,7 +177,10 @@ class WorkerStartError(RuntimeError):
 
 @dataclass
 class ReaderPool:
-    """A few worker processes reading returns; ``read`` yields (index, result) as files finish."""
+    """A few worker processes reading returns; ``read`` yields (index, result) as files finish.
+
+    With ``plan`` (a PlanIndex and the round) the workers also interpret what they read and the
+    results are Readings; without, they are the plain data of inspect_file."""
 
     workers: int = 2
     timeout: float = 20.0  # seconds per file
@@ -167,20 +189,23 @@ class ReaderPool:
     limits: Limits = LIMITS
     started: int = 0  # workers started, restarts included (for tests and benchmarks)
 
-    def read(self, paths: Sequence[Path]) -> Iterator[tuple[int, dict[str, Any]]]:
+    def read(self, paths: Sequence[Path], plan: Any = None) -> Iterator[tuple[int, Any]]:
         pending: deque[tuple[int, str]] = deque((i, str(p)) for i, p in enumerate(paths))
         pool: list[_Worker] = []
         context = multiprocessing.get_context("spawn")
         try:
             while pending or any(w.outstanding for w in pool):
                 while len(pool) < min(self.workers, len(pending) + len(pool)) and pending:
-                    pool.append(self._start(context))
+                    pool.append(self._start(context, plan))
                 for worker in pool:
-                    if not worker.outstanding and pending:
+                    # A second batch goes out before the first is done, so a worker never waits for
+                    # this process (which keeps the ledger between results).
+                    if pending and len(worker.outstanding) < self.batch:
                         size = max(1, min(self.batch, len(pending) // (2 * len(pool)) or 1))
                         batch = [pending.popleft() for _ in range(min(size, len(pending)))]
+                        if not worker.outstanding:
+                            worker.since = time.monotonic()
                         worker.outstanding.extend(batch)
-                        worker.since = time.monotonic()
                         worker.conn.send(batch)
                 busy = [w for w in pool if w.outstanding]
                 ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=1.0))
@@ -188,13 +213,13 @@ class ReaderPool:
                     results, failed = self._collect(worker, ready)
                     yield from results
                     if failed:
-                        yield from self._fail(worker, failed, pending)
-                        pool[pool.index(worker)] = self._start(context)
+                        yield from self._fail(worker, failed, pending, plan)
+                        pool[pool.index(worker)] = self._start(context, plan)
         finally:
             for worker in pool:
                 self._stop(worker)
 
-    def _collect(self, worker: _Worker, ready: set[Any]) -> tuple[list[tuple[int, dict[str, Any]]], str]:
+    def _collect(self, worker: _Worker, ready: set[Any]) -> tuple[list[tuple[int, Any]], str]:
         results = []
         try:
             while worker.outstanding and worker.conn.poll():
@@ -222,21 +247,26 @@ class ReaderPool:
             raise WorkerStartError(f"reader process exited with code {worker.process.exitcode} before it was ready")
         return "crash"
 
-    def _fail(self, worker: _Worker, code: str, pending: deque[tuple[int, str]]
-              ) -> Iterator[tuple[int, dict[str, Any]]]:
+    def _fail(self, worker: _Worker, code: str, pending: deque[tuple[int, str]], plan: Any
+              ) -> Iterator[tuple[int, Any]]:
         if code == "crash":
             worker.process.join(timeout=1)  # reap it, so the exit code (e.g. -6, an abort) is known
         exitcode = worker.process.exitcode
         self._stop(worker, kill=True)
-        index, _ = worker.outstanding.popleft()
+        index, path = worker.outstanding.popleft()
         detail = f"{self.timeout:g}" if code == "timeout" else str(exitcode)
         pending.extendleft(reversed(worker.outstanding))
         worker.outstanding.clear()
-        yield index, {"status": "refused", "code": code, "detail": detail}
+        result: Any = {"status": "refused", "code": code, "detail": detail}
+        if plan is not None:
+            from workplan_xl.returns.interpret import interpret
 
-    def _start(self, context: Any) -> _Worker:
+            result = interpret(result, plan[0], plan[1], display_name(Path(path)))
+        yield index, result
+
+    def _start(self, context: Any, plan: Any) -> _Worker:
         parent, child = context.Pipe()
-        process = context.Process(target=_worker_main, args=(child, self.memory, self.limits), daemon=True)
+        process = context.Process(target=_worker_main, args=(child, self.memory, self.limits, plan), daemon=True)
         # "spawn" re-runs the parent's main script in the child; a script read from stdin has no file
         # to re-run, so the child would die at start. It needs nothing from the main script anyway.
         main = sys.modules.get("__main__")

@@ -22,6 +22,7 @@ from workplan_xl.errors import OutputError, RosterError
 from workplan_xl.plan import Plan, Unit
 from workplan_xl.unit_forms.content import FormContent, build_contents, items_by_unit
 from workplan_xl.unit_forms.sheets import form_bytes
+from workplan_xl.unit_forms.stamp import Stamper
 
 __all__ = ["FormsWritten", "build_contents", "form_bytes", "items_by_unit", "make_unit_forms",
            "write_unit_forms"]
@@ -31,7 +32,7 @@ Progress = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
 OLD_FOLDER = "_旧版"
 # Below this many forms a process pool costs more (start-up, pickling) than it saves.
 POOL_THRESHOLD = 50
-_CHUNK = 25
+_CHUNK = 50
 _NAME_MAX = 80
 
 
@@ -146,15 +147,18 @@ def _progress(progress: Progress | None, total: int) -> Iterator[Callable[[int],
 
 
 def _write_serial(jobs: list[_Job], update: Callable[[int], None]) -> list[tuple[Path, Path]]:
+    stamper = Stamper(jobs[0].password if jobs else "")
     moved = []
     for job in jobs:
-        moved.extend(_write_one(job))
+        moved.extend(_write_one(job, stamper))
         update(1)
     return moved
 
 
 def _write_pooled(jobs: list[_Job], update: Callable[[int], None]) -> list[tuple[Path, Path]]:
-    chunks = [jobs[i:i + _CHUNK] for i in range(0, len(jobs), _CHUNK)]
+    # Forms of one layout go to the same chunk, so each worker builds each layout about once.
+    ordered = sorted(jobs, key=lambda j: j.content.items_key)
+    chunks = [ordered[i:i + _CHUNK] for i in range(0, len(ordered), _CHUNK)]
     moved: list[tuple[Path, Path]] = []
     with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         futures = {pool.submit(_write_chunk, chunk): len(chunk) for chunk in chunks}
@@ -166,11 +170,11 @@ def _write_pooled(jobs: list[_Job], update: Callable[[int], None]) -> list[tuple
 
 def _write_chunk(jobs: list[_Job]) -> list[tuple[Path, Path]]:
     """Runs in a worker process."""
-    return [pair for job in jobs for pair in _write_one(job)]
+    return _write_serial(jobs, lambda n: None)
 
 
-def _write_one(job: _Job) -> list[tuple[Path, Path]]:
-    data = form_bytes(job.content, job.password)
+def _write_one(job: _Job, stamper: Stamper) -> list[tuple[Path, Path]]:
+    data = stamper.form_bytes(job.content)
     moved: list[tuple[Path, Path]] = []
     try:
         if job.path.exists():

@@ -30,7 +30,8 @@ Row = dict[str, object]
 
 @dataclass
 class FormContent:
-    """One unit's form: everything the writer needs, and nothing it must look up."""
+    """One unit's form: everything the writer needs, and nothing it must look up. The unit's code and
+    name appear only through the properties below, so stamp.py can put placeholders there."""
 
     unit_code: str
     unit_name: str
@@ -38,9 +39,10 @@ class FormContent:
     round: str
     task_rows: list[Row] = field(default_factory=list)
     indicator_rows: list[Row] = field(default_factory=list)
-    guide: list[tuple[str, str]] = field(default_factory=list)
-    meta: list[tuple[str, str]] = field(default_factory=list)
-    properties: dict[str, object] = field(default_factory=dict)
+    fingerprint: str = ""
+    checksum: str = ""
+    issuer: str = ""
+    created: datetime = datetime(2000, 1, 1)
 
     @property
     def title_line(self) -> str:
@@ -50,6 +52,49 @@ class FormContent:
     def unit_line(self) -> str:
         line = f"单位代码：{self.unit_code}　单位名称：{self.unit_name}"
         return line + (f"　报送批次：{self.round}" if self.round else "")
+
+    @property
+    def items_key(self) -> str:
+        """Forms with the same key differ only in the unit's code and name."""
+        return "|".join((self.checksum, self.meta_value("task_ids"), self.meta_value("indicator_ids")))
+
+    @property
+    def guide(self) -> list[tuple[str, str]]:
+        return guide_lines(self, len(self.task_rows), len(self.indicator_rows))
+
+    @property
+    def meta(self) -> list[tuple[str, str]]:
+        """_meta's key/value rows, in META_KEYS order, all text."""
+        return [(key, self.meta_value(key)) for key in META_KEYS]
+
+    def meta_value(self, key: str) -> str:
+        values = {
+            "schema": FORM_SCHEMA,
+            "plan_fingerprint": self.fingerprint,
+            "plan_title": self.plan_title,
+            "unit_code": self.unit_code,
+            "unit_name": self.unit_name,
+            "round": self.round,
+            "form_version": FORM_VERSION,
+            "checksum": self.checksum,
+        }
+        if key == "task_ids":
+            return ",".join(str(r[TASK_ID_HEADER]) for r in self.task_rows)
+        if key == "indicator_ids":
+            return ",".join(str(r[INDICATOR_ID_HEADER]) for r in self.indicator_rows)
+        return values[key]
+
+    @property
+    def properties(self) -> dict[str, object]:
+        """Workbook properties; the fixed creation date keeps re-runs byte-identical."""
+        return {
+            "title": f"{self.title_line} 填报表",
+            "subject": "填报表",
+            "author": self.issuer or "workplan_xl",
+            "company": self.issuer,
+            "comments": "由 workplan_xl 生成；请只填写黄色单元格。",
+            "created": self.created,
+        }
 
 
 def text(value: str) -> str:
@@ -154,40 +199,20 @@ def build_contents(plan: Plan, units: list[Unit], round: str = "",
         owner = owners.get(id(indicator)) or (plan.task(indicator.task) if indicator.task else None)
         indicator_rows[id(indicator)] = indicator_row(indicator, owner, numbers.get(owner.id, "") if owner else "")
     checksums: dict[tuple[tuple[int, ...], tuple[int, ...]], str] = {}
+    created = created or _created(plan)
     contents: list[FormContent] = []
     for unit in units:
         tasks, indicators = by_unit[unit.code]
         if not tasks and not indicators:
             continue
         content = FormContent(unit_code=text(unit.code), unit_name=text(unit.name), plan_title=title,
-                              round=text(round))
-        content.task_rows = [task_rows[id(t)] for t in tasks]
-        content.indicator_rows = [indicator_rows[id(i)] for i in indicators]
+                              round=text(round), task_rows=[task_rows[id(t)] for t in tasks],
+                              indicator_rows=[indicator_rows[id(i)] for i in indicators],
+                              fingerprint=fingerprint, issuer=text(plan.issuer), created=created)
         key = (tuple(map(id, tasks)), tuple(map(id, indicators)))
         if key not in checksums:
             checksums[key] = locked_checksum(content.task_rows, content.indicator_rows)
-        content.guide = guide_lines(content, len(tasks), len(indicators))
-        values = {
-            "schema": FORM_SCHEMA,
-            "plan_fingerprint": fingerprint,
-            "plan_title": title,
-            "unit_code": content.unit_code,
-            "unit_name": content.unit_name,
-            "round": content.round,
-            "form_version": FORM_VERSION,
-            "checksum": checksums[key],
-            "task_ids": ",".join(str(r[TASK_ID_HEADER]) for r in content.task_rows),
-            "indicator_ids": ",".join(str(r[INDICATOR_ID_HEADER]) for r in content.indicator_rows),
-        }
-        content.meta = [(key, values[key]) for key in META_KEYS]
-        content.properties = {
-            "title": f"{content.title_line} 填报表",
-            "subject": "填报表",
-            "author": text(plan.issuer) or "workplan_xl",
-            "company": text(plan.issuer),
-            "comments": "由 workplan_xl 生成；请只填写黄色单元格。",
-            "created": created or _created(plan),
-        }
+        content.checksum = checksums[key]
         contents.append(content)
     return contents
 

@@ -17,6 +17,7 @@ from workplan_xl.word_report.compose import (
     pick_notes,
     report_figures,
     report_title,
+    report_year,
     summary_heading,
 )
 from workplan_xl.word_report.template import (
@@ -55,9 +56,9 @@ def make_report(master: Path, output: Path | None = None, db: Path | None = None
     progress = read_progress(plan, Path(db) if db else master.with_suffix(".db"), round)
     day = day or date.today()
     if output is None:
-        output = master.parent / f"{plan.year or day.year}年工作总结.docx"
+        output = master.parent / f"{report_year(plan, day)}年工作总结.docx"
     return write_report(progress, Path(output), template=template, day=day)
 
 
 __all__ = ["DEFAULT_TEMPLATE", "NEXT_STEPS", "build_default_template", "compose_report", "make_report",
-           "pick_notes", "report_figures", "report_title", "summary_heading", "write_report"]
+           "pick_notes", "report_figures", "report_title", "report_year", "summary_heading", "write_report"]

@@ -22,21 +22,37 @@ _STATUS_ORDER = ("已完成", "推进中", "未启动", "不适用")
 
 # -- wording -------------------------------------------------------------------------------------------
 def plan_name(plan: Plan) -> str:
-    """The plan's own title: 关于印发《X》的通知 → X."""
+    """The plan's own title: 关于印发《X》的通知 → X; for a notice carrying last year's 总结 and this
+    year's 要点 (2023年工作总结 2024年工作要点), the title of its plan part."""
     title = plan.title.strip()
     inner = re.search(r"《(.+?)》", title)
-    return inner.group(1) if inner and ("印发" in title or "通知" in title) else title
+    if inner and ("印发" in title or "通知" in title):
+        title = inner.group(1)
+    part = plan.plan_part()
+    if "工作总结" in title and part is not None and part.title and "工作总结" not in part.title:
+        return part.title
+    return title
+
+
+def report_year(plan: Plan, day: date) -> int:
+    """The year being summed up: the plan part's, else the plan's, else the report date's."""
+    part = plan.plan_part()
+    return (part.year if part is not None else None) or plan.year or day.year
 
 
 def report_title(plan: Plan) -> str:
-    """某县教育局2024年工作要点 → 某县教育局2024年工作总结; a title without those words → issuer + year."""
-    title, year = plan_name(plan), plan.year
+    """某县教育局2024年工作要点 → 某县教育局2024年工作总结; 2024年工作要点 → <issuer>2024年工作总结;
+    a title without those words → issuer + year."""
+    title, part = plan_name(plan), plan.plan_part()
+    year = (part.year if part is not None else None) or plan.year
+    if not any(w in title for w in PLAN_WORDS) and part is not None and any(w in part.title for w in PLAN_WORDS):
+        title = part.title
     for word in PLAN_WORDS:
-        if word in title:
+        if word in title and "工作总结" not in title:
             title = title.replace(word, "工作总结", 1)
             if year and str(year) not in title:
                 title = title.replace("工作总结", f"{year}年工作总结", 1)
-            return title
+            return f"{plan.issuer}{title}" if title[0].isdigit() else title
     stem = plan.issuer or title
     if year and str(year) in stem:
         return f"{stem}工作总结"
@@ -117,11 +133,13 @@ def counts_sentence(tp: TaskProgress) -> str:
 _ACTIONS = re.compile("完成|开展|组织|举办|召开|建成|新建|改扩建|新增|培训|覆盖|出台|印发|制定|建立|实现|达到|"
                       "验收|评估|督导|检查|创建|落实|推广|启动|上线|投入|配备|招聘|发放")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
+_NOT_WORD = re.compile(r"[^\w]")
+_SPACE = re.compile(r"\s+")
 
 
 def trim_note(text: str, limit: int = 90) -> str:
     """One or two whole sentences of a unit's 进展情况, without the closing punctuation."""
-    text = re.sub(r"\s+", "", text).strip()
+    text = _SPACE.sub("", text).strip()
     sentences = [s for s in _SENTENCE_END.split(text) if s]
     if not sentences:
         return ""
@@ -146,7 +164,7 @@ def informativeness(note: str) -> float:
 
 
 def _key(note: str) -> str:
-    return re.sub(r"[^\w]", "", note)
+    return _NOT_WORD.sub("", note)
 
 
 def _grams(key: str) -> set[str]:
@@ -165,15 +183,20 @@ def pick_notes(notes: list[tuple[str, str]], limit: int = 3) -> list[tuple[str, 
     """The ``limit`` most informative distinct notes, each with every unit that wrote (nearly) the
     same. Notes shorter than six characters ("无", "已完成") say nothing and are left out."""
     scored = []
+    seen: dict[str, tuple[str, float | None]] = {}  # many units write the same words: analyse them once
     for order, (unit, raw) in enumerate(notes):
-        note = trim_note(raw)
-        if len(_key(note)) >= 6:
-            scored.append((-informativeness(note), order, note, unit))
+        if raw not in seen:
+            note = trim_note(raw)
+            seen[raw] = (note, informativeness(note) if len(_key(note)) >= 6 else None)
+        note, score = seen[raw]
+        if score is not None:
+            scored.append((-score, order, note, unit))
     scored.sort()
     picked: list[tuple[str, set[str], str, list[str]]] = []  # (key, its character pairs, note, units)
     exact: dict[str, int] = {}
+    keys: dict[str, str] = {}
     for _, _, note, unit in scored:
-        key = _key(note)
+        key = keys.get(note) or keys.setdefault(note, _key(note))
         if key in exact:
             picked[exact[key]][3].append(unit)
             continue
@@ -307,7 +330,7 @@ def problem_paragraphs(progress: Progress, figures: dict[str, object]) -> list[s
 
 def compose_report(progress: Progress, day: date, closing: bool = True) -> ReportContent:
     plan = progress.plan
-    year = plan.year or day.year
+    year = report_year(plan, day)
     figures = report_figures(progress)
     content = ReportContent(report_title(plan), year, plan.issuer, day)
     body = content.body
