@@ -9,7 +9,7 @@ protection and very hidden _meta):
   openpyxl, worker processes      the alternative given the same parallelism
   xlsxwriter, each form built     workplan_xl's sheet writer called once per form (in-memory mode)
   write_unit_forms, one process   each distinct layout built once, every unit's form stamped from it
-  write_unit_forms                what `wpx forms` runs (worker processes above 50 forms)
+  write_unit_forms                what `wpx forms` runs (worker processes above 200 forms)
 
 Timed in interleaved rounds (each writer does the same batch in turn), so a machine that other work
 slows down slows every writer alike and the ratios stay meaningful.

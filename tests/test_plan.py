@@ -110,3 +110,8 @@ def test_items_for_a_unit():
     tasks, indicators = items_for(plan, plan.units[0])
     assert [t.id for t in tasks] == ["T001", "T002"]
     assert [i.id for i in indicators] == ["I001"]
+
+
+def test_indicator_without_task_or_reporters_goes_to_everyone():
+    plan = sample_plan()
+    assert len(units_for(plan, Indicator("I009", "满意度95%", value=95, unit="%"))) == 3

@@ -226,6 +226,8 @@ def units_for(plan: Plan, item: Task | Indicator) -> list[Unit]:
         entries = item.owners + item.partners
         chosen = [u for u in plan.units if any(_matches(e, u) for e in entries)]
         return chosen or list(plan.units)
+    if not entries:  # an indicator of no task and no reporters: everyone, as for a task without owners
+        return list(plan.units)
     return [u for u in plan.units if any(_matches(e, u) for e in entries)]
 
 

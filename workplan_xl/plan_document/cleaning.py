@@ -142,8 +142,19 @@ def is_heading_only(line: str) -> bool:
     return numbered(line) is not None and "。" not in line and len(line) <= 50
 
 
+def unfinished(line: str) -> bool:
+    """A line that cannot end there: it ends in a comma, 、 or a joining word, or leaves a bracket,
+    quote or 《title》 open. A heading written over two lines of a .txt file breaks like that
+    ("一、加强教师队伍建设，" / "全面提升专业素养"); a complete heading ("一、总体要求") never does."""
+    if line[-1:] in "，,、；;和与及并或的之":
+        return True
+    return any(line.count(a) > line.count(b) for a, b in ("（）", "()", "“”", "《》", "「」", "【】"))
+
+
 def _can_continue(line: str) -> bool:
     """Whether a paragraph may go on in the next line: body text cut off mid-sentence."""
+    if is_heading_only(line) and unfinished(line) and not is_chrome(line):
+        return True
     if ends_sentence(line) or is_heading_only(line) or is_chrome(line):
         return False
     if DATE_LINE.match(line) or _DOC_NUMBER.search(line) or is_org_line(line):

@@ -2,9 +2,10 @@
 indicators (plan.units_for decides who reports what).
 
 content.py turns the Plan into small picklable FormContent objects; sheets.py turns one into .xlsx
-bytes. Many forms are written by two worker processes, few in this one. A file already in the
-output folder is never silently overwritten: an identical one is left alone, any other is moved to
-<folder>/_旧版/ first, since a school may have filled it in already.
+bytes; stamp.py builds each distinct layout once and stamps every unit's form from it. Hundreds of
+forms are shared out to worker processes. A file already in the output folder is never silently
+overwritten: an identical one is left alone, any other is moved to <folder>/_旧版/ first, since a
+school may have filled it in already.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 from workplan_xl.cjk import safe_file_name
 from workplan_xl.errors import OutputError, RosterError
 from workplan_xl.plan import Plan, Unit
-from workplan_xl.unit_forms.content import FormContent, build_contents, items_by_unit
+from workplan_xl.unit_forms.content import FormContent, build_contents, items_by_unit, text
 from workplan_xl.unit_forms.sheets import form_bytes
 from workplan_xl.unit_forms.stamp import Stamper
 
@@ -30,8 +31,9 @@ __all__ = ["FormsWritten", "build_contents", "form_bytes", "items_by_unit", "mak
 Progress = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
 
 OLD_FOLDER = "_旧版"
-# Below this many forms a process pool costs more (start-up, pickling) than it saves.
-POOL_THRESHOLD = 50
+# Below this many forms a process pool costs more (start-up, pickling, layouts built twice) than it
+# saves: stamping writes a few hundred forms a second in one process.
+POOL_THRESHOLD = 200
 _CHUNK = 50
 _NAME_MAX = 80
 
@@ -40,9 +42,9 @@ class FormsWritten(list[Path]):
     """The paths written (a list), plus the units skipped for having nothing to report and the
     same-named older files moved to _旧版 (old path, new path)."""
 
-    def __init__(self, paths: list[Path] = (), skipped: list[Unit] | None = None,
+    def __init__(self, paths: list[Path] | None = None, skipped: list[Unit] | None = None,
                  moved: list[tuple[Path, Path]] | None = None) -> None:
-        super().__init__(paths)
+        super().__init__(paths or [])
         self.skipped: list[Unit] = skipped or []
         self.moved: list[tuple[Path, Path]] = moved or []
 
@@ -80,12 +82,12 @@ def write_unit_forms(plan: Plan, folder: Path, round: str = "", codes: list[str]
         raise OutputError(f"无法创建输出文件夹「{folder}」（{error.strerror or error}）：请换一个有写入权限的位置。") from error
     contents = build_contents(plan, units, round)
     kept = {c.unit_code for c in contents}
-    skipped = [u for u in units if u.code not in kept]
+    skipped = [u for u in units if text(u.code) not in kept]
     names = form_names(contents, plan.title, round)
     jobs = [_Job(c, folder / n, password or "") for c, n in zip(contents, names, strict=True)]
     moved: list[tuple[Path, Path]] = []
     with _progress(progress, len(jobs)) as update:
-        if len(jobs) > POOL_THRESHOLD and (os.cpu_count() or 1) > 1:
+        if len(jobs) > POOL_THRESHOLD and _cores() > 1:
             try:
                 moved = _write_pooled(jobs, update)
             except BrokenProcessPool:  # a worker died (memory, a killed process): finish here
@@ -160,12 +162,20 @@ def _write_pooled(jobs: list[_Job], update: Callable[[int], None]) -> list[tuple
     ordered = sorted(jobs, key=lambda j: j.content.items_key)
     chunks = [ordered[i:i + _CHUNK] for i in range(0, len(ordered), _CHUNK)]
     moved: list[tuple[Path, Path]] = []
-    with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+    with ProcessPoolExecutor(max_workers=min(4, _cores())) as pool:
         futures = {pool.submit(_write_chunk, chunk): len(chunk) for chunk in chunks}
         for future in as_completed(futures):
             moved.extend(future.result())
             update(futures[future])
     return sorted(moved)
+
+
+def _cores() -> int:
+    """CPUs this process may use (a container or taskset may allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # Windows, macOS
+        return os.cpu_count() or 1
 
 
 def _write_chunk(jobs: list[_Job]) -> list[tuple[Path, Path]]:
