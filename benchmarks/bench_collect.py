@@ -27,7 +27,14 @@ from pathlib import Path
 
 import xlsxwriter
 
-from workplan_xl.form_layout import HEADER_ROW, INDICATOR_COLUMNS, SHEET_INDICATORS, SHEET_META, SHEET_TASKS, TASK_COLUMNS
+from workplan_xl.form_layout import (
+    HEADER_ROW,
+    INDICATOR_COLUMNS,
+    SHEET_INDICATORS,
+    SHEET_META,
+    SHEET_TASKS,
+    TASK_COLUMNS,
+)
 from workplan_xl.plan import Indicator, Part, Plan, Section, Task, Unit
 from workplan_xl.unit_forms.content import FormContent, build_contents
 
@@ -109,16 +116,22 @@ def generate(plan: Plan, folder: Path) -> Path:
     return master
 
 
-def run_collect(master: Path) -> tuple[float, int]:
-    from workplan_xl.collect import collect_returns
+def run_reading(master: Path) -> tuple[float, float]:
+    """Reading and interpreting only: all in this process (unsafe for real returns) vs the worker pool."""
+    from workplan_xl.collect import load_plan
+    from workplan_xl.returns import PlanIndex, ReaderPool, inspect_file, interpret
 
-    db = master.with_suffix(".db")
-    db.unlink(missing_ok=True)
+    index = PlanIndex(load_plan(master))
+    files = sorted((master.parent / "回表").iterdir())
     start = time.perf_counter()
-    result = collect_returns(master, [master.parent / "回表"])
-    elapsed = time.perf_counter() - start
-    assert result.read == len(list((master.parent / "回表").iterdir())), result.summary()
-    return elapsed, len(result.state.entries) if result.state else 0
+    for path in files:
+        interpret(inspect_file(str(path)), index, None, path.name)
+    serial = time.perf_counter() - start
+    start = time.perf_counter()
+    done = sum(1 for _ in ReaderPool().read(files, (index, None)))
+    pooled = time.perf_counter() - start
+    assert done == len(files)
+    return serial, pooled
 
 
 def run_pandas(folder: Path, output: Path) -> float:
@@ -144,13 +157,18 @@ master = Path(sys.argv[1])
 start = time.perf_counter()
 result = collect_returns(master, [master.parent / "回表"])
 elapsed = time.perf_counter() - start
-me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+# ru_maxrss survives fork+exec (a child starts with its parent's high-water mark); VmHWM does not.
+status = Path("/proc/self/status")
+hwm = [int(l.split()[1]) for l in status.read_text().splitlines() if l.startswith("VmHWM")] if status.exists() else []
+me = hwm[0] if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(elapsed, result.read, len(result.state.entries), me, kids)
 """
 
 
 def measure_in_fresh_process(master: Path) -> tuple[float, int, int, float, float]:
+    """Collect in a new process; its peak RSS (VmHWM) and its largest reader's (ru_maxrss of children,
+    which starts at the collecting process's size when the reader was forked, so it is an upper bound)."""
     master.with_suffix(".db").unlink(missing_ok=True)
     out = subprocess.run([sys.executable, "-c", _MEASURE, str(master)], check=True, capture_output=True, text=True)
     elapsed, read, entries, me, kids = out.stdout.split()
@@ -168,15 +186,17 @@ def main() -> None:
         t = time.perf_counter()
         master = generate(bench_plan(args.units), base / f"n{args.units}")
         print(f"generated {args.units} filled returns in {time.perf_counter() - t:.1f} s")
-        ours, entries = run_collect(master)
+        # (a) in a fresh process, as `wpx collect` runs; it also gives collect's own peak memory
+        ours, read, entries, me, kids = measure_in_fresh_process(master)
         theirs = run_pandas(master.parent / "回表", base / "pandas.xlsx")
         n = args.units
         print(f"(a) wpx collect (checks, ledger, 汇总.xlsx, {entries} 明细 rows): {ours:6.1f} s  {n / ours:7.1f} files/s")
         print(f"(b) openpyxl + pandas read_excel/concat/to_excel:            {theirs:6.1f} s  {n / theirs:7.1f} files/s")
         print(f"ratio (b)/(a): {theirs / ours:.1f}×")
-        elapsed, read, entries, me, kids = measure_in_fresh_process(master)
-        print(f"collect {read} returns in a fresh process: {elapsed:.1f} s, peak RSS {me:.0f} MB (collecting process), "
-              f"{kids:.0f} MB (largest reader process)")
+        print(f"collect's peak RSS: {me:.0f} MB (collecting process), {kids:.0f} MB (largest reader process)")
+        serial, pooled = run_reading(master)
+        print(f"reading + checking only: in this process {serial:.1f} s ({n / serial:.0f} files/s), "
+              f"2 worker processes {pooled:.1f} s ({n / pooled:.0f} files/s)")
         if args.big:
             t = time.perf_counter()
             big = generate(bench_plan(10_000), base / "n10000")

@@ -3,8 +3,8 @@
     python benchmarks/bench_forms.py            # 2,000 forms
     python benchmarks/bench_forms.py --count 300 --no-openpyxl-pool
 
-Side by side in one run, from the same FormContent objects (the same cells, formats, validations,
-protection and very hidden _meta):
+Side by side in one run, from the same FormContent objects (the same cells, formats, column widths,
+row heights, validations, protection and very hidden _meta):
   openpyxl, one process           the obvious alternative
   openpyxl, worker processes      the alternative given the same parallelism
   xlsxwriter, each form built     workplan_xl's sheet writer called once per form (in-memory mode)
@@ -43,7 +43,16 @@ from workplan_xl.form_layout import (
 from workplan_xl.plan import STATUSES, Indicator, Part, Plan, Section, Task, Unit
 from workplan_xl.unit_forms import build_contents, form_bytes, form_names, write_unit_forms
 from workplan_xl.unit_forms.content import FormContent
-from workplan_xl.unit_forms.sheets import INDICATOR_SPEC, TASK_SPEC
+from workplan_xl.unit_forms.sheets import (
+    GUIDE_WIDTHS,
+    INDICATOR_LINES,
+    INDICATOR_SPEC,
+    TASK_LINES,
+    TASK_SPEC,
+    column_widths,
+    row_height,
+)
+from workplan_xl.xlsx_style import wrapped_height
 
 TYPES = ["小学", "初中", "幼儿园", "高中", "处室"]
 
@@ -94,24 +103,30 @@ def openpyxl_form(content: FormContent, path: Path, password: str = "") -> None:
         for col, value in ((1, label), (2, line)):
             cell = guide.cell(3 + i, col, value)
             cell.font, cell.border, cell.alignment = font, border, wrap
-    guide.column_dimensions["A"].width, guide.column_dimensions["B"].width = 12, 90
+    guide.column_dimensions["A"].width, guide.column_dimensions["B"].width = GUIDE_WIDTHS
+    for i, (label, line) in enumerate(content.guide):
+        if height := wrapped_height([(label, GUIDE_WIDTHS[0]), (line, GUIDE_WIDTHS[1])]):
+            guide.row_dimensions[3 + i].height = height
     guide.protection.sheet = True
-    for name, columns, spec, rows, label in (
-            (SHEET_TASKS, TASK_COLUMNS, TASK_SPEC, content.task_rows, "任务进展填报表"),
-            (SHEET_INDICATORS, INDICATOR_COLUMNS, INDICATOR_SPEC, content.indicator_rows, "指标填报表")):
+    for name, columns, spec, rows, label, lines in (
+            (SHEET_TASKS, TASK_COLUMNS, TASK_SPEC, content.task_rows, "任务进展填报表", TASK_LINES),
+            (SHEET_INDICATORS, INDICATOR_COLUMNS, INDICATOR_SPEC, content.indicator_rows, "指标填报表",
+             INDICATOR_LINES)):
         ws = wb.create_sheet(name)
         ws.cell(1, 1, f"{content.title_line} {label}").font = Font(name="宋体", size=16, bold=True)
         ws.cell(2, 1, content.unit_line).font = font
         ws.cell(3, 1, "黄色单元格为填报区").font = font
         headers = [h for h, _ in columns]
+        widths = column_widths(spec, headers, rows)
         for col, header in enumerate(headers, 1):
             cell = ws.cell(HEADER_ROW + 1, col, header)
             cell.font, cell.border, cell.fill = Font(name="宋体", size=11, bold=True), border, header_fill
             letter = cell.column_letter
-            ws.column_dimensions[letter].width = spec[header][2]
+            ws.column_dimensions[letter].width = widths[header]
             ws.column_dimensions[letter].hidden = spec[header][0] == "id"
         for index, row in enumerate(rows):
             r = HEADER_ROW + 2 + index
+            ws.row_dimensions[r].height = row_height(spec, headers, widths, row, lines)
             for col, header in enumerate(headers, 1):
                 kind = spec[header][0]
                 value = index + 1 if header == "序号" else (None if kind.startswith("input") else row.get(header))

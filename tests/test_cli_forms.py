@@ -65,7 +65,7 @@ def test_forms_command_unknown_unit_is_one_sentence() -> None:
         write_master_workbook(make_plan(), Path("台账.xlsx"))
         result = runner.invoke(cli, ["forms", "台账.xlsx", "--units", "Q99"])
         assert result.exit_code == 2
-        assert result.stderr == ("错误：单位代码「Q99」不在台账的填报单位名单中：可用的代码有 X01、X02、Y01、Y02、C01等"
+        assert result.stderr == ("错误：单位代码「Q99」不在台账「台账.xlsx」的填报单位名单中：可用的代码有 X01、X02、Y01、Y02、C01等"
                                  "（共 6 个），请检查 --units 参数。\n")
         assert "Traceback" not in result.output and not Path("填报表").exists()
 
@@ -76,3 +76,15 @@ def test_make_unit_forms_reads_the_master_workbook(tmp_path: Path) -> None:
     [path] = result
     assert path.name == "X02_实验小学_河西区2024年教育工作要点.xlsx"
     assert openpyxl.load_workbook(path)[SHEET_TASKS].protection.password
+
+
+def test_forms_from_a_workbook_without_units_names_the_file() -> None:
+    runner = CliRunner()
+    with runner.isolated_filesystem():
+        plan = make_plan()
+        plan.units = []
+        write_master_workbook(plan, Path("台账.xlsx"))
+        result = runner.invoke(cli, ["forms", "台账.xlsx"])
+        assert result.exit_code == 2
+        assert result.stderr == ("错误：台账「台账.xlsx」中没有填报单位：请在台账「台账.xlsx」的「填报单位」工作表中"
+                                 "填写单位代码和名称后再生成填报表。\n")

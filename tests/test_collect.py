@@ -65,7 +65,7 @@ def run(kit: Kit, folder: Path, tmp_path: Path, **options):
 def good_folder(kit: Kit, tmp_path: Path) -> Path:
     folder = tmp_path / "回表"
     folder.mkdir()
-    for code, path in kit.returns.items():
+    for path in kit.returns.values():
         shutil.copy2(path, folder / path.name)
     return folder
 
@@ -338,3 +338,14 @@ def test_the_whole_loop(seeds_dir: Path, soffice: str, tmp_path: Path) -> None:
     with zipfile.ZipFile(out) as archive:
         assert not any(re.search(rb"<f[ >]", archive.read(n)) for n in archive.namelist() if "worksheets" in n)
     assert "未报：第6学校（2006）、第7学校（2007）" in result.summary()
+
+
+def test_same_folder_same_workbook(kit: Kit, tmp_path: Path) -> None:
+    folder = good_folder(kit, tmp_path)
+    (folder / "半截.xlsx").write_bytes(kit.returns["1001"].read_bytes()[:3000])
+    first, second = tmp_path / "一", tmp_path / "二"
+    first.mkdir()
+    second.mkdir()
+    run(kit, folder, first)
+    run(kit, folder, second)
+    assert (first / "汇总.xlsx").read_bytes() == (second / "汇总.xlsx").read_bytes()

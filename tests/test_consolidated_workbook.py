@@ -13,7 +13,16 @@ from test_returns import make_plan
 
 from workplan_xl.consolidated_workbook import write_consolidated_workbook
 from workplan_xl.errors import OutputError
-from workplan_xl.progress import MISSING, PROBLEM, REPORTED, Entry, Problem, Progress, UnitReport, compute_progress
+from workplan_xl.progress import (
+    MISSING,
+    PROBLEM,
+    REPORTED,
+    Entry,
+    Problem,
+    Progress,
+    UnitReport,
+    compute_progress,
+)
 
 PAYLOADS = ["=HYPERLINK(\"http://evil.example\",\"点我\")", "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1)",
             "=DDE(\"cmd\";\"/C calc\";\"x\")", "http://example.com/x"]

@@ -126,7 +126,10 @@ def test_read_progress(tmp_path: Path) -> None:
     t001 = next(t for t in progress.tasks if t.task.id == "T001")
     assert t001.counts["已完成"] == 1 and [u.code for u in t001.missing] == ["1002", "1003", "1004"]
     assert progress.indicators[0].values == [("1001", 96.0)]
-    assert read_state(plan, db, round="其他批次").entries == []
+    with pytest.raises(WorkplanError) as error:
+        read_state(plan, db, round="其他批次")
+    assert str(error.value) == ("批次「其他批次」还没有收集过回表：已收集的批次有 「2024-06」，"
+                                "请用 --round 指定其中之一，或先运行 wpx collect。")
 
 
 def test_no_ledger_and_foreign_files(tmp_path: Path) -> None:

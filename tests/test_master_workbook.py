@@ -117,6 +117,8 @@ def test_sheets_headers_and_task_rows(built: Path) -> None:
     assert [r[1] for r in rows if str(r[13]).startswith("T")] == ["二（一）", "二（二）", "三.1", "三.2", "四"]
     assert rows[6][6] == "家长学校覆盖率保持在90%左右\n上年建成家长学校20所"
     assert rows[5][10] == "每月"
+    # Section and note rows centre their numbers like the task rows.
+    assert [ws.cell(r, c).alignment.horizontal for r in (3, 4, 5) for c in (1, 2)] == ["center"] * 6
     # Section rows stand out: bold; the note row is italic.
     assert ws.cell(4, 3).font.b and ws.cell(3, 3).font.i and not ws.cell(5, 3).font.b
     assert _dimension(ws, "N").hidden
@@ -167,6 +169,9 @@ def test_indicator_sheet_formulas_cached_values_and_dropdowns(built: Path) -> No
     rules = [r.formula[0] for cf in ws.conditional_formatting for r in cf.rules]
     assert set(rules) == {'"达成"', '"未达成"', '"未填"'}
     assert _dimension(ws, "M").hidden and _dimension(ws, "N").hidden
+    actual = ws.cell(ids["I002"], header["实际值"])
+    assert actual.number_format == "General"  # "0.##" would show 95 as "95."
+    assert actual.alignment.horizontal == "center" and actual.protection.locked is False
 
 
 def test_units_sheet_codes_are_text_with_a_type_dropdown(built: Path) -> None:
@@ -177,6 +182,8 @@ def test_units_sheet_codes_are_text_with_a_type_dropdown(built: Path) -> None:
     assert ws.cell(3, 5).value == "13912345678" and ws.cell(3, 5).data_type == "s"
     (validation,) = ws.data_validations.dataValidation
     assert validation.formula1 == '"学校,幼儿园,处室,其他"'
+    # A 12-character phone number stays on one line even in a fallback font a third wider than 宋体's digits.
+    assert _width(ws, "E") >= 12 * 1.33
 
 
 def test_guide_sheet_explains_ids_and_reporters(built: Path) -> None:
@@ -186,6 +193,7 @@ def test_guide_sheet_explains_ids_and_reporters(built: Path) -> None:
     assert "全部单位填报" in text["填报对象"]
     assert "2024年工作回顾" in text["未列入的部分"]
     assert text["读取提示"] == "第3页的表格未能识别"
+    assert text["下一步"].startswith("用 wpx forms")  # the label says 下一步 already
 
 
 def test_office_conventions_on_every_sheet(built: Path) -> None:
@@ -408,7 +416,7 @@ def test_duplicate_codes_edited_into_the_roster(built: Path) -> None:
     wb.save(built)
     with pytest.raises(RosterError) as error:
         read_master_workbook(built)
-    assert str(error.value) == "台账「填报单位」工作表第3行和第5行的代码「0012」重复：每个单位的代码必须唯一。"
+    assert str(error.value) == "台账「台账.xlsx」的「填报单位」工作表第3行和第5行的代码「0012」重复：每个单位的代码必须唯一。"
 
 
 def test_a_task_row_above_every_section_joins_the_first_section(built: Path) -> None:
@@ -461,6 +469,28 @@ def test_months_text_round_trips() -> None:
         assert parse_months(months_text(months)) == months
 
 
+@pytest.mark.parametrize(("months", "text"), [
+    ([1, 2, 3, 4, 5, 6], "1—6月"), ([3, 4, 5, 9], "3—5、9月"), ([8, 9], "8、9月"), ([3, 6, 9, 12], "3、6、9、12月"),
+    ([1, 2, 3, 5, 6, 7, 8, 11], "1—3、5—8、11月"),
+])
+def test_months_text_writes_runs_as_ranges(months: list[int], text: str) -> None:
+    # "1、2、3、4、5、6月" wrapped in the 月度节点 column as "1、2、3、4、5" over "、6月".
+    assert months_text(months) == text
+    assert parse_months(text) == months
+
+
+def test_a_section_task_numbered_like_its_section(tmp_path: Path) -> None:
+    """The parser numbers a section that is itself the task with the section's numeral: "六", not "六.六"."""
+    assert composite_number("六", "六") == "六"
+    plan = sample_plan()
+    plan.task("T006").number = "四"
+    path = write_master_workbook(plan, tmp_path / "台账.xlsx")
+    ws = openpyxl.load_workbook(path)["任务清单"]
+    ids = _rows_by_id(ws, "任务ID")
+    assert ws.cell(ids["T006"], 2).value == "四"
+    assert read_master_workbook(path, include_other_parts=True).task("T006").number == "四"
+
+
 def test_period_months_and_split_list() -> None:
     assert period_months("上半年") == [1, 2, 3, 4, 5, 6]
     assert period_months("第四季度") == [10, 11, 12]
@@ -482,3 +512,20 @@ def test_titles_fit_above_their_columns(tmp_path: Path) -> None:
     assert wb["任务清单"]["A1"].value == f"{plan.title}　任务清单"   # a wide sheet: the full title
     assert wb["填报单位"]["A1"].value == "填报单位"                 # five narrow columns: the short one
     assert wb["任务清单"]["A1"].alignment.horizontal == "centerContinuous"
+
+
+def test_task_sheet_prints_at_a_readable_scale(tmp_path: Path) -> None:
+    """Every text column at its widest still prints on A4 landscape at 56 % or more (48 % before)."""
+    plan = sample_plan()
+    task = plan.task("T002")
+    long = "按照全县统一部署推进落实并按月报送进展情况" * 4
+    task.title = task.text = task.note = long
+    task.measures = [long]
+    task.owners = task.partners = task.reporters = [long[:30]]
+    task.deadline = long[:20]
+    task.months = [3, 6, 9, 12]
+    path = write_master_workbook(plan, tmp_path / "台账.xlsx")
+    ws = openpyxl.load_workbook(path)["任务清单"]
+    widths = [_width(ws, openpyxl.utils.get_column_letter(c)) for c in range(1, 14)]
+    assert 1026 / (sum(widths) * 7) >= 0.56  # A4 landscape less 0.5" margins is 1,026 px wide
+    assert ws.row_dimensions[_rows_by_id(ws, "任务ID")["T002"]].height >= 15 * 5  # the long text wraps

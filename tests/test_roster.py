@@ -77,7 +77,20 @@ def test_duplicate_codes_name_both_rows(tmp_path: Path) -> None:
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     with pytest.raises(RosterError) as error:
         read_roster(path)
-    assert str(error.value) == "填报单位名单第4行和第9行的代码「1003」重复：每个单位的代码必须唯一。"
+    assert str(error.value) == "填报单位名单「名单.csv」第4行和第9行的代码「1003」重复：每个单位的代码必须唯一。"
+
+
+def test_duplicate_codes_in_an_xlsx_name_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "roster.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    ws = workbook.add_worksheet()
+    ws.write_row(0, 0, ["代码", "名称"])
+    ws.write_row(1, 0, ["002001", "城关一中"])
+    ws.write_row(2, 0, ["002001", "城关二中"])  # copied down and not changed
+    workbook.close()
+    with pytest.raises(RosterError) as error:
+        read_roster(path)
+    assert str(error.value) == "填报单位名单「roster.xlsx」第2行和第3行的代码「002001」重复：每个单位的代码必须唯一。"
 
 
 def test_blank_name_names_the_row(tmp_path: Path) -> None:
@@ -85,7 +98,7 @@ def test_blank_name_names_the_row(tmp_path: Path) -> None:
     path.write_text("代码,名称,类型\n1001,一小,学校\n1002,,学校\n", encoding="utf-8")
     with pytest.raises(RosterError) as error:
         read_roster(path)
-    assert str(error.value) == "填报单位名单第3行的名称为空：请填写单位名称，或删除这一行。"
+    assert str(error.value) == "填报单位名单「名单.csv」第3行的名称为空：请填写单位名称，或删除这一行。"
 
 
 def test_blank_code_names_the_unit(tmp_path: Path) -> None:
@@ -93,7 +106,7 @@ def test_blank_code_names_the_unit(tmp_path: Path) -> None:
     path.write_text("代码,名称\n1001,一小\n,二小\n", encoding="utf-8")
     with pytest.raises(RosterError) as error:
         read_roster(path)
-    assert str(error.value) == "填报单位名单第3行的代码为空：请为「二小」填写代码。"
+    assert str(error.value) == "填报单位名单「名单.csv」第3行的代码为空：请为「二小」填写代码。"
 
 
 def test_missing_code_column_says_what_was_found_and_what_is_needed(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ after a LibreOffice re-save)."""
 
 from __future__ import annotations
 
+import math
 import subprocess
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import openpyxl
 import pytest
 
 import workplan_xl.unit_forms as unit_forms
+from workplan_xl.cjk import display_width
 from workplan_xl.errors import OutputError, RosterError
 from workplan_xl.form_layout import (
     FORM_SCHEMA,
@@ -202,6 +204,8 @@ def test_validations(written) -> None:
     assert value.type == "decimal" and value.operator in (None, "between")  # between is the default
     assert (value.formula1, value.formula2) == ("-1000000000000000", "1000000000000000")
     assert value.error == "请填写数字，不要带单位或%" and value.showErrorMessage
+    # Excel turns a typed "95%" into 0.95, which passes; the school is told before typing.
+    assert (value.promptTitle, value.prompt) == ("填报值", "只填数字，如 95，不要加 %") and value.showInputMessage
 
 
 def test_number_formats_are_plain(written) -> None:
@@ -211,6 +215,75 @@ def test_number_formats_are_plain(written) -> None:
         for col in (5, 7):  # 目标值, 填报值
             assert "%" not in sheet.cell(r, col).number_format
             assert sheet.cell(r, col).number_format == "General"
+            assert sheet.cell(r, col).alignment.horizontal == "center"  # "≥ 95 %" reads as one phrase
+
+
+LONG_TEXT = "组织全区中小学开展近视防控专项行动，每学期完成一次视力筛查，建立学生视力健康档案，" * 3
+
+
+def long_text_plan() -> Plan:
+    plan = make_plan()
+    plan.task("T004").text = LONG_TEXT  # X01, X02, Y01 and Y02 all report on it
+    return plan
+
+
+def lines_needed(text: str, width: float) -> int:
+    """Lines a wrapped text takes at least: a CJK character is two width units (a little more in 宋体)."""
+    return math.ceil(display_width(text) / width)
+
+
+def test_row_heights_show_wrapped_text_and_leave_room_to_type(tmp_path: Path) -> None:
+    [path] = write_unit_forms(long_text_plan(), tmp_path, codes=["X01"])
+    wb = openpyxl.load_workbook(path)
+    tasks = wb[SHEET_TASKS]
+    width = tasks.column_dimensions["D"].width  # 具体内容
+    heights = {}
+    for r in range(HEADER_ROW + 2, tasks.max_row + 1):
+        height = tasks.row_dimensions[r].height
+        assert height is not None and height >= 3 * 15, r  # three lines to type 进展情况
+        heights[tasks.cell(r, 4).value] = height
+    assert heights[LONG_TEXT] >= 15 * lines_needed(LONG_TEXT, width) > 3 * 15
+    indicators = wb[SHEET_INDICATORS]
+    for r in range(HEADER_ROW + 2, indicators.max_row + 1):
+        assert indicators.row_dimensions[r].height >= 2 * 15  # two lines for 说明
+    guide = wb[SHEET_GUIDE]
+    rows_by_label = {row[0].value: row[0].row for row in guide.iter_rows(min_row=3)}
+    status_line = guide.cell(rows_by_label["完成状态"], 2).value
+    assert lines_needed(status_line, guide.column_dimensions["B"].width) == 2
+    assert guide.row_dimensions[rows_by_label["完成状态"]].height >= 2 * 15
+
+
+def test_units_of_one_layout_get_the_same_heights(tmp_path: Path) -> None:
+    """Heights depend on the plan's text only, so stamping from one layout keeps them right."""
+    result = write_unit_forms(long_text_plan(), tmp_path, codes=["Y01", "Y02"])
+
+    def heights(path: Path) -> list[float | None]:
+        sheet = openpyxl.load_workbook(path)[SHEET_TASKS]
+        return [sheet.row_dimensions[r].height for r in range(1, sheet.max_row + 1)]
+
+    y01, y02 = heights(result[0]), heights(result[1])
+    assert len(y01) != len(y02) or y01 == y02  # different items, or the same heights
+    x01, x02 = write_unit_forms(long_text_plan(), tmp_path / "x", codes=["X01", "X02"])
+    assert max(h for h in heights(x01) if h) == max(h for h in heights(x02) if h)
+
+
+def test_columns_fit_their_headers_and_print_one_page_wide(written) -> None:
+    _, result = written
+    wb = openpyxl.load_workbook(by_code(result, "X02"))
+    for name, columns in ((SHEET_TASKS, TASK_COLUMNS), (SHEET_INDICATORS, INDICATOR_COLUMNS)):
+        sheet = wb[name]
+        pixels = 0.0
+        for col, (header, _) in enumerate(columns, 1):
+            dimension = sheet.column_dimensions[openpyxl.utils.get_column_letter(col)]
+            if dimension.hidden:
+                continue
+            assert display_width(header) + 1 <= dimension.width, (name, header)  # bold CJK header
+            pixels += dimension.width * 7  # width units of 11 pt Calibri, padding included, at 96 dpi
+        # A4 landscape less 0.5" margins is 1,026 px wide: fitted to it, 11 pt prints at 9.4 pt or more.
+        assert 1026 / pixels >= 0.85, name
+        setup = sheet.page_setup  # fitToWidth 1 is the default, which xlsxwriter leaves out
+        assert (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0) and setup.orientation == "landscape"
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
 
 
 def test_meta_is_very_hidden_and_checksum_matches_cells(written) -> None:
@@ -250,7 +323,7 @@ def test_guide_sheet(written) -> None:
     assert lines["工作计划"] == TITLE and lines["报送批次"] == ROUND
     assert lines["填报内容"] == "「任务进展」表 4 项任务；「指标填报」表 3 项指标。"
     assert "未启动、推进中、已完成、不适用" in lines["完成状态"]
-    assert "填数字，不要带单位或%" in lines["数字"]
+    assert "只填数字，如 95 或 12.5，不要加 %" in lines["数字"]
     assert lines["报送方式"] == "填好后保存为 .xlsx，直接发回；不要改文件结构、不要增删行列、不要改工作表名称。"
     assert "请按通知要求时间报送" in lines["报送时间"]
     assert "改名" in lines["文件名"]
@@ -376,19 +449,29 @@ def test_libreoffice_prints_and_resaves_with_meta_readable(written, soffice: str
     _, result = written
     src = tmp_path / "src"
     src.mkdir()
-    pdf_src = src / "x02.xlsx"
-    pdf_src.write_bytes(by_code(result, "X02").read_bytes())
+    (src / "x02.xlsx").write_bytes(by_code(result, "X02").read_bytes())
+    [long] = write_unit_forms(long_text_plan(), tmp_path / "long", codes=["X01"])
+    (src / "long.xlsx").write_bytes(long.read_bytes())
     xlsx_src = src / "y01.xlsx"
     xlsx_src.write_bytes(by_code(result, "Y01").read_bytes())
     out = tmp_path / "out"
-    for fmt, file in (("pdf", pdf_src), ("xlsx", xlsx_src)):
+    for fmt, files in (("pdf", [src / "x02.xlsx", src / "long.xlsx"]), ("xlsx", [xlsx_src])):
         subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
-                        "--norestore", "--convert-to", fmt, "--outdir", str(out), str(file)],
+                        "--norestore", "--convert-to", fmt, "--outdir", str(out), *map(str, files)],
                        check=True, capture_output=True, timeout=180)
     with pdfplumber.open(out / "x02.pdf") as pdf:
         printed = "".join(page.extract_text() or "" for page in pdf.pages)
+        assert len(pdf.pages) == 3  # 填报说明, 任务进展, 指标填报: no column spills onto a page of its own
     assert "实验小学" in printed and "增加初中学位" in printed
     assert "plan_fingerprint" not in printed  # the very hidden sheet is not printed
+    assert "1200" in printed and "1200." not in printed and "0.5" in printed  # General, not "0.##"
+    with pdfplumber.open(out / "long.pdf") as pdf:
+        words = pdf.pages[1].extract_words()
+    # The long 具体内容 (row 2) is printed whole (LibreOffice clips what the row height cuts off) and
+    # inside its row: above the 序号 of row 3, not over it.
+    lines = sorted((w for w in words if len(w["text"]) > 3 and w["text"] in LONG_TEXT), key=lambda w: w["top"])
+    assert "".join(w["text"] for w in lines) == LONG_TEXT
+    assert lines[-1]["bottom"] < min(w["top"] for w in words if w["text"] == "3" and w["x0"] < 60)
 
     resaved = CalamineWorkbook.from_path(str(out / "y01.xlsx"))
     assert resaved.sheet_names == [SHEET_GUIDE, SHEET_TASKS, SHEET_INDICATORS, SHEET_META]
@@ -442,6 +525,7 @@ def test_stamped_forms_are_the_built_forms() -> None:
 
 def test_names_the_placeholders_cannot_hold_are_built_directly() -> None:
     import dataclasses
+    import io
 
     from workplan_xl.unit_forms.stamp import Stamper, stampable
 
@@ -452,6 +536,13 @@ def test_names_the_placeholders_cannot_hold_are_built_directly() -> None:
     data = Stamper().form_bytes(odd)
     assert data == unit_forms.form_bytes(odd)
     assert sheet_values(data)[SHEET_META][4] == ("unit_name", "_x0041_幼儿园")
+    # A name long enough to wrap its 填报说明 line needs its own row height, which the layout lacks.
+    long = dataclasses.replace(content, unit_name="青禾县" + "某某乡某某村" * 7 + "联合幼儿园")
+    assert not stampable(long)
+    data = Stamper().form_bytes(long)
+    assert data == unit_forms.form_bytes(long)
+    guide = openpyxl.load_workbook(io.BytesIO(data))[SHEET_GUIDE]
+    assert guide["B3"].value.startswith("青禾县某某乡") and guide.row_dimensions[3].height >= 2 * 15
     # A name equal to another text of the form is stored twice: the cells still read the same.
     same = dataclasses.replace(content, unit_name=TITLE)
     assert sheet_values(Stamper().form_bytes(same)) == sheet_values(unit_forms.form_bytes(same))

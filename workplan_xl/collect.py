@@ -87,17 +87,17 @@ def collect_returns(master: Path, sources: list[Path], output: Path | None = Non
     with Ledger(db) as ledger:
         run = ledger.start_run(round, index.fingerprint, plan.units)
         todo, copies, file_rounds = _triage(ledger, run, files, round, result)
-        readings: list[Reading] = []
+        outcomes: list[tuple[str, str | None]] = []  # (status, round on the form); the values are in the ledger
         with _progress(progress, len(todo)) as update:
             for batch in _in_order(todo, pool or ReaderPool(), (index, round), update, _BATCH):
                 with ledger.transaction():
                     for record, reading in batch:
                         ledger.add_submission(run, record, round if round is not None else reading.file_round,
                                               reading)
-                        readings.append(reading)
+                        outcomes.append((reading.status, reading.file_round))
         result.read = len(todo)
-        file_rounds += [r.file_round for r in readings if r.status != SKIPPED]
-        result.skipped += sum(1 for r in readings if r.status == SKIPPED)
+        file_rounds += [file_round for status, file_round in outcomes if status != SKIPPED]
+        result.skipped += sum(1 for status, _ in outcomes if status == SKIPPED)
         result.round = round if round is not None else _most_common(file_rounds, ledger.latest_round())
         if round is None:
             result.other_rounds = dict(Counter(r for r in file_rounds if r is not None and r != result.round))
@@ -253,6 +253,7 @@ def reporting_status(master: Path, round: str | None = None, db: Path | None = N
             round = ledger.latest_round()
             if round is None:
                 raise WorkplanError(NO_LEDGER)
+        ledger.check_round(round)
         state = ledger.state(ledger.roster(), round)
     lines = [_counts_line(round, state)]
     for label in (MISSING, PROBLEM, REPORTED):

@@ -153,6 +153,14 @@ class Ledger:
         row = self.conn.execute("SELECT round FROM runs WHERE round IS NOT NULL ORDER BY id DESC LIMIT 1").fetchone()
         return None if row is None else row[0]
 
+    def check_round(self, round: str) -> None:
+        """A round asked for by name must have been collected."""
+        rounds = [r for (r,) in self.conn.execute("SELECT DISTINCT round FROM runs WHERE round IS NOT NULL ORDER BY id")]
+        if round not in rounds:
+            known = "、".join(f"「{r or '未分批次'}」" for r in dict.fromkeys(rounds)) or "（无）"
+            raise WorkplanError(f"批次「{round or '未分批次'}」还没有收集过回表：已收集的批次有 {known}，"
+                                "请用 --round 指定其中之一，或先运行 wpx collect。")
+
     def finish_run(self, run: int, round: str) -> None:
         """Give the run and its submissions without a round of their own the run's round."""
         with self.transaction():
@@ -269,10 +277,13 @@ class Ledger:
         accepted_ids = {s[0]: s[4] for s in current.values()}
         if accepted_ids:
             marks = ",".join("?" * len(accepted_ids))
+            shared: dict[str, str] = {}  # one string object per unit code, item id, field and note
             for sid, unit_code, item_id, field_name, value, note in self.conn.execute(
                     f'SELECT submission_id, unit_code, item_id, field, value, note FROM "values"'
                     f" WHERE submission_id IN ({marks}) ORDER BY rowid", list(accepted_ids)):
-                state.entries.append(Entry(unit_code, item_id, field_name, value, note, sid))
+                state.entries.append(Entry(shared.setdefault(unit_code, unit_code), shared.setdefault(item_id, item_id),
+                                           shared.setdefault(field_name, field_name), value,
+                                           shared.setdefault(note, note) if len(note) < 40 else note, sid))
             position = {u.code: n for n, u in enumerate(units)}
             state.entries.sort(key=lambda e: position.get(e.unit_code, len(position)))  # stable: form order kept
         state.duplicates = self.conn.execute(
@@ -302,6 +313,7 @@ def read_state(plan: Plan, db: Path, round: str | None = None) -> LedgerState:
             round = ledger.latest_round()
             if round is None:
                 raise WorkplanError(NO_LEDGER)
+        ledger.check_round(round)
         return ledger.state(plan.units, round)
 
 

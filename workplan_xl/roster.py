@@ -70,7 +70,7 @@ def units_from_rows(sheets: Sequence[list[tuple[int, list[object]]]], file_name:
             continue
         index, columns, header = found
         if "code" in columns and "name" in columns:
-            return check_units(_units(rows[index + 1:], columns), where)
+            return check_units(_units(rows[index + 1:], columns), f"{where}「{file_name}」")
         first_header = first_header if first_header is not None else header
     if first_header is None:
         first_header = next(([_text(c) for c in cells if _text(c)] for rows in sheets
@@ -86,8 +86,10 @@ def units_from_rows(sheets: Sequence[list[tuple[int, list[object]]]], file_name:
                       f"需要「代码」和「名称」两列（{aliases}）。")
 
 
-def check_units(rows: Iterable[tuple[int, Unit]], where: str = "填报单位名单") -> list[Unit]:
-    """Blank names, blank codes and duplicate codes stop the run with the row numbers to fix."""
+def check_units(rows: Iterable[tuple[int, Unit]], where: str) -> list[Unit]:
+    """Blank names, blank codes and duplicate codes stop the run with the row numbers to fix.
+
+    ``where`` names the file (and sheet) the rows come from: 填报单位名单「roster.xlsx」."""
     units: list[Unit] = []
     seen: dict[str, int] = {}
     for row, unit in rows:

@@ -29,7 +29,7 @@ IDS = ("任务清单、配档表、指标跟踪中隐藏的ID列是 wpx 识别�
 REPORTERS = ("填报对象留空时，由牵头单位和配合单位中列在“填报单位”表里的单位填报；它们都不在名单上时，全部单位填报。"
              "也可以填写单位代码、单位名称、单位类型（学校、幼儿园、处室……）或“全部”，多个用“、”分隔。"
              "指标的填报对象留空时，与所属任务相同。")
-NEXT = "下一步：wpx forms 台账.xlsx 为每个填报单位生成填报表；回表收齐后用 wpx collect 汇总。"
+NEXT = "用 wpx forms 台账.xlsx 为每个填报单位生成填报表；回表收齐后用 wpx collect 汇总。"
 
 
 def write_guide(workbook: Any, fmt: dict[str, Any], plan: Plan, part: Part | None) -> None:

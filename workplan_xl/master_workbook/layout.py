@@ -84,10 +84,19 @@ def split_list(text: str) -> list[str]:
 
 
 def months_text(months: list[int]) -> str:
+    """[3, 6, 9] → "3、6、9月"; three or more months in a row as a range, [1…6, 9] → "1—6、9月", so a
+    half year does not wrap in a narrow column as "1、2、3、4、5 / 、6月". parse_months reads both back."""
     ordered = sorted(set(months))
     if ordered == list(MONTHS):
         return "每月"
-    return "、".join(str(m) for m in ordered) + "月" if ordered else ""
+    runs: list[list[int]] = []
+    for month in ordered:
+        if runs and month == runs[-1][-1] + 1:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    parts = [f"{run[0]}—{run[-1]}" if len(run) >= 3 else "、".join(map(str, run)) for run in runs]
+    return "、".join(parts) + "月" if parts else ""
 
 
 def parse_months(text: str) -> list[int]:
@@ -122,7 +131,7 @@ def period_months(period: str) -> list[int]:
 def composite_number(numeral: str, number: str) -> str:
     """任务编号 as the document reads it: 二 + （三） → "二（三）", 二 + 3 → "二.3", a section-task → "二"."""
     numeral, number = numeral.strip(), number.strip()
-    if not number:
+    if not number or number == numeral:  # a section that is itself the task may carry its own numeral
         return numeral
     if not numeral:
         return number

@@ -70,7 +70,7 @@ def read_master_workbook(path: Path, include_other_parts: bool = False) -> Plan:
                          state, tasks)
     if meta["data"].get("schedule_generated") and schedule_key(schedule) == meta["data"]["schedule_generated"]:
         schedule = []  # built from 月度节点 and untouched: the next build builds it again from the new months
-    units = _units(_table(sheets, SHEET_UNITS, UNIT_COLUMNS, UNIT_REQUIRED, path.name))
+    units = _units(_table(sheets, SHEET_UNITS, UNIT_COLUMNS, UNIT_REQUIRED, path.name), path.name)
 
     parts: list[Part] = []
     for entry in meta["data"].get("parts", []):
@@ -285,11 +285,11 @@ def _schedule(rows: list[Row], state: _State, tasks: dict[str, Task]) -> list[Sc
     return entries
 
 
-def _units(rows: list[Row]) -> list[Unit]:
+def _units(rows: list[Row], file_name: str) -> list[Unit]:
     # Codes as text even where the user's Excel turned them into numbers (1001.0 → "1001").
     units = ((row, Unit(code=code_text(v.get("code")), name=_s(v, "name"), type=_s(v, "type"),
                         contact=_s(v, "contact"), phone=code_text(v.get("phone")))) for row, v in rows)
-    return check_units(units, where="台账「填报单位」工作表")
+    return check_units(units, where=f"台账「{file_name}」的「{SHEET_UNITS}」工作表")
 
 
 def _indicator(data: dict[str, Any]) -> Indicator:

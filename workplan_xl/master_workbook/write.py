@@ -56,16 +56,20 @@ from workplan_xl.roster import UNIT_TYPES
 
 _CELL_LIMIT = 30000  # a cell holds at most 32,767 characters; _meta JSON is split below that
 
-# (min, max) column widths in character units; long text wraps inside the maximum.
-_TASK_WIDTHS = {"seq": (5, 6), "number": (6, 10), "section": (10, 24), "title": (12, 28), "text": (20, 50),
-                "measures": (12, 36), "indicators": (10, 28), "owners": (10, 20), "partners": (10, 24),
-                "deadline": (10, 16), "months": (10, 14), "reporters": (10, 20), "note": (8, 20)}
+# (min, max) column widths in character units; long text wraps inside the maximum. 任务清单 has 13
+# visible columns: with every one at its maximum it still prints on A4 landscape at 57 % (48 % with
+# the earlier, wider maxima), so the repeated 一级任务 and the long texts wrap rather than widen the page.
+_TASK_WIDTHS = {"seq": (5, 6), "number": (6, 10), "section": (10, 16), "title": (12, 22), "text": (20, 44),
+                "measures": (12, 30), "indicators": (10, 24), "owners": (10, 16), "partners": (10, 20),
+                "deadline": (10, 14), "months": (10, 14), "reporters": (10, 16), "note": (8, 16)}
 _SCHEDULE_WIDTHS = {"month": (6, 6), "period": (6, 12), "text": (20, 50), "owners": (10, 24),
                     "task": (8, 12)}
 _INDICATOR_WIDTHS = {"seq": (5, 6), "text": (16, 40), "task": (12, 30), "comparator": (5, 6),
                      "value": (7, 10), "unit": (5, 8), "baseline": (7, 10), "aggregate": (9, 10),
                      "reporters": (10, 20), "actual": (7, 10), "rate": (11, 12), "status": (8, 10)}
-_UNIT_WIDTHS = {"code": (8, 16), "name": (16, 40), "type": (8, 10), "contact": (8, 12), "phone": (10, 16)}
+# Codes and phone numbers are digits: where 宋体 is missing (LibreOffice on Linux) they fall back to a
+# font a third wider than Excel's width unit, so "0739-5200000" wrapped over the next row at 14.
+_UNIT_WIDTHS = {"code": (10, 20), "name": (16, 40), "type": (8, 10), "contact": (8, 12), "phone": (16, 20)}
 
 
 def write_master_workbook(plan: Plan, path: Path, actuals: Mapping[str, float] | None = None) -> Path:
@@ -122,6 +126,12 @@ def _formats(workbook: Any) -> dict[str, Any]:
         "month": workbook.add_format({**base, "align": "center", "num_format": '0"月"'}),
         "note_row": workbook.add_format({**base, "italic": True, "font_color": "#595959", "text_wrap": True,
                                          "bg_color": "#FAFAFA"}),
+        "note_row_center": workbook.add_format({**base, "italic": True, "font_color": "#595959", "text_wrap": True,
+                                                "bg_color": "#FAFAFA", "align": "center"}),
+        "section_center": workbook.add_format({**base, "bold": True, "bg_color": "#F2F2F2", "text_wrap": True,
+                                               "align": "center"}),
+        # xlsx_style's "0.##" shows 95 as "95."; General shows 95 and 94.5 as written.
+        "input_number": workbook.add_format({**base, "locked": False, "bg_color": "#FFF2CC", "align": "center"}),
         "id": workbook.add_format({**base, "font_color": "#808080"}),
         "reached": workbook.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"}),
         "missed": workbook.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
@@ -142,8 +152,8 @@ def _write_tasks(workbook: Any, fmt: dict[str, Any], plan: Plan, numbers: dict[s
     for section in part.sections if part is not None else []:
         style = "note_row" if section.context else "section"
         table.next_row(style)
-        table.text("seq", NOTE_MARK if section.context else "", style)
-        table.text("number", section.numeral, style)
+        table.text("seq", NOTE_MARK if section.context else "", f"{style}_center")
+        table.text("number", section.numeral, f"{style}_center")  # centred like the tasks' numbers
         table.text("section", section.title, style)
         table.text("text", section.text, style)
         table.text("id", section.id, style)

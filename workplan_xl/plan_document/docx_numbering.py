@@ -51,8 +51,9 @@ def _roman(n: int) -> str:
 
 
 def _letter(n: int) -> str:
-    # Word's lists go A … Z, AA, BB, … (the letter repeated), not spreadsheet-style AB
-    return chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1) if n > 0 else str(n)
+    # Word's lists go A … Z, AA, BB, … (the letter repeated), not spreadsheet-style AB; a hostile
+    # w:start of 10^9 must not make a label of 38 million letters
+    return chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1) if 0 < n <= 26 * 20 else str(n)
 
 
 def _from(table: str, n: int) -> str:
@@ -211,7 +212,7 @@ class Numbering:
             fmt = "decimal" if level.legal and k < ilvl else self._lvl(levels, overrides, k).fmt
             return format_number(value, fmt)
 
-        return re.sub(r"%([1-9])", fill, level.text), level.suffix
+        return re.sub(r"%([1-9])", fill, level.text[:40])[:60], level.suffix
 
     def _resolve(self, abs_id: str) -> str:
         """Follow w:numStyleLink: a list style's abstractNum holds only a link to the real one."""

@@ -103,13 +103,14 @@ def make_unit_forms(master: Path, output: Path, round: str = "", codes: list[str
     from workplan_xl.master_workbook import read_master_workbook
 
     plan = read_master_workbook(Path(master))
+    _chosen_units(plan, codes, f"台账「{Path(master).name}」")  # the same checks, naming the file
     return write_unit_forms(plan, Path(output), round=round, codes=codes, password=password,
                             progress=progress)
 
 
-def _chosen_units(plan: Plan, codes: list[str] | None) -> list[Unit]:
+def _chosen_units(plan: Plan, codes: list[str] | None, master: str = "台账") -> list[Unit]:
     if not plan.units:
-        raise RosterError("台账中没有填报单位：请在台账的「填报单位」工作表中填写单位代码和名称后再生成填报表。")
+        raise RosterError(f"{master}中没有填报单位：请在{master}的「填报单位」工作表中填写单位代码和名称后再生成填报表。")
     if not codes:
         return list(plan.units)
     wanted = [c.strip() for c in codes if c.strip()]
@@ -118,7 +119,7 @@ def _chosen_units(plan: Plan, codes: list[str] | None) -> list[Unit]:
     if unknown:
         listed = "」「".join(unknown)
         sample = "、".join(u.code for u in plan.units[:5]) + ("等" if len(plan.units) > 5 else "")
-        raise RosterError(f"单位代码「{listed}」不在台账的填报单位名单中：可用的代码有 {sample}"
+        raise RosterError(f"单位代码「{listed}」不在{master}的填报单位名单中：可用的代码有 {sample}"
                           f"（共 {len(plan.units)} 个），请检查 --units 参数。")
     return [u for u in plan.units if u.code in set(wanted)]
 

@@ -25,7 +25,7 @@ from workplan_xl.form_layout import (
 )
 from workplan_xl.plan import STATUSES
 from workplan_xl.unit_forms.content import FormContent, Row
-from workplan_xl.xlsx_style import FONT, SIZE, formats, office_sheet
+from workplan_xl.xlsx_style import FONT, SIZE, formats, office_sheet, wrapped_height
 
 _OPTIONS = {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
             "strings_to_urls": False}
@@ -33,24 +33,28 @@ _OPTIONS = {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas
 _PROTECTION = {"format_columns": True, "format_rows": True,
                "select_locked_cells": True, "select_unlocked_cells": True}
 _HINT = "黄色单元格为填报区，其他单元格已锁定；完成状态请从下拉列表中选择。"
+VALUE_HINT = "只填数字，如 95，不要加 %"
+LINE_HEIGHT = 15.0  # points per line of 11 pt 宋体, as xlsx_style.wrapped_height counts
 
 # header → (cell kind, minimum width, maximum width). Widths of descriptive columns follow their text.
+# The visible task columns add up to at most 165 character units, so the sheet prints on A4 landscape
+# at about 85 % (11 pt stays readable); long text wraps and the row grows instead.
 TASK_SPEC: dict[str, tuple[str, float, float]] = {
-    "序号": ("center", 6, 6),
-    "任务编号": ("center", 8, 12),
-    "重点任务": ("text", 14, 28),
-    "具体内容": ("text", 30, 56),
+    "序号": ("center", 5, 5),
+    "任务编号": ("center", 8, 10),
+    "重点任务": ("text", 12, 20),
+    "具体内容": ("text", 24, 36),
     "完成时限": ("text", 10, 16),
-    "完成状态": ("input_status", 11, 11),
-    "进展情况": ("input", 40, 40),
-    "完成时间": ("input_date", 14, 14),
-    "佐证材料": ("input", 22, 22),
-    "备注": ("input", 14, 14),
+    "完成状态": ("input_status", 10, 10),
+    "进展情况": ("input", 30, 30),
+    "完成时间": ("input_date", 12, 12),
+    "佐证材料": ("input", 16, 16),
+    "备注": ("input", 10, 10),
     "任务ID": ("id", 8, 8),
 }
 INDICATOR_SPEC: dict[str, tuple[str, float, float]] = {
-    "序号": ("center", 6, 6),
-    "指标": ("text", 16, 40),
+    "序号": ("center", 5, 5),
+    "指标": ("text", 16, 36),
     "所属任务": ("text", 14, 30),
     "比较": ("center", 6, 6),
     "目标值": ("number", 8, 12),
@@ -59,6 +63,10 @@ INDICATOR_SPEC: dict[str, tuple[str, float, float]] = {
     "说明": ("input", 30, 30),
     "指标ID": ("id", 8, 8),
 }
+# Lines of room a data row keeps for typing, whatever its descriptive text: 进展情况 needs a few.
+TASK_LINES = 3
+INDICATOR_LINES = 2
+GUIDE_WIDTHS = (12, 86)
 
 
 def _formats(workbook: Any) -> dict[str, Any]:
@@ -70,9 +78,10 @@ def _formats(workbook: Any) -> dict[str, Any]:
         # No merged cells anywhere: the title is centred across the table's width instead.
         "title": workbook.add_format({"font_name": FONT, "font_size": 16, "bold": True,
                                       "align": "center_across", "valign": "vcenter"}),
-        # General, not "0.##" (which shows 95 as "95.") and never a percent format.
-        "number": workbook.add_format({**base, "num_format": "General"}),
-        "input_number": workbook.add_format({**yellow, "num_format": "General"}),
+        # General, not "0.##" (which shows 95 as "95.") and never a percent format; centred like
+        # the 比较 and 单位 beside them, so "≥ 95 %" reads as one phrase.
+        "number": workbook.add_format({**base, "num_format": "General", "align": "center"}),
+        "input_number": workbook.add_format({**yellow, "num_format": "General", "align": "center"}),
         "input_date": workbook.add_format({**yellow, "num_format": "@"}),
         "input_status": workbook.add_format({**yellow, "align": "center"}),
         "id": workbook.add_format({**base, "font_color": "#808080"}),
@@ -101,18 +110,14 @@ def _top_rows(sheet: Any, fmt: dict[str, Any], title: str, unit_line: str, hint:
 
 def _data_sheet(workbook: Any, fmt: dict[str, Any], name: str, columns: list[tuple[str, str | None]],
                 spec: dict[str, tuple[str, float, float]], rows: list[Row], title: str,
-                content: FormContent, hint: str, password: str) -> Any:
+                content: FormContent, hint: str, password: str, lines: int) -> Any:
     sheet = workbook.add_worksheet(name)
     headers = [h for h, _ in columns]
     visible = sum(1 for h in headers if spec[h][0] != "id")
     _top_rows(sheet, fmt, title, content.unit_line, hint, visible)
+    widths = column_widths(spec, headers, rows)
     for col, header in enumerate(headers):
-        kind, low, high = spec[header]
-        width = low
-        if low != high:
-            values = [header] + [str(r.get(header) or "") for r in rows]
-            width = min(max(max(map(_width, values)) + 2, low), high)
-        sheet.set_column(col, col, width, None, {"hidden": kind == "id"})
+        sheet.set_column(col, col, widths[header], None, {"hidden": spec[header][0] == "id"})
         sheet.write_string(HEADER_ROW, col, header, fmt["header"])
     for index, row in enumerate(rows):
         r = HEADER_ROW + 1 + index
@@ -132,11 +137,35 @@ def _data_sheet(workbook: Any, fmt: dict[str, Any], name: str, columns: list[tup
                 sheet.write_string(r, col, value, fmt[kind])
             else:
                 sheet.write_blank(r, col, None, fmt[kind])  # not an empty shared string
+        sheet.set_row(r, row_height(spec, headers, widths, row, lines))
     if rows:
         _validations(sheet, headers, HEADER_ROW + 1, HEADER_ROW + len(rows))
     office_sheet(sheet, HEADER_ROW)
     sheet.protect(password, dict(_PROTECTION))
     return sheet
+
+
+def column_widths(spec: dict[str, tuple[str, float, float]], headers: list[str], rows: list[Row]) -> dict[str, float]:
+    """Each column's width: fixed for input columns, from the widest text for descriptive ones."""
+    widths = {}
+    for header in headers:
+        _, low, high = spec[header]
+        width = low
+        if low != high:
+            values = [header] + [str(r.get(header) or "") for r in rows]
+            width = min(max(max(map(_width, values)) + 2, low), high)
+        widths[header] = width
+    return widths
+
+
+def row_height(spec: dict[str, tuple[str, float, float]], headers: list[str], widths: dict[str, float],
+               row: Row, lines: int) -> float:
+    """Points that show every wrapped line of the row's descriptive text and leave ``lines`` lines to
+    type in. LibreOffice draws wrapped text over the next rows when the height is not set, and the
+    height depends only on the plan's text, so every unit stamped from one layout gets the same."""
+    cells = [(str(row.get(h) or ""), widths[h]) for h in headers
+             if spec[h][0] in ("text", "center") and h != "序号"]
+    return max(wrapped_height(cells) or 0.0, LINE_HEIGHT * lines + 3)
 
 
 def _validations(sheet: Any, headers: list[str], first: int, last: int) -> None:
@@ -156,7 +185,9 @@ def _validations(sheet: Any, headers: list[str], first: int, last: int) -> None:
         # "Any decimal": Excel needs bounds, so take ones no indicator reaches.
         sheet.data_validation(first, col, last, col, {
             "validate": "decimal", "criteria": "between", "minimum": -10**15, "maximum": 10**15,
-            "input_title": "填报值", "input_message": "填数字，不要带单位或%",
+            # Excel stores a typed "95%" as 0.95, which this check cannot tell from a real 0.95:
+            # say it where the school types, before it happens.
+            "input_title": "填报值", "input_message": VALUE_HINT,
             "error_title": "填报值有误", "error_message": "请填写数字，不要带单位或%"})
 
 
@@ -165,12 +196,18 @@ def _guide_sheet(workbook: Any, fmt: dict[str, Any], content: FormContent, passw
     sheet.write_string(0, 0, f"{content.title_line} 填报说明", fmt["title"])
     sheet.write_blank(0, 1, None, fmt["title"])
     sheet.set_row(0, 30)
+    label_width, text_width = GUIDE_WIDTHS
     for index, (label, line) in enumerate(content.guide):
         sheet.write_string(2 + index, 0, label, fmt["label"])
         sheet.write_string(2 + index, 1, line, fmt["text"])
-    sheet.set_column(0, 0, 12)
-    sheet.set_column(1, 1, 90)
+        height = wrapped_height([(label, label_width), (line, text_width)])
+        if height is not None:
+            sheet.set_row(2 + index, height)
+    sheet.set_column(0, 0, label_width)
+    sheet.set_column(1, 1, text_width)
     sheet.set_paper(9)
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    sheet.center_horizontally()
     sheet.fit_to_pages(1, 0)
     sheet.protect(password, dict(_PROTECTION))
 
@@ -184,11 +221,11 @@ def form_bytes(content: FormContent, password: str = "") -> bytes:
     _guide_sheet(workbook, fmt, content, password)
     task_hint = _HINT if content.task_rows else "本单位本次无需填报任务进展。"
     _data_sheet(workbook, fmt, SHEET_TASKS, TASK_COLUMNS, TASK_SPEC, content.task_rows,
-                f"{content.title_line} 任务进展填报表", content, task_hint, password)
-    indicator_hint = ("黄色单元格为填报区：「填报值」只填数字，不要带单位或%。" if content.indicator_rows
+                f"{content.title_line} 任务进展填报表", content, task_hint, password, TASK_LINES)
+    indicator_hint = (f"黄色单元格为填报区：「填报值」{VALUE_HINT}（单位见「单位」列）。" if content.indicator_rows
                       else "本单位本次无需填报指标。")
     _data_sheet(workbook, fmt, SHEET_INDICATORS, INDICATOR_COLUMNS, INDICATOR_SPEC, content.indicator_rows,
-                f"{content.title_line} 指标填报表", content, indicator_hint, password)
+                f"{content.title_line} 指标填报表", content, indicator_hint, password, INDICATOR_LINES)
     meta = workbook.add_worksheet(SHEET_META)
     for row, (key, value) in enumerate(content.meta):
         meta.write_string(row, 0, key)

@@ -15,6 +15,7 @@ import io
 import re
 import zipfile
 
+from workplan_xl.cjk import display_width
 from workplan_xl.unit_forms.content import FormContent
 from workplan_xl.unit_forms.sheets import form_bytes
 
@@ -22,6 +23,9 @@ CODE_TOKEN = "{{wpx:unit-code}}"
 NAME_TOKEN = "{{wpx:unit-name}}"
 # xlsxwriter escapes _xHHHH_ in shared strings; edge whitespace adds xml:space. Leave those to it.
 _UNSTAMPABLE = re.compile(r"_x[0-9A-Fa-f]{4}_|^\s|\s$|\{\{wpx:")
+# Code and name together up to this display width stay on one line of 填报说明 (86 wide), as the
+# placeholders do.
+_STAMP_WIDTH = 60
 
 
 def _escape(value: str) -> bytes:
@@ -30,6 +34,10 @@ def _escape(value: str) -> bytes:
 
 
 def stampable(content: FormContent) -> bool:
+    """Whether the placeholders can stand in for this unit. Row heights are measured on the layout,
+    so a name long enough to wrap its 填报说明 line (wider than the placeholders) is built directly."""
+    if display_width(content.unit_code) + display_width(content.unit_name) > _STAMP_WIDTH:
+        return False
     return not any(_UNSTAMPABLE.search(v) for v in (content.unit_code, content.unit_name))
 
 
