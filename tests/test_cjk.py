@@ -58,3 +58,13 @@ def test_safe_file_name(name, expected):
 
 def test_safe_file_name_limits_length():
     assert len(safe_file_name("长" * 200)) == 80
+
+
+@pytest.mark.parametrize("value, digits, expected", [
+    (95.125, 2, 95.13), (2.675, 2, 2.68), (96.0, 2, 96.0), (94.55000000000001, 2, 94.55),
+    (99.95, 1, 100.0), (-1.005, 2, -1.01), (101.25, 1, 101.3), (0.0, 1, 0.0),
+])
+def test_round_half_up(value, digits, expected):
+    from workplan_xl.cjk import round_half_up
+
+    assert round_half_up(value, digits) == expected

@@ -67,6 +67,15 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 
 
+def round_half_up(value: float, digits: int = 2) -> float:
+    """Round as people and Excel's number formats do (95.125 → 95.13, 2.675 → 2.68), not as Python's
+    round() does (banker's rounding on the binary value: 95.12, 2.67). The report, the notices and
+    汇总.xlsx all print figures through this, so they agree to the last digit."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
 def number_text(value: float) -> str:
     """A number as a person writes it: 95 not 95.0, 0.5 not 5e-01."""
     return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else f"{value:.10g}"

@@ -5,6 +5,7 @@ Everything that came from a return is written as a string cell: "=HYPERLINK(…)
 or "+1+1" typed by a school arrive as inert text, never as a formula or a link. No timestamps: the
 same ledger gives the same bytes.
 
+    layout.py   formats, typed cells, widths, row heights, capped cells, figures rounded as the report does
     sheets.py   the sheets written through xlsxwriter (and the top of 明细)
     details.py  明细's rows, streamed into the sheet XML afterwards (the part that is big)
 """
@@ -20,11 +21,11 @@ from pathlib import Path
 import xlsxwriter
 
 from workplan_xl.consolidated_workbook.details import MAX_ROWS, detail_rows, rows_xml, stream_into
+from workplan_xl.consolidated_workbook.layout import make_formats
 from workplan_xl.consolidated_workbook.sheets import (
     DETAIL_STYLES,
     details_top,
     indicators_sheet,
-    make_formats,
     problems_sheet,
     tasks_sheet,
     units_sheet,
@@ -58,8 +59,8 @@ def write_consolidated_workbook(progress: Progress, path: Path, details: Iterabl
         indicators_sheet(workbook, fmt, progress)
         sample = list(detail_rows(progress, entries[:_SAMPLE]))
         names = ["明细"] + [f"明细({n})" for n in range(2, parts + 1)]
-        for n, name in enumerate(names):
-            details_top(workbook, fmt, progress, name, min(MAX_ROWS, len(entries) - n * MAX_ROWS), sample)
+        widths = [details_top(workbook, fmt, progress, name, min(MAX_ROWS, len(entries) - n * MAX_ROWS), sample)
+                  for n, name in enumerate(names)]
         problems_sheet(workbook, fmt, progress)
         # The style numbers the streamed cells refer to; asking registers them in styles.xml.
         styles = [fmt[s]._get_xf_index() for s in DETAIL_STYLES]
@@ -69,7 +70,7 @@ def write_consolidated_workbook(progress: Progress, path: Path, details: Iterabl
         streams = {}
         for n in range(parts):
             count = min(MAX_ROWS, len(entries) - n * MAX_ROWS)
-            chunk = rows_xml(itertools.islice(rows, count), 4, styles, number_style)
+            chunk = rows_xml(itertools.islice(rows, count), 4, styles, number_style, widths[n])
             streams[f"xl/worksheets/sheet{4 + n}.xml"] = (chunk, f"A1:I{3 + max(count, 0)}")
         stream_into(draft, temp, streams)
         os.replace(temp, path)

@@ -8,12 +8,14 @@ Text stays text: every value is an inline string (<is><t>), never a formula (<f>
 
 from __future__ import annotations
 
+import math
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from workplan_xl.consolidated_workbook.layout import CELL_MAX, fit_cell, lines_height, one_line
 from workplan_xl.form_layout import FIELD_LABELS
 from workplan_xl.progress import Entry, Progress
 from workplan_xl.returns.interpret import task_numbers
@@ -39,9 +41,11 @@ def detail_rows(progress: Progress, entries: Iterable[Entry]) -> Iterator[list[A
         value: Any = e.value
         if e.field == "value":
             try:
-                value = float(e.value)
+                number_value = float(e.value)
             except ValueError:
                 pass
+            else:  # "nan", "inf" or "1e999" stay text: <v>nan</v> is not a number Excel reads
+                value = number_value if math.isfinite(number_value) else e.value
         yield [e.unit_code, name, kind, number, item, FIELD_LABELS.get(e.field, e.field), value, e.note, file]
 
 
@@ -57,22 +61,45 @@ def _number(value: float) -> str:
     return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
 
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines ``text`` wraps to in a column ``width`` wide: xlsx_style.wrapped_height's count, with the
+    display width taken from the UTF-8 length (a CJK character is 3 bytes and 2 columns). That is
+    cjk.display_width for Chinese and ASCII text and a little more (never less) for other scripts and
+    for “” …, and costs a tenth of it: 明细 can have a long text in every row."""
+    count = 0
+    for line in text.split("\n"):
+        shown = len(line) + (len(line.encode("utf-8")) - len(line)) / 2
+        count += 1 if shown + 2 <= width else math.ceil(shown * 1.05 / max(width - 1, 1.0))
+    return count
+
+
 REPEATED = (0, 1, 2, 3, 4, 5, 8)  # columns whose texts repeat (unit, item, field, file): escaped once
 
 
 def rows_xml(rows: Iterable[Sequence[Any]], first: int, styles: Sequence[int], number_style: int,
-             cell_max: int = 32767) -> Iterator[str]:
-    """<row> elements for ``rows`` from Excel row ``first`` (1-based), in chunks of about 1,000 rows."""
+             widths: Sequence[float] | None = None) -> Iterator[str]:
+    """<row> elements for ``rows`` from Excel row ``first`` (1-based), in chunks of about 1,000 rows.
+
+    A row whose text wraps in a column of ``widths`` gets the height that shows it all (LibreOffice
+    does not fit row heights on opening); a text sure to fit on one line (twice its length, the
+    widest it can be, fits the column) is not measured."""
     letters = [chr(65 + c) for c in range(len(styles))]
+    widths = list(widths) if widths is not None else [255.0] * len(styles)
     empty = [f' s="{s}"/>' for s in styles]
     cached: list[dict[str, str] | None] = [{} if c in REPEATED else None for c in range(len(styles))]
+    tall: dict[tuple[int, str], int] = {}  # repeated texts that wrap, and their lines (few: most fit)
 
-    def tail(c: int, text: str) -> str:
-        return f' s="{styles[c]}" t="inlineStr"><is><t xml:space="preserve">{_text(text[:cell_max])}</t></is></c>'
+    def tail(c: int, text: str) -> tuple[str, int]:
+        """The cell's XML after its reference, and the lines it wraps to."""
+        if len(text) > CELL_MAX // 2:
+            text = fit_cell(text)
+        xml = f' s="{styles[c]}" t="inlineStr"><is><t xml:space="preserve">{_text(text)}</t></is></c>'
+        return xml, 1 if one_line(text, widths[c]) else wrapped_lines(text, widths[c])
 
     chunk: list[str] = []
     for r, values in enumerate(rows, start=first):
-        cells = [f'<row r="{r}">']
+        cells = []
+        lines = 1
         for c, value in enumerate(values):
             if isinstance(value, float):
                 cells.append(f'<c r="{letters[c]}{r}" s="{number_style}"><v>{_number(value)}</v></c>')
@@ -80,12 +107,21 @@ def rows_xml(rows: Iterable[Sequence[Any]], first: int, styles: Sequence[int], n
             if not value:
                 end = empty[c]
             elif (cache := cached[c]) is not None:
-                end = cache.get(value) or cache.setdefault(value, tail(c, str(value)))
+                end = cache.get(value)
+                if end is None:
+                    end, n = tail(c, str(value))
+                    cache[value] = end
+                    if n > 1:
+                        tall[c, value] = n
+                if tall and (n := tall.get((c, value), 1)) > lines:
+                    lines = n
             else:
-                end = tail(c, str(value))
+                end, n = tail(c, str(value))
+                if n > lines:
+                    lines = n
             cells.append(f'<c r="{letters[c]}{r}"{end}')
-        cells.append("</row>")
-        chunk.append("".join(cells))
+        chunk.append((f'<row r="{r}" ht="{lines_height(lines)}" customHeight="1">' if lines > 1 else f'<row r="{r}">')
+                     + "".join(cells) + "</row>")
         if len(chunk) >= 1000:
             yield "".join(chunk)
             chunk = []

@@ -13,7 +13,7 @@ from docx.document import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from workplan_xl.cjk import clean_text, display_width
+from workplan_xl.cjk import clean_text, display_width, round_half_up
 from workplan_xl.gongwen.page import CHAR_PITCH, CHARS, TEXT_W, role_look, rpr_xml
 
 # -- numbering and formatting ------------------------------------------------------------------------
@@ -38,7 +38,7 @@ def format_number(value: float | None, digits: int = 2) -> str:
     """96.0 → "96", 96.2 → "96.2", 95.125 → "95.13"; no thousands separators (公文 style)."""
     if value is None:
         return ""
-    rounded = round(float(value), digits)
+    rounded = round_half_up(value, digits)
     if rounded == int(rounded):
         return str(int(rounded))
     return f"{rounded:.{digits}f}".rstrip("0").rstrip(".")

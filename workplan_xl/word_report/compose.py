@@ -98,7 +98,7 @@ def target_text(indicator: Indicator, short: bool = False) -> str:
 
 def verdict(ip: IndicatorProgress) -> str:
     if ip.actual is None:
-        return "暂无数据"
+        return "未填"
     if ip.reached is None:
         return "未设目标"
     return "已达成" if ip.reached else "未达成"

@@ -1,0 +1,173 @@
+"""How every sheet of 汇总.xlsx is laid out: formats, typed cells, the title / note / header block, CJK
+column widths, row heights for wrapped text, capped long cells, and figures rounded as the report
+prints them."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from workplan_xl.cjk import display_width, number_text, round_half_up
+from workplan_xl.progress import MISSING, PROBLEM, REPORTED
+from workplan_xl.xlsx_style import FONT, SIZE, formats, office_sheet, wrapped_height
+
+CELL_MAX = 32767  # Excel's limit, counted in UTF-16 units; a longer cell makes Excel "repair" the file
+ROW_MAX = 409.0  # points: Excel's highest row
+# Points per line of 11 pt 宋体: 14.25 in Excel with SimSun, about 16 in LibreOffice where SimSun is
+# missing and Noto Sans CJK stands in (its lines are taller); 16.5 shows every line in both.
+LINE = 16.5
+MAX_LINES = 24  # lines a capped cell may take: 24 × 16.5 pt stays under ROW_MAX and on one page
+WIDTH_SAMPLE = 2000  # column widths are judged on the first rows: 明细 can have 100,000+
+
+# Whole rows of 报送情况 are tinted by state; the 状态 cell itself is stronger.
+STATE_FILL = {MISSING: "#F8CBAD", PROBLEM: "#FFE699", REPORTED: "#C6E0B4"}
+ROW_TINT = {MISSING: "#FCE4D6", PROBLEM: "#FFF2CC"}
+REACHED_FILL = {"已达成": ("#C6E0B4", "#375623"), "未达成": ("#F8CBAD", "#9C0006"), "未填": ("#EDEDED", "#595959")}
+
+
+def make_formats(workbook: Any) -> dict[str, Any]:
+    """The shared formats (xlsx_style.formats) plus this workbook's: figures with 0, 1 or 2 decimals,
+    state fills, tinted rows, the note line and a title that wraps when the sheet is narrow."""
+    fmt = formats(workbook)
+    base = {"font_name": FONT, "font_size": SIZE, "valign": "vcenter", "text_wrap": True, "border": 1}
+    fmt["title"] = workbook.add_format({**base, "border": 0, "bold": True, "font_size": 16, "align": "center"})
+    fmt["number"] = workbook.add_format({**base, "num_format": "General"})  # "0.##" shows 95 as "95."
+    for places in (0, 1, 2):
+        fmt[f"figure{places}"] = workbook.add_format({**base, "num_format": "0." + "0" * places if places else "0"})
+    for state, colour in STATE_FILL.items():
+        fmt[state] = workbook.add_format({**base, "align": "center", "bg_color": colour, "bold": state == MISSING})
+    for state, colour in ROW_TINT.items():
+        fmt[f"text:{state}"] = workbook.add_format({**base, "bg_color": colour})
+        fmt[f"center:{state}"] = workbook.add_format({**base, "align": "center", "bg_color": colour})
+    for word, (fill, colour) in REACHED_FILL.items():  # conditional formats: only fill and font colour
+        fmt[word] = workbook.add_format({"bg_color": fill, "font_color": colour})
+    fmt["note_wrap"] = workbook.add_format({"font_name": FONT, "font_size": SIZE, "font_color": "#595959",
+                                            "text_wrap": True, "valign": "top"})
+    return fmt
+
+
+def fit_cell(text: str, limit: int = CELL_MAX) -> str:
+    """``text`` cut to Excel's cell limit, which counts UTF-16 units (a rare CJK character or an emoji
+    outside the BMP counts two), with a visible mark when cut."""
+    if len(text) <= limit // 2:
+        return text
+    data = text.encode("utf-16-le")
+    if len(data) // 2 <= limit:
+        return text
+    mark = "……（已截断）"
+    return data[:(limit - len(mark)) * 2].decode("utf-16-le", "ignore") + mark  # "ignore": a split pair
+
+
+def cell(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
+    """Typed writes only: text is always a string cell, never a formula or a link."""
+    if value is None or value == "":
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_string(row, col, "是" if value else "否", fmt)
+    elif isinstance(value, int | float):
+        ws.write_number(row, col, value, fmt)
+    else:
+        ws.write_string(row, col, fit_cell(str(value)), fmt)
+
+
+def figure(value: float, digits: int) -> tuple[float, int]:
+    """``value`` rounded the way the report prints it (gongwen.format_number: cjk.round_half_up to
+    ``digits`` places, trailing zeros dropped) and the decimal places left, so the cell shows exactly
+    the figure the report prints."""
+    rounded = round_half_up(value, digits)
+    if rounded == int(rounded):
+        return float(int(rounded)), 0
+    text = f"{rounded:.{digits}f}".rstrip("0")
+    return float(text), len(text.partition(".")[2])
+
+
+def line_count(text: str, width: float) -> int:
+    """Lines ``text`` takes in a wrapped column ``width`` wide (as xlsx_style.wrapped_height counts)."""
+    height = wrapped_height([(text, width)], LINE)
+    return 1 if height is None else round((height - 3) / LINE)
+
+
+def lines_height(lines: int) -> float:
+    """The height of a row of ``lines`` wrapped lines (as xlsx_style.wrapped_height gives it)."""
+    return min(round(lines * LINE + 3, 1), ROW_MAX)
+
+
+def row_height(cells: Sequence[tuple[str, float]]) -> float | None:
+    """Height (points) that shows every wrapped line of ``cells``, at most Excel's highest row."""
+    if not cells:
+        return None
+    height = wrapped_height(list(cells), LINE)
+    return None if height is None else min(height, ROW_MAX)
+
+
+def column_width(values: Sequence[str], minimum: float, maximum: float) -> float:
+    """cjk.column_width with room for Latin letters and digits: where 宋体 is missing (LibreOffice on
+    Linux) they fall back to a font a fifth wider than the width unit, and a phone number wraps."""
+    widest = 0
+    for v in values:
+        for line in str(v).splitlines():
+            ascii_count = len(line.encode("ascii", "ignore"))
+            widest = max(widest, display_width(line) + math.ceil(0.2 * ascii_count))
+    return float(min(max(widest + 2, minimum), maximum))
+
+
+def one_line(text: str, width: float) -> bool:
+    """True when ``text`` surely fits on one line of a column ``width`` wide (a cheap test: twice
+    its length, or its length when it is ASCII, is the widest it can be)."""
+    return "\n" not in text and (2 * len(text) + 2 <= width or (len(text) + 2 <= width and text.isascii()))
+
+
+def shorten(text: str, limit: int, tail: str = "……") -> str:
+    return text if len(text) <= limit else text[:limit].rstrip() + tail
+
+
+def shown(value: Any) -> str:
+    """A value as its cell shows it, for column widths and row heights."""
+    if isinstance(value, float):
+        return number_text(value) if math.isfinite(value) else ""
+    return "" if value is None else str(value)
+
+
+def table(workbook: Any, fmt: dict[str, Any], name: str, title: str, note: str, headers: list[str],
+          rows: Sequence[Sequence[Any]], styles: Sequence[str], row_style: Any = None,
+          widths: tuple[float, float] = (6, 50), sample: Sequence[Sequence[Any]] | None = None,
+          count: int | None = None, maximums: Mapping[int, float] | None = None) -> tuple[Any, list[float]]:
+    """A sheet: title, a note line, the header row, then rows; office print setup, CJK widths and row
+    heights that show wrapped text (LibreOffice does not fit them when it opens a file). ``count``
+    rows are to come (streamed in later) when ``rows`` is empty; ``sample`` sets the widths, within
+    ``widths`` (minimum, maximum) or a column's own maximum in ``maximums``. ``row_style(n, values, c)``
+    may name another format for a cell. Returns the worksheet and its column widths."""
+    ws = workbook.add_worksheet(name)
+    last = len(headers) - 1
+    sample = rows[:WIDTH_SAMPLE] if sample is None else sample
+    texts = [[h] + [shown(v[c])[:200] for v in sample] for c, h in enumerate(headers)]
+    maximums = maximums or {}
+    columns = [column_width(values, widths[0], maximums.get(c, widths[1])) for c, values in enumerate(texts)]
+    for c, width in enumerate(columns):
+        ws.set_column(c, c, width)
+    total = sum(columns)
+    for r, text, style in ((0, title, "title"), (1, note, "note_wrap")):
+        if last:
+            ws.merge_range(r, 0, r, last, text, fmt[style])
+        else:
+            ws.write_string(r, 0, text, fmt[style])
+    ws.set_row(0, 26 * line_count(title, total * SIZE / 16))
+    ws.set_row(1, row_height([(note, total)]) or LINE)
+    header = 2
+    for c, text in enumerate(headers):
+        ws.write_string(header, c, text, fmt["header"])
+    for n, values in enumerate(rows):
+        r = header + 1 + n
+        for c, value in enumerate(values):
+            style = row_style(n, values, c) if row_style else None
+            cell(ws, r, c, value, fmt[style or styles[c]])
+        height = row_height([(v, columns[c]) for c, v in enumerate(values)
+                             if isinstance(v, str) and not one_line(v, columns[c])])
+        if height:
+            ws.set_row(r, height)
+    office_sheet(ws, header)
+    count = len(rows) if count is None else count
+    if count:
+        ws.autofilter(header, 0, header + count, last)
+    return ws, columns
