@@ -13,6 +13,7 @@ from pathlib import Path
 
 import docx
 from docx.oxml import parse_xml
+from docx.oxml.ns import qn
 from docx.shared import Pt
 
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -279,7 +280,8 @@ SUPERVISION_PARAGRAPHS = [
     "东岚区人民政府教育督导室",
     "2026年教育督导工作计划",
     "2026年,区教育督导室将坚持以习近平新时代中国特色社会主义思想为指导,全面贯彻党的教育方针,围绕区委区政府中心工作,"
-    "统筹推进督政、督学和评估监测,着力构建全面覆盖、运转高效、结果权威、问责有力的教育督导体系,为建设教育强区提供有力保障。",
+    "统筹推进督政、督学和评估监测,充分发挥督导“指挥棒”“助推器”作用,着力构建全面覆盖、运转高效、结果权威、问责有力的"
+    "教育督导体系,为建设“教育强区”提供有力保障。",
     "一、总体目标",
     "全年完成对辖区内中小学校和幼儿园的督导全覆盖,义务教育优质均衡发展各项指标达标率达到85%以上,"
     "责任督学挂牌督导规范化水平明显提升,群众对教育的满意度稳步提高。",
@@ -303,9 +305,12 @@ SUPERVISION_PARAGRAPHS = [
 
 
 def supervision_docx(path: Path) -> Path:
-    """The 督导室 plan as a justified Word document with first-line indents (what a PDF is made from)."""
+    """The 督导室 plan as an office writes it: 仿宋 for Chinese and Times New Roman for ASCII (so commas,
+    quotes and digits are drawn in another font), 三号, justified, first-line indents."""
     document = docx.Document()
     normal = document.styles["Normal"]
+    normal.font.name = "Times New Roman"
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋_GB2312")
     normal.font.size = Pt(16)
     normal.paragraph_format.first_line_indent = Pt(32)
     normal.paragraph_format.alignment = 3  # justified: LibreOffice spreads the characters of full lines

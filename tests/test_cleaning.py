@@ -129,3 +129,32 @@ def test_no_join_in_header() -> None:
              "东湖区教育局 关于印发2025年工作要点的通知", "各中小学、幼儿园：", "东湖区教育局",
              "附件：2025年重点工作配档表"]
     assert join_broken(lines) == lines
+
+
+def test_full_width_digits_and_letters_become_ascii() -> None:
+    assert normalise_line("２０２６年覆盖率达到９８．５％，ＡＩ教育") == "2026年覆盖率达到98.5%，AI教育"
+    assert normalise_line("（一）加强党建：１、２") == "（一）加强党建：1、2"  # Chinese punctuation stays
+
+
+def test_download_links_are_chrome() -> None:
+    assert is_chrome("1.2026年教育督导工作任务清单.docx")
+    assert is_chrome("附件2：安排表.xlsx（35KB）")
+    assert not is_chrome("（一）推进数字校园建设，完成12所学校改造。")
+
+
+def test_a_heading_over_two_lines_is_joined_only_when_it_cannot_end() -> None:
+    assert join_broken(["一、加强教师队伍建设，", "全面提升专业素养", "（一）开展全员培训。"]) == [
+        "一、加强教师队伍建设，全面提升专业素养", "（一）开展全员培训。"]
+    assert join_broken(["四、深化《义务教育", "质量评价指南》落实"]) == ["四、深化《义务教育质量评价指南》落实"]
+    # a complete heading stays a heading, even before a short line (undecidable without the layout)
+    assert join_broken(["二、工作目标", "全年完成督导全覆盖"]) == ["二、工作目标", "全年完成督导全覆盖"]
+
+
+def test_joining_a_very_long_paragraph_is_linear() -> None:
+    import time
+
+    lines = ["全区教育系统要加强党建工作，推进"] + ["各项工作落实并取得实效和" for _ in range(100000)] + ["完成。"]
+    start = time.perf_counter()
+    joined = join_broken(lines)
+    assert time.perf_counter() - start < 2
+    assert len(joined) == 1 and joined[0].endswith("和完成。")

@@ -242,3 +242,18 @@ def test_seed_measures(seeds_dir: Path) -> None:
             bodies[-1] += line + "\n"
     counts = [len(split_measures(b)) for b in bodies]
     assert counts == [s["measures"] for p in seed["parts"] for s in p["sections"]]
+
+
+def test_years_in_a_duration_are_not_the_year_end() -> None:
+    assert find_months("为3年内新入职教师配备指导教师") == []
+    assert find_deadline("为3年内新入职教师配备指导教师", 2026) == ""
+    assert (find_months("年内创建示范校20所"), find_deadline("年内创建示范校20所", 2026)) == ([12], "年内")
+
+
+@pytest.mark.parametrize(("text", "leads", "partners"), [
+    ("深化家校协同育人，每学期召开家长会", [], []),  # 协同 as a manner, 家校 no unit
+    ("由基础教育科牵头，各区县教育局配合。", ["基础教育科"], ["各区县教育局"]),
+    ("由督导室牵头，教研室协同。", ["督导室"], ["教研室"]),  # 协同 ending the clause names a partner
+])
+def test_partner_words(text: str, leads: list[str], partners: list[str]) -> None:
+    assert find_owners(text) == (leads, partners)

@@ -175,3 +175,55 @@ def test_seed_negatives(seeds_dir: Path) -> None:
 )
 def test_baseline_or_target(text: str, kinds: list[str]) -> None:
     assert [i.kind for i in find_indicators(text)] == kinds
+
+
+# -- durations, frequencies, times of day and ages (the rules in the module docstring) ------------------
+@pytest.mark.parametrize("text", [
+    "落实门卫值守和24小时值班制度", "3天内完成整改", "每天锻炼1小时", "每周开展2次大课间活动", "每年举办1次运动会",
+    "下午5点30分放学", "17时30分前离校", "年满6周岁儿童入学", "招收3-6岁幼儿", "提供7×24小时在线服务",
+])
+def test_durations_routines_and_times_are_not_indicators(text: str) -> None:
+    assert find_indicators(text) == []
+
+
+@pytest.mark.parametrize(("text", "value", "unit", "comparator"), [
+    ("确保学生每天校内体育活动时间不少于2小时", 2, "小时", ">="),  # a duration with a comparator word
+    ("演练时间控制在3分钟以内", 3, "分钟", "<="),
+    ("累计开展志愿服务1200小时", 1200, "小时", ">="),            # a total
+    ("每学期召开家长会不少于2次", 2, "次", ">="),                # a frequency made a target
+])
+def test_durations_and_frequencies_with_a_comparator_are(text: str, value: float, unit: str, comparator: str) -> None:
+    found = only(text)
+    assert (found.value, found.unit, found.comparator) == (value, unit, comparator)
+
+
+def test_a_count_that_describes_the_subject_gives_way() -> None:
+    found = only("全区32名责任督学每月到校不少于2次")
+    assert (found.value, found.unit, found.metric) == (2, "次", "责任督学每月到校")
+    assert [i.value for i in find_indicators("对28所中小学校开展办学质量综合评价")] == [28]  # alone it counts
+
+
+def test_metric_words() -> None:
+    change = find_indicators("普惠性幼儿园覆盖率达到97.5%，较上年提高2.3个百分点", "summary")[1]
+    assert change.metric == "普惠性幼儿园覆盖率较上年提高"  # what rose
+    assert only("组织校际联片教研，每学期不少于4次").metric == "组织校际联片教研每学期"  # what is done so often
+    assert only("年底前创建党建品牌学校2所").metric == "创建党建品牌学校"  # the time phrase is not the metric
+    assert only("9月底前新建幼儿园3所").metric == "新建幼儿园"
+    assert only("1.幼儿出勤率保持在90%以上").text == "幼儿出勤率保持在90%以上"  # list numbering dropped
+    assert only("组织消防和防震疏散演练各1次").metric == "组织消防和防震疏散演练"
+
+
+def test_coefficient_without_unit() -> None:
+    found = only("校际差异系数小学控制在0.50以内")
+    assert (found.metric, found.value, found.unit, found.comparator, found.aggregate) == (
+        "校际差异系数小学", 0.5, "", "<=", "mean")
+
+
+def test_long_text_is_read_in_linear_time() -> None:
+    import time
+
+    text = "推进各项工作落实，覆盖率达到95%，" * 50000  # one sentence of 900,000 characters
+    start = time.perf_counter()
+    found = find_indicators(text)
+    assert time.perf_counter() - start < 2
+    assert len(found) == 200  # a text with more figures than that is a data dump, not a task

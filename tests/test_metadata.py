@@ -151,3 +151,17 @@ def test_no_title_skips_the_letter() -> None:
     start, _ = content_range(lines)
     assert lines[start] == "一、加强安全管理"
     assert read_metadata(lines).issuer == "东湖区教育局"
+
+
+def test_dates_with_full_width_digits() -> None:
+    assert iso_date("２０２６年２月１８日") == "2026-02-18"
+
+
+def test_web_page_issuer_when_a_pdf_lost_the_spaces_between_cells() -> None:
+    meta = read_metadata(["发布机构 松川县教育体育局所属分类部门文件效力状", "松川县2026年教育督导工作要点", "一、总体要求"])
+    assert meta.issuer == "松川县教育体育局"
+
+
+def test_school_signature_is_an_issuer() -> None:
+    meta = read_metadata(["青禾路小学2025年工作计划", "一、加强德育", "青禾路小学", "2025年8月28日"])
+    assert (meta.issuer, meta.issued) == ("青禾路小学", "2025-08-28")

@@ -481,3 +481,37 @@ def test_chapters_that_are_not_documents_are_sections() -> None:
 def test_only_context_sections_is_an_error() -> None:
     with pytest.raises(PlanStructureError):
         parse_blocks(blocks("2025年工作要点\n一、指导思想\n坚持立德树人。\n二、基本原则\n坚持问题导向。"), source_name="a.txt")
+
+
+def test_attachment_list_and_signature_before_the_attachment() -> None:
+    items = ["某区2026年工作要点", "一、强化督导", "（一）完善制度。修订规程。", "附件：1.重点任务分解表",
+             "2.责任督学联系学校安排表", "某区教育局", "2026年2月1日", "附件1", "重点任务分解表", "二、其他内容"]
+    result = build_outline(items)
+    [part] = result.parts
+    assert [(s.numeral, [t.text for t in s.tasks]) for s in part.sections] == [("一", ["修订规程。"])]
+
+
+def test_a_part_written_as_prose_is_one_task() -> None:
+    items = ["某校2026年工作计划", "第一部分 2025年工作回顾", "全年巩固率达到100%，各项工作稳步推进。",
+             "第二部分 2026年工作计划", "一、加强党建", "（一）落实学习制度。每月学习一次。"]
+    result = build_outline(items, "某校2026年工作计划", 2026)
+    assert [(p.kind, p.year, [s.title for s in p.sections]) for p in result.parts] == [
+        ("summary", 2025, ["2025年工作回顾"]), ("plan", 2026, ["加强党建"])]
+    review = result.parts[0].sections[0].tasks[0]
+    assert (review.title, review.text) == ("2025年工作回顾", "全年巩固率达到100%，各项工作稳步推进。")
+
+
+def test_the_heading_of_a_month_list_names_its_section() -> None:
+    text = ["某园2025年秋季工作计划", "一、指导思想", "坚持保教并重。", "二、具体工作安排", "九月份：", "1.新生入园。",
+            "十月份：", "1.国庆活动。", "十一月份：", "1.亲子运动会。"]
+    plan = parse_blocks([Block("p", line) for line in text])
+    assert [(s.numeral, s.title, [t.title for t in s.tasks]) for s in plan.sections()] == [
+        ("一", "指导思想", []), ("二", "具体工作安排", ["新生入园", "国庆活动", "亲子运动会"])]
+
+
+def test_too_many_tasks_is_no_plan() -> None:
+    blocks = [Block("p", f"（{n % 9 + 1}）第{n}项工作。") for n in range(12000)]
+    with pytest.raises(PlanStructureError) as err:
+        parse_blocks(blocks, "清单.txt")
+    assert str(err.value) == ("「清单.txt」中有 12000 个带编号的段落，远超一份工作计划的规模（上限 5000 项任务）："
+                              "请确认选对了文件；确是计划的，请按部分拆成几个文件分别读取。")

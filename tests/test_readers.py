@@ -579,3 +579,19 @@ def test_pdf_table_continued_on_the_next_page() -> None:
     merged_group = [["3月", "开学检查", "督导室"]]
     _continue_table(merged_group, [["", "安全排查", "安全科"]])  # a row of a vertically merged month
     assert merged_group == [["3月", "开学检查", "督导室"], ["", "安全排查", "安全科"]]
+
+
+def test_hostile_numbering_values_stay_small() -> None:
+    assert format_number(10 ** 9, "upperLetter") == "1000000000"  # not a label of 38 million letters
+    assert format_number(27, "upperLetter") == "AA"
+
+
+def test_docx_tables_nested_past_the_recursion_limit(tmp_path: Path) -> None:
+    inner = "<w:p><w:r><w:t>最内层</w:t></w:r></w:p>"
+    for _ in range(1500):
+        inner = f"<w:tbl><w:tr><w:tc>{inner}</w:tc></w:tr></w:tbl><w:p/>"
+    path = tmp_path / "nested.docx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("word/document.xml", f"<w:document {W_NS}><w:body>{inner}</w:body></w:document>")
+    [block] = [b for b in read_blocks(path) if b.kind == "table"]
+    assert "最内层" in str(block.rows)  # deep tables flattened into text, nothing lost

@@ -291,3 +291,26 @@ def test_a_signature_date_is_not_a_month_heading() -> None:
 def test_period_is_kept_as_written() -> None:
     assert time_of("３－４月") == (3, "３－４月")
     assert time_of("３月") == (3, "")
+
+
+def test_flattened_table_in_a_pdf_joins_cells_wrapped_over_two_lines() -> None:
+    """A PDF reader marks a paragraph start with a blank block; a cell too long for one printed line
+    goes on in the next line without one, and is one cell again."""
+    lines = ["", "时间", "", "重点工作", "", "责任单位", "", "1月", "",
+             "召开全区教育工作会议，部署全年重点任务并签订目标责任书，", "明确各单位年度目标",  # one cell, wrapped
+             "", "办公室", "", "2月", "", "开展寒假安全检查", "", "安全科", "", "3月", "", "组织开学督导", "",
+             "组织人事科、", "督导室"]  # an owner cell over two lines (ends in 、)
+    blocks = [Block("p", text, page=1) for text in lines]
+    entries, rest = extract_schedule(blocks)
+    assert rows(entries) == [
+        (1, "", "召开全区教育工作会议，部署全年重点任务并签订目标责任书，明确各单位年度目标", ["办公室"]),
+        (2, "", "开展寒假安全检查", ["安全科"]),
+        (3, "", "组织开学督导", ["组织人事科", "督导室"])]
+    assert [b.text for b in rest if b.text] == []
+
+
+def test_schedule_heading_words() -> None:
+    from workplan_xl.plan_document.schedule import is_schedule_heading
+
+    assert is_schedule_heading("具体工作安排") and is_schedule_heading("逐月工作安排")
+    assert not is_schedule_heading("加强师德师风建设")

@@ -39,3 +39,10 @@ def test_no_tasks_means_no_links() -> None:
     entry = ScheduleEntry(month=1, text="开展食堂检查", task="T009")
     link_schedule([entry], [])
     assert entry.task is None
+
+
+def test_best_tasks_gives_indices_or_none() -> None:
+    from workplan_xl.plan_document.schedule_link import best_tasks
+
+    tasks = [Task(id="T001", title="开展幼儿园办园行为督导评估"), Task(id="T002", title="建立问题整改台账")]
+    assert best_tasks(["幼儿园办园行为督导评估", "整改台账", "召开全体会议"], tasks) == [0, 1, None]

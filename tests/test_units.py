@@ -49,3 +49,7 @@ def test_split_units(cell: str, names: list[str]) -> None:
                                              ("召开学前教育推进会、督导评估现场会", False), ("", False)])
 def test_owner_cells(line: str, owner: bool) -> None:
     assert is_owner_cell(line) is owner
+
+
+def test_home_and_school_is_no_unit() -> None:
+    assert not is_unit_name("家校") and not is_unit_name("深化家校")

@@ -3,6 +3,7 @@
     read_plan(path) ── readers.read_blocks ── schedule.extract_schedule (配档表 out)
                     ── cleaning (chrome out, split paragraphs joined) ── metadata (title, 文号, date)
                     ── outline (parts, sections, tasks) ── facts (measures, indicators, months, owners)
+                    ── enrich (an attached task table's owners and deadlines, goal figures to tasks)
 """
 
 from workplan_xl.plan_document.assemble import parse_blocks, read_plan

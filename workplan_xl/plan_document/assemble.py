@@ -1,5 +1,10 @@
 """Blocks → Plan: clean, take the 配档表 out, read the metadata, build the outline, fill in the facts
-of every task (measures, indicators, months, deadline, owners), give ids and link the schedule."""
+of every task (measures, indicators, months, deadline, owners), give ids, bring an attached task table
+and the goal sections' figures to the tasks (enrich.py) and link the schedule.
+
+Limits that keep hostile or mistaken input cheap: more than MAX_TASKS tasks (or twice as many
+numbered paragraphs) is refused as no plan, and facts are read from the first MAX_SPAN characters
+of a task (a document that lost its paragraphs), with a warning."""
 
 from __future__ import annotations
 
@@ -8,15 +13,17 @@ import json
 from pathlib import Path
 from typing import Any
 
-from workplan_xl.errors import InputFileError, PlanStructureError
+from workplan_xl.errors import InputFileError, PlanStructureError, WorkplanError
 from workplan_xl.plan import Part, Plan, Section, Task
 from workplan_xl.plan_document.cleaning import META_LABELS, is_chrome, join_broken, normalise_line
 from workplan_xl.plan_document.enrich import apply_attached_rows, track_goals
 from workplan_xl.plan_document.metadata import content_range, read_metadata, year_of
-from workplan_xl.plan_document.numbering import cn_to_int, int_to_cn
+from workplan_xl.plan_document.numbering import cn_to_int, int_to_cn, numbered
 from workplan_xl.plan_document.outline import Outline, build_outline, kind_of, split_title
 
 _TABLE = "\x00table:"
+MAX_SPAN = 20000  # characters of one task read for facts
+MAX_TASKS = 5000  # a year's plan has tens to a few hundred tasks; beyond this it is not a plan
 
 
 def _lines_and_tables(blocks: list[Any]) -> tuple[list[str], list[Any], list[bool]]:
@@ -102,6 +109,11 @@ def _fill(plan: Plan, outline: Outline) -> None:
                 t += 1
                 task.id = f"T{t:03d}"
                 span = outline.spans.get(id(task), "。".join(x for x in (task.title, task.text) if x))
+                if len(span) > MAX_SPAN:
+                    # a "task" this long is a document that lost its paragraphs (one line, no numbering)
+                    plan.warnings.append(f"任务 {task.id}（{task.title[:16]}）的正文超过{MAX_SPAN // 10000}万字，只从前"
+                                         f"{MAX_SPAN // 10000}万字中识别指标、月份和责任单位：请检查文档的段落和编号是否完整。")
+                    span = span[:MAX_SPAN]
                 year = part.year or plan.year
                 task.measures = list(split_measures(task.text))
                 task.indicators = list(find_indicators(span, part.kind))
@@ -138,6 +150,12 @@ def parse_blocks(blocks: list[Any], source_name: str = "", sha256: str = "") -> 
     from workplan_xl.plan_document.facts import tasks_from_table
     from workplan_xl.plan_document.schedule import extract_schedule
 
+    name = source_name or "文档"
+    heads = sum(1 for b in blocks if getattr(b, "kind", "p") == "p" and numbered(str(getattr(b, "text", "") or "")))
+    if heads > 2 * MAX_TASKS:  # refuse before the costly steps: a data dump, not a plan
+        raise PlanStructureError(
+            f"「{name}」中有 {heads} 个带编号的段落，远超一份工作计划的规模（上限 {MAX_TASKS} 项任务）："
+            "请确认选对了文件；确是计划的，请按部分拆成几个文件分别读取。")
     entries, remaining = extract_schedule(list(blocks))
     lines, tables, flows = _lines_and_tables(remaining)
     meta = read_metadata([ln for ln in lines if not ln.startswith(_TABLE)])
@@ -147,10 +165,14 @@ def parse_blocks(blocks: list[Any], source_name: str = "", sha256: str = "") -> 
     year = year_of(title) or (int(meta.issued[:4]) if meta.issued else None)
     outline = build_outline(items, title=title, year=year, read_table=tasks_from_table)
     monthly = _monthly_section(outline, entries, title, year)
-    name = source_name or "文档"
     if not any(section.tasks for part in outline.parts for section in part.sections):
         raise PlanStructureError(
             f"「{name}」中找不到带编号的工作任务（如“一、”“（一）”“1.”）：请确认这是工作要点或工作计划。")
+    count = sum(len(section.tasks) for part in outline.parts for section in part.sections)
+    if count > MAX_TASKS:
+        raise PlanStructureError(
+            f"「{name}」中识别出 {count} 项任务，远超一份工作计划的规模（上限 {MAX_TASKS} 项）："
+            "请确认选对了文件；确是计划的，请按部分拆成几个文件分别读取。")
 
     parts: list[Part] = outline.parts
     if len(parts) > 1:
@@ -255,7 +277,14 @@ def read_plan(path: Path, encoding: str | None = None) -> Plan:
         return read_master_workbook(path)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        blocks = read_blocks(path, encoding=encoding)
+        try:
+            blocks = read_blocks(path, encoding=encoding)
+        except WorkplanError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a hostile file must end in a sentence, not a traceback
+            raise InputFileError(
+                f"「{path.name}」的内容结构异常，无法读取（{type(exc).__name__}）："
+                "请在 Word/WPS 中打开并另存一份后再试，或改用 .txt 文件。") from exc
     data = path.read_bytes()
     plan = parse_blocks(blocks, source_name=path.name, sha256=hashlib.sha256(data).hexdigest())
     # what the reader noticed (a lossy decode, a page without text) goes into the plan's warnings

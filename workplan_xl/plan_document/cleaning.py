@@ -2,7 +2,10 @@
 repaired (a paragraph split at a line or page break joined, justification spaces removed).
 
 Everything here works on single lines except :func:`join_broken`, which runs after the 配档表 is
-taken out (a flattened table must not be glued together).
+taken out (a flattened table must not be glued together). Full-width digits and Latin letters become
+ASCII (２０２６ → 2026); Chinese punctuation stays. A numbered heading is joined to the next line only
+where it cannot end (a trailing comma or 和, an open bracket or quote): "一、总体要求" followed by a
+short line stays a heading, since a plain text file does not show which it is.
 """
 
 from __future__ import annotations
@@ -54,15 +57,15 @@ def normalise_line(text: str) -> str:
         return text
     tokens = text.split(" ")
     title = _title_like(text)
-    out = tokens[0]
+    out = [tokens[0]]  # a list joined once: += on a str is quadratic where CPython cannot reuse it
     for previous, token in zip(tokens, tokens[1:], strict=False):
         before, after = previous[-1], token[0]
         drop = _drop_space(before, after)
         if title and drop:
             drop = (before.isdigit() or after.isdigit() or before == "%"
                     or min(len(previous), len(token)) < 4)
-        out += token if drop else " " + token
-    return out
+        out.append(token if drop else " " + token)
+    return "".join(out)
 
 
 # -- chrome and boilerplate -------------------------------------------------------------------------
@@ -168,8 +171,9 @@ def _can_be_continuation(line: str) -> bool:
     return not (_title_like(line) and PART_TITLE.search(line) and re.search(r"\d{4}\s*年", line))
 
 
-def _glue(a: str, b: str) -> str:
-    return a + " " + b if a[-1:].isascii() and a[-1:].isalnum() and b[:1].isascii() and b[:1].isalnum() else a + b
+def _needs_space(a: str, b: str) -> bool:
+    """Two Latin words or numbers meet where a line was broken: keep them apart."""
+    return a[-1:].isascii() and a[-1:].isalnum() and b[:1].isascii() and b[:1].isalnum()
 
 
 def join_broken(lines: list[str], flows: list[bool] | None = None) -> list[str]:
@@ -182,13 +186,32 @@ def join_broken(lines: list[str], flows: list[bool] | None = None) -> list[str]:
     flows = flows or [False] * len(lines)
     full = sorted((len(a) for a, nxt in zip(lines, flows[1:], strict=False) if nxt), reverse=True)
     width = full[len(full) // 2] if full else 0  # the length of a full printed line
-    out: list[str] = []
+    out: list[list[str]] = []  # each paragraph as its pieces, joined once at the end (linear time)
+    size = 0  # length of the last paragraph
     for line, flow in zip(lines, flows, strict=True):
-        if out and flow and _can_be_continuation(line) and not DATE_LINE.match(out[-1]) and (
-                not is_heading_only(out[-1]) or len(out[-1]) >= width * 0.9 > 0):
-            out[-1] = _glue(out[-1], line)
-        elif out and _can_continue(out[-1]) and _can_be_continuation(line):
-            out[-1] = _glue(out[-1], line)
+        last = _view(out[-1], size) if out else ""
+        if out and flow and _can_be_continuation(line) and not DATE_LINE.match(last) and (
+                not is_heading_only(last) or size >= width * 0.9 > 0):
+            joined = True
         else:
-            out.append(line)
-    return out
+            joined = bool(out) and _can_continue(last) and _can_be_continuation(line)
+        if joined:
+            if _needs_space(out[-1][-1], line):
+                out[-1].append(" ")
+            out[-1].append(line)
+            size += len(line)
+        else:
+            out.append([line])
+            size = len(line)
+    return ["".join(pieces) for pieces in out]
+
+
+def _view(pieces: list[str], size: int) -> str:
+    """The paragraph so far, or for a long one only its head and tail: every test on it looks at
+    the start (numbering, chrome) or the end (final punctuation), and a paragraph of thousands of
+    characters must not be copied again for each line joined to it."""
+    if size <= 400:
+        return "".join(pieces)
+    head = "".join(pieces[:8])[:150]
+    tail = "".join(pieces[-8:])[-150:]
+    return head + "，" + tail

@@ -56,7 +56,7 @@ def _key(text: str) -> str:
 def track_goals(plan: Plan) -> None:
     """Indicators of the plan part's context sections, given to the tasks they clearly belong to."""
     from workplan_xl.plan_document.indicators import find_indicators
-    from workplan_xl.plan_document.schedule_link import best_tasks
+    from workplan_xl.plan_document.schedule_link import best_tasks, bigrams
 
     part = plan.plan_part()
     if part is None or part.kind != "plan":
@@ -71,8 +71,10 @@ def track_goals(plan: Plan) -> None:
         missed = []
         for goal, k in zip(goals, best_tasks([g.metric or g.text for g in goals], tasks), strict=True):
             task = tasks[k] if k is not None else None
-            if task is not None and any(i.value == goal.value and i.unit == goal.unit for i in task.indicators):
-                continue  # the task states the same figure: tracked already
+            same = [i for t in ([task] if task else tasks) for i in t.indicators
+                    if i.value == goal.value and i.unit == goal.unit and bigrams(i.metric) & bigrams(goal.metric)]
+            if same:
+                continue  # a task states the same figure: tracked already
             if task is None:
                 missed.append(goal.text)
                 continue

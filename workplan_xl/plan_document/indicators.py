@@ -69,6 +69,7 @@ _TARGET = re.compile(r"力争|确保|争取|力求|计划|目标|预计|新增|�
                      r"达到|超过|不少于|不低于|稳定在|控制在|实现|完成|开工|认定|创建|打造|招聘|培训|举办|"
                      r"组织|开展|选派|建设")
 _FUTURE = re.compile(r"力争|计划|争取|预计|确保|下一步|明年|来年|今后")
+MAX_PER_TEXT = 200
 # Durations: quantities only with a comparator word or a total (see the module docstring).
 _DURATIONS = {"小时", "天", "分钟"}
 _TOTAL = re.compile(r"累计|共计|合计|总计|时长|时数")
@@ -152,8 +153,10 @@ def find_indicators(text: str, part_kind: str = "plan") -> list[Indicator]:
     folded = fold(text)
     masked = _masked(folded)
     found: list[tuple[Indicator, int, bool]] = []  # (indicator, start of its clause, comparator worded)
-    floor = 0
+    floor = ss = scanned = 0
     for m in _NUMBER.finditer(folded):
+        if len(found) >= MAX_PER_TEXT:
+            break  # a task with hundreds of figures is a data dump, not a plan: the first ones do
         start, end = m.start("num"), m.end()
         if any(a <= start < b for a, b in masked) or not _is_quantity(folded, m):
             continue
@@ -176,10 +179,11 @@ def find_indicators(text: str, part_kind: str = "plan") -> list[Indicator]:
         if not worded and ((unit in _DURATIONS and not _TOTAL.search(clause)) or _FREQUENCY.search(clause)):
             continue  # a duration or a routine, not a figure to track (module docstring)
         after_end = _tail_end(folded, end)
-        ss = start
-        while ss > 0 and folded[ss - 1] not in _SENTENCE_STOP:
-            ss -= 1
-        kind = _kind(part_kind, folded[ss:start], clause, verb)
+        while scanned < start:  # the sentence's start, found going forward: linear in the text
+            if folded[scanned] in _SENTENCE_STOP:
+                ss = scanned + 1
+            scanned += 1
+        kind = _kind(part_kind, folded[max(ss, start - 300):start], clause, verb)
         if not comparator or (kind != "target" and comparator == ">=" and verb in ("达", "达到")):
             comparator = ">=" if kind == "target" else "="
         metric = squeeze(before[: len(before) - len(verb)] if verb else before)

@@ -28,6 +28,16 @@ _CN_YEAR_DIGITS = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "
 _DATE = re.compile(r"(\d{4}|[二〇一三四五六七八九零○]{4})\s*[年\-/.]\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[月\-/.]"
                    r"\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日?")
 _DOC_NUMBER = re.compile(r"([\u4e00-\u9fffA-Za-z]{1,20})\s*([〔\[［【]\s*(?:19|20)\d{2}\s*[〕\]］】])\s*(\d{1,4})\s*号")
+_DOC_BRACKET = re.compile(r"[〔\[［【]\s*(?:19|20)\d{2}\s*[〕\]］】]")
+
+
+def _doc_number(line: str) -> re.Match[str] | None:
+    """The 文号 in ``line``, looked for only around a bracketed year (a long line costs no more)."""
+    for b in _DOC_BRACKET.finditer(line):
+        m = _DOC_NUMBER.search(line, max(0, b.start() - 21), b.end() + 12)
+        if m is not None:
+            return m
+    return None
 _DOC_LABEL = re.compile(r"^(发文字号|文件编号|文号|字号|编号)")
 _HEADER_FILE = re.compile(r"^(.{2,60}?)\s*文\s*件$")
 _FIELD = re.compile(r"^({labels})\s*[:：]?\s*(.+)$")
@@ -104,7 +114,7 @@ def _is_name(line: str) -> bool:
 def find_doc_number(lines: list[str]) -> str:
     """The document's own 文号 (鲁教督会字〔2024〕1号, 市中教督办[2021]1号), from the header lines."""
     for line in lines:
-        m = _DOC_NUMBER.search(line)
+        m = _doc_number(line)
         if m:
             prefix = _DOC_LABEL.sub("", m.group(1))
             bracket = re.sub(r"\s", "", m.group(2))
@@ -123,7 +133,7 @@ def content_range(lines: list[str]) -> tuple[int, int]:
         for i in range(first_numbered):
             line = lines[i]
             if (_LETTER.search(line) or DATE_LINE.match(line) or is_org_line(line) or is_metadata_line(line)
-                    or _HEADER_FILE.match(line) or _DOC_NUMBER.search(line) or line.endswith("通知")):
+                    or _HEADER_FILE.match(line) or _doc_number(line) or line.endswith("通知")):
                 start = i + 1
     end = len(lines)
     while end > start + 1:

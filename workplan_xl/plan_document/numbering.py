@@ -79,8 +79,13 @@ def mark_for(rank: int, value: int) -> str:
     return chr(0x2460 + value - 1) if 1 <= value <= 20 else str(value)
 
 
+_STARTS = set("第一二三四五六七八九十百零〇（(0123456789０１２３４５６７８９①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳、，")
+
+
 def numbered(line: str) -> Numbered | None:
     """The numbering at the start of ``line``, if any."""
+    if not line or line[0] not in _STARTS:
+        return None  # most body lines: no pattern to try
     for rank, pattern in _PATTERNS:
         m = pattern.match(line)
         if m is None:

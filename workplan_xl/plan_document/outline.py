@@ -4,6 +4,11 @@ Levels are relative: in each part the highest numbering style used (一、 or �
 section level, and within a section the next style used below it is the task level; deeper items
 stay in the task's text. A section with no numbered items (and not a context section such as 总体
 要求) is itself one task. Works on cleaned paragraphs (str) with tables (any object) in between.
+
+A part that a later title line opens ("第一部分 2025年工作回顾") but that is written as prose is one
+section that is itself one task. "附件" alone on a line ends the body when the body has tasks: the
+signature and date before it are dropped, a list of attachment names after "附件：1.…" is no content,
+and a task table among the attachments is kept for enrich.py (its owners and deadlines).
 """
 
 from __future__ import annotations

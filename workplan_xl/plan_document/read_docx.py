@@ -29,6 +29,7 @@ from workplan_xl.plan_document.readers import Block, check_zip, clean_line
 W_MAIN = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_MAX_NESTING = 20  # tables in tables; Python's recursion limit would be reached near 200
 
 
 def read_docx(path: Path) -> list[Block]:
@@ -104,6 +105,7 @@ class _Body:
                                      "drawing", "pict", "object", "sdtPr", "sdtEndPr", "fldData", "rt",
                                      "footnoteReference", "endnoteReference", "commentReference")}
         self.skip |= {_MC + "AlternateContent"}  # text boxes (mc:Choice and its mc:Fallback copy)
+        self.depth = 0  # tables inside tables being read
 
     def walk(self, container: Element, out: list[Block]) -> None:
         w = self.w
@@ -112,7 +114,16 @@ class _Body:
             if tag == w + "p":
                 self.paragraph(child, out)
             elif tag == w + "tbl":
-                out.append(Block("table", rows=self.table(child)))
+                if self.depth >= _MAX_NESTING:
+                    # tables nested this deep are no plan layout: their text, without recursion
+                    text = clean_line(" ".join(t.text or "" for t in child.iter(w + "t")))
+                    out.append(Block("p", text))
+                    continue
+                self.depth += 1
+                try:
+                    out.append(Block("table", rows=self.table(child)))
+                finally:
+                    self.depth -= 1
             elif tag == w + "sdt":
                 content = child.find(w + "sdtContent")
                 if content is not None:

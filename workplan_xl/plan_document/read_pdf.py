@@ -10,8 +10,10 @@ titles), that follows a short line (the previous paragraph ended), or that follo
 the usual line pitch. A line continuing a paragraph has no blank before it, also on a new page, so
 the parser can join a paragraph the page break split. Running page numbers ("— 3 —", "- 3 -",
 "第3页", a bare number) at the top or bottom of a page are dropped. Ruled tables come out as table
-blocks in their place on the page, their text is not repeated as lines, and a table the page break
-split is joined into one (its repeated header row dropped).
+blocks in their place on the page, their text is not repeated as lines, and a table the page breaks
+split is joined into one however many pages it runs over (its repeated header rows dropped, a row a
+break cut in two joined again). Characters come in the order of their x on the line, not the order
+the PDF draws them (LibreOffice draws a line's Latin-font commas, quotes and digits last).
 """
 
 from __future__ import annotations
@@ -140,7 +142,11 @@ def _pdfium_lines(page: Any) -> list[dict[str, Any]]:
                 continue  # a real space in the text
             left, right = box(start + k - 1), box(start + k + 1)
             latin = _ASCII_WORD.match(chars[k - 1]) and _ASCII_WORD.match(chars[k + 1])
-            wide = left is not None and right is not None and right[0] - left[2] > (left[3] - left[1])
+            # a space's width between two Chinese characters (justification moves them 0.2 pt) is a
+            # typed space ("工委 市教育局"); between Chinese and Latin text LibreOffice adds its own gap
+            both = bool(_CJK.match(chars[k - 1]) and _CJK.match(chars[k + 1]))
+            wide = left is not None and right is not None and \
+                right[0] - left[2] > (0.2 if both else 1.0) * (left[3] - left[1])
             if not (latin or wide):
                 chars[k] = ""
         out.append({"text": "".join(chars), "x0": first[0], "x1": last[2],
@@ -190,8 +196,9 @@ def _reordered(line: str, start: int, box: Any, generated: Any) -> dict[str, Any
     chars.sort(key=lambda c: (c[0], c[1]))
     text = chars[0][2]
     for (_, _, a, ba), (_, _, b, bb) in zip(chars, chars[1:], strict=False):
-        if a != " " and b != " " and _ASCII_WORD.match(a) and _ASCII_WORD.match(b) \
-                and bb[0] - ba[2] > 0.2 * (ba[3] - ba[1]):
+        latin = _ASCII_WORD.match(a) and _ASCII_WORD.match(b)
+        chinese = _CJK.match(a) and _CJK.match(b)
+        if a != " " and b != " " and (latin or chinese) and bb[0] - ba[2] > 0.2 * (ba[3] - ba[1]):
             text += " "
         text += b
     boxes = [c[3] for c in chars]

@@ -21,7 +21,7 @@ import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from workplan_xl.plan import ScheduleEntry
-from workplan_xl.plan_document.facts import find_months, find_owners
+from workplan_xl.plan_document.facts import find_owners
 from workplan_xl.plan_document.numerals import MONTH_NUM, fold, month_int, squeeze
 from workplan_xl.plan_document.schedule_link import link_schedule
 from workplan_xl.plan_document.tables import (
@@ -32,49 +32,15 @@ from workplan_xl.plan_document.tables import (
     is_schedule_header,
     tasks_from_table,
 )
+from workplan_xl.plan_document.time_cells import is_time_cell, time_of
 from workplan_xl.plan_document.units import is_owner_cell, is_unit_name, split_units
 
 if TYPE_CHECKING:
     from workplan_xl.plan_document.readers import Block
 
-__all__ = ["extract_schedule", "link_schedule", "tasks_from_table", "time_of"]
+__all__ = ["extract_schedule", "is_time_cell", "link_schedule", "tasks_from_table", "time_of"]
 
 _M = MONTH_NUM
-_TIME_CELL = re.compile(
-    rf"(?:\d{{4}}年)?(?:(?:{_M})月?份?(?:-|—|–|~|～|至|到|、)(?:次年)?)?(?:{_M})月份?(?:\d{{1,2}}日)?"
-    r"(?:上旬|中旬|下旬|底|末|初|中)?(?:前|之前|以前)?"
-    r"|全年|全学年|常年|长期|持续|每月|上半年|下半年|第?[一二三四1-4]季度|年底前?|年内|年末|寒假|暑假|暑期|"
-    r"春季开学|秋季开学|春季学期|秋季学期")
-_FIRST_MONTH = re.compile(
-    rf"(?<![\d一二三四五六七八九十])({_M})\s*(?:月|(?=(?:-|—|–|~|～|至|到|、)\s*(?:次年)?\s*{_M}\s*月))")
-_ALL_YEAR = re.compile(r"全年|全学年|常年|长期|持续|每月")
-
-
-def time_of(text: str) -> tuple[int | None, str] | None:
-    """(month, period) of a time cell: '3月' → (3, ''); '3-4月' → (3, '3-4月'); '全年' → (1, '全年');
-    None when the cell is not a time. The period is the cell as written, spaces removed."""
-    written = re.sub(r"\s+", "", text)
-    t = fold(written)
-    if not t:
-        return None
-    single = re.fullmatch(rf"({_M})月份?", t)
-    if single:
-        return month_int(single[1]), ""
-    first = _FIRST_MONTH.search(t)
-    if first:
-        return month_int(first[1]), written
-    months = find_months(t)
-    if months:
-        return months[0], written
-    if _ALL_YEAR.search(t):
-        return 1, written
-    return None
-
-
-def is_time_cell(text: str) -> bool:
-    """A cell that is only a time ('1月', '3-4月', '上半年', '9月底前'), not a sentence with a month."""
-    t = re.sub(r"\s+", "", fold(text)).rstrip(":：")
-    return bool(t) and len(t) <= 14 and _TIME_CELL.fullmatch(t) is not None
 
 
 def extract_schedule(blocks: list[Block]) -> tuple[list[ScheduleEntry], list[Block]]:
@@ -228,7 +194,7 @@ def _lines(blocks: list[Any], removed: set[int]) -> list[_Line]:
             continue
         last = out[-1] if out else None
         if (not gap and b.page is not None and last is not None and last.text != "\x00" and last.end == k - 1
-                and not is_time_cell(text) and not header_role(text, exact=True)
+                and len(last.text) < 400 and not is_time_cell(text) and not header_role(text, exact=True)
                 and (not is_owner_cell(text) or last.text[-1] in "、，,")):
             out[-1] = _Line(last.k, squeeze(last.text + text), last.raw + (b.text or ""), k)
         else:
