@@ -17,6 +17,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
 from docx.text.run import Run
 
+from workplan_xl.cjk import backup_path
 from workplan_xl.errors import OutputError
 
 # -- fonts and sizes -------------------------------------------------------------------------------
@@ -277,9 +278,7 @@ def backup_existing(path: Path) -> Path | None:
     clobbering it."""
     if not path.exists():
         return None
-    n = 1
-    while (backup := path.with_name(f"{path.stem}.备份-{n}{path.suffix}")).exists():
-        n += 1
+    backup = backup_path(path)
     try:
         path.rename(backup)
     except OSError as error:

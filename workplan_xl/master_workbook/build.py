@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from workplan_xl.cjk import backup_path
 from workplan_xl.errors import OutputError
 from workplan_xl.master_workbook.read import read_master_workbook
 from workplan_xl.master_workbook.write import write_master_workbook
@@ -56,14 +57,6 @@ def build_master_workbook(plan_file: Path, output: Path, roster: Path | None = N
     if backup is not None and echo is not None:
         echo(f"原台账已备份为：{backup}")
     return output
-
-
-def backup_path(path: Path) -> Path:
-    """台账.xlsx → 台账.备份-1.xlsx, or the next number not yet taken."""
-    n = 1
-    while (candidate := path.with_name(f"{path.stem}.备份-{n}{path.suffix}")).exists():
-        n += 1
-    return candidate
 
 
 def _load_plan(path: Path) -> Plan:
