@@ -8,6 +8,10 @@
 (b) a plain consolidation script doing less: pd.read_excel(engine="openpyxl") of each file's two
     sheets, one concatenated table, to_excel. No checks, no ledger, no summary sheets.
 
+The ratio is printed for wall time (what the user waits) and CPU time (collect's own process and its
+reader processes together). On a machine other work keeps busy, (a) loses more wall time than (b):
+its two readers and the collecting process need the cores that (b)'s single process does not.
+
 Returns are generated with the real form content (unit_forms.build_contents: ids, _meta, checksum)
 and written already filled by a small xlsxwriter writer here, in two processes (filling 2,000 forms
 through openpyxl would take longer than the benchmark itself). Peak memory of collect is measured in
@@ -18,6 +22,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -134,10 +139,11 @@ def run_reading(master: Path) -> tuple[float, float]:
     return serial, pooled
 
 
-def run_pandas(folder: Path, output: Path) -> float:
+def run_pandas(folder: Path, output: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of the plain consolidation script."""
     import pandas as pd
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     frames = []
     for path in sorted(folder.iterdir()):
         sheets = pd.read_excel(path, sheet_name=[SHEET_TASKS, SHEET_INDICATORS], header=HEADER_ROW, engine="openpyxl")
@@ -146,7 +152,7 @@ def run_pandas(folder: Path, output: Path) -> float:
             frame.insert(1, "工作表", name)
             frames.append(frame)
     pd.concat(frames, ignore_index=True).to_excel(output, index=False, engine="openpyxl")
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 _MEASURE = """
@@ -154,25 +160,28 @@ import resource, sys, time
 from pathlib import Path
 from workplan_xl.collect import collect_returns
 master = Path(sys.argv[1])
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 result = collect_returns(master, [master.parent / "回表"])
-elapsed = time.perf_counter() - start
+elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+children = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu += children.ru_utime + children.ru_stime  # the reader processes, all joined by now
 # ru_maxrss survives fork+exec (a child starts with its parent's high-water mark); VmHWM does not.
 status = Path("/proc/self/status")
 hwm = [int(l.split()[1]) for l in status.read_text().splitlines() if l.startswith("VmHWM")] if status.exists() else []
 me = hwm[0] if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(elapsed, result.read, len(result.state.entries), me, kids)
+print(elapsed, cpu, result.read, len(result.state.entries), me, kids)
 """
 
 
-def measure_in_fresh_process(master: Path) -> tuple[float, int, int, float, float]:
-    """Collect in a new process; its peak RSS (VmHWM) and its largest reader's (ru_maxrss of children,
-    which starts at the collecting process's size when the reader was forked, so it is an upper bound)."""
+def measure_in_fresh_process(master: Path) -> tuple[float, float, int, int, float, float]:
+    """Collect in a new process: wall and CPU seconds (its own and its readers'), its peak RSS (VmHWM)
+    and its largest reader's (ru_maxrss of children, an upper bound)."""
     master.with_suffix(".db").unlink(missing_ok=True)
+    shutil.rmtree(master.parent / "隔离区", ignore_errors=True)
     out = subprocess.run([sys.executable, "-c", _MEASURE, str(master)], check=True, capture_output=True, text=True)
-    elapsed, read, entries, me, kids = out.stdout.split()
-    return float(elapsed), int(read), int(entries), int(me) / 1024, int(kids) / 1024  # ru_maxrss is in KB
+    elapsed, cpu, read, entries, me, kids = out.stdout.split()
+    return float(elapsed), float(cpu), int(read), int(entries), int(me) / 1024, int(kids) / 1024  # KB → MB
 
 
 def main() -> None:
@@ -187,12 +196,15 @@ def main() -> None:
         master = generate(bench_plan(args.units), base / f"n{args.units}")
         print(f"generated {args.units} filled returns in {time.perf_counter() - t:.1f} s")
         # (a) in a fresh process, as `wpx collect` runs; it also gives collect's own peak memory
-        ours, read, entries, me, kids = measure_in_fresh_process(master)
-        theirs = run_pandas(master.parent / "回表", base / "pandas.xlsx")
+        ours, ours_cpu, read, entries, me, kids = measure_in_fresh_process(master)
+        theirs, theirs_cpu = run_pandas(master.parent / "回表", base / "pandas.xlsx")
         n = args.units
-        print(f"(a) wpx collect (checks, ledger, 汇总.xlsx, {entries} 明细 rows): {ours:6.1f} s  {n / ours:7.1f} files/s")
-        print(f"(b) openpyxl + pandas read_excel/concat/to_excel:            {theirs:6.1f} s  {n / theirs:7.1f} files/s")
-        print(f"ratio (b)/(a): {theirs / ours:.1f}×")
+        print(f"(a) wpx collect (checks, ledger, 汇总.xlsx, {entries} 明细 rows): {ours:6.1f} s  {n / ours:7.1f} files/s"
+              f"  (CPU {ours_cpu:.1f} s, readers included)")
+        print(f"(b) openpyxl + pandas read_excel/concat/to_excel:            {theirs:6.1f} s  {n / theirs:7.1f} files/s"
+              f"  (CPU {theirs_cpu:.1f} s)")
+        print(f"ratio (b)/(a): {theirs / ours:.1f}× wall time, {theirs_cpu / ours_cpu:.1f}× CPU time"
+              f" (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: other work slows (a)'s processes too)")
         print(f"collect's peak RSS: {me:.0f} MB (collecting process), {kids:.0f} MB (largest reader process)")
         serial, pooled = run_reading(master)
         print(f"reading + checking only: in this process {serial:.1f} s ({n / serial:.0f} files/s), "
@@ -201,7 +213,7 @@ def main() -> None:
             t = time.perf_counter()
             big = generate(bench_plan(10_000), base / "n10000")
             print(f"generated 10000 filled returns in {time.perf_counter() - t:.1f} s")
-            elapsed, read, entries, me, kids = measure_in_fresh_process(big)
+            elapsed, _, read, entries, me, kids = measure_in_fresh_process(big)
             print(f"collect {read} returns ({entries} 明细 rows): {elapsed:.1f} s, {read / elapsed:.0f} files/s, "
                   f"peak RSS {me:.0f} MB (collecting process), {kids:.0f} MB (largest reader process)")
 

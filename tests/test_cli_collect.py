@@ -62,6 +62,7 @@ def test_collect_with_problems_exit_3(project: Path, tmp_path: Path) -> None:
         "回表文件 4 个：新读入 4 个，已登记过 0 个，与其他文件内容相同 0 个，跳过 0 个（临时文件、系统文件或非表格附件）。\n"
         "批次「未分批次」：应报 4 个单位，已报 3 个，有问题 1 个，未报 0 个。\n"
         "问题清单共 1 条（涉及 1 个文件），请查看汇总表的「问题清单」。\n"
+        f"未使用的 1 个文件已复制到隔离区（原文件未动）：{master.parent / '隔离区'}\n"
         f"已写入汇总表：{output}\n")
     status = CliRunner().invoke(cli, ["status", str(master)])
     assert "有问题（1）：城关幼儿园（1004）" in status.stdout

@@ -3,6 +3,7 @@ incremental, a resend supersedes, and the whole loop from a seed plan through Li
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -93,16 +94,78 @@ HOSTILE = [
 ]
 
 
+def copy_name(path: Path) -> str:
+    """The name collect gives a rejected file's copy in the quarantine folder."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12] + "_" + path.name
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, float]]:
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime) for p in folder.rglob("*")
+            if p.is_file()}
+
+
 @pytest.mark.parametrize("name, make, problem", HOSTILE, ids=[h[0] for h in HOSTILE])
 def test_a_hostile_file_costs_only_itself(kit: Kit, tmp_path: Path, name: str, make, problem: str) -> None:
     folder = good_folder(kit, tmp_path)
     make(kit, folder / name)
+    before = snapshot(folder)
     result = run(kit, folder, tmp_path)
     assert result.exit_code == 3
     problems = sheet_rows(tmp_path / "汇总.xlsx", "问题清单")
+    copy = copy_name(folder / name)
     assert [(r[0], r[3]) for r in problems] == [(name, problem)]
-    assert problems[0][4]  # a sentence saying what to do
+    assert problems[0][4].endswith(f"。（原文件已复制到隔离区：{copy}）")  # what to do, and where the copy is
     assert_good_units_intact(tmp_path)
+    # the hostile file is copied, byte for byte, the good ones are not, and the returns folder is untouched
+    assert sorted(p.name for p in (tmp_path / "隔离区").iterdir()) == [copy]
+    assert (tmp_path / "隔离区" / copy).read_bytes() == (folder / name).read_bytes()
+    assert snapshot(folder) == before
+
+
+def test_quarantine_copies_once_and_never_moves(kit: Kit, tmp_path: Path) -> None:
+    # the ledger beside the returns: the quarantine folder lands inside the folder being collected
+    folder = good_folder(kit, tmp_path)
+    (folder / "图片.xlsx").write_bytes(PNG)
+    (folder / "网页.xls").write_bytes(HTML)
+    (folder / "佐证照片.png").write_bytes(PNG + b"photo")  # an attachment, skipped: not a rejected return
+    before = snapshot(folder)
+    options = {"output": folder / "汇总.xlsx", "db": folder / "台账.db"}
+    first = collect_returns(kit.master, [folder], **options)
+    quarantine = folder / "隔离区"
+    copies = sorted(p.name for p in quarantine.iterdir())
+    assert copies == sorted([copy_name(folder / "图片.xlsx"), copy_name(folder / "网页.xls")])
+    assert first.quarantined == 2
+    assert f"未使用的 2 个文件已复制到隔离区（原文件未动）：{quarantine}" in first.summary().splitlines()
+    # same bytes again under another name, and a second run: still one copy each
+    shutil.copy2(folder / "图片.xlsx", folder / "图片 - 副本.xlsx")
+    second = collect_returns(kit.master, [folder], **options)
+    assert sorted(p.name for p in quarantine.iterdir()) == copies
+    assert second.files == first.files + 1 and second.quarantined == 0 and "隔离区" not in second.summary()
+    after = snapshot(folder)
+    assert {k: v for k, v in after.items() if k in before} == before
+    assert {k.split("/")[0] for k in after.keys() - before.keys()} == {"汇总.xlsx", "台账.db", "隔离区", "图片 - 副本.xlsx"}
+
+
+class ChangingPool(ReaderPool):
+    """Rewrites the first file after collect hashed it and before a worker reads it."""
+
+    def read(self, paths, plan=None):
+        paths = list(paths)
+        paths[0].write_bytes(paths[0].read_bytes() + b"\0")
+        return super().read(paths, plan)
+
+
+def test_a_file_changed_while_collecting_is_not_used(kit: Kit, tmp_path: Path) -> None:
+    folder = good_folder(kit, tmp_path)
+    result = run(kit, folder, tmp_path, pool=ChangingPool())
+    problems = {r[0]: r[3:5] for r in sheet_rows(tmp_path / "汇总.xlsx", "问题清单")}
+    changed = folder / "1001回表.xlsx"
+    assert problems == {"1001回表.xlsx": [
+        "文件「1001回表.xlsx」在收集过程中被改动了（可能正在保存或复制），本次未使用",
+        f"请等文件保存或复制完成后重新运行 wpx collect。（原文件已复制到隔离区：{copy_name(changed)}）"]}
+    assert result.exit_code == 3
+    again = run(kit, folder, tmp_path)  # the file as it is now is read afresh
+    assert (again.read, again.exit_code) == (1, 0)
 
 
 def test_files_that_are_not_returns_are_accounted_for_quietly(kit: Kit, tmp_path: Path) -> None:
@@ -131,11 +194,14 @@ def test_other_plan_other_round_and_a_foreign_unit(kit: Kit, tmp_path: Path) -> 
     roster.units.append(Unit("9009", "外区学校"))
     fill(make_forms(roster, tmp_path / "u", )["9009"], folder / "外区.xlsx")
     result = run(kit, folder, tmp_path, round="")
-    problems = {r[0]: r[3] for r in sheet_rows(tmp_path / "汇总.xlsx", "问题清单")}
-    assert problems == {
+    rows = sheet_rows(tmp_path / "汇总.xlsx", "问题清单")
+    assert {r[0]: r[3] for r in rows} == {
         "别的区.xlsx": "这份填报表属于另一份工作要点「别的区2024年工作要点」，不是本台账的填报表，未使用",
         "第二批.xlsx": "这是「第二批」批次的填报表，本次收集的是「未分批次」批次，未使用",
         "外区.xlsx": "填报表上的单位「外区学校（9009）」不在台账的填报单位名单中，未使用"}
+    assert {r[0]: r[4].rsplit("（", 1)[-1] for r in rows} == {
+        name: f"原文件已复制到隔离区：{copy_name(folder / name)}）" for name in ("别的区.xlsx", "第二批.xlsx", "外区.xlsx")}
+    assert len(list((tmp_path / "隔离区").iterdir())) == 3
     assert result.exit_code == 3
     assert_good_units_intact(tmp_path)
 
@@ -233,6 +299,8 @@ def test_list_files_is_sorted_and_leaves_our_own_files_out(tmp_path: Path) -> No
     (tmp_path / "b").mkdir()
     for name in ("b/2.xlsx", "b/1.xlsx", "a.xlsx", "台账.xlsx", "台账.db", "汇总.xlsx"):
         (tmp_path / name).write_bytes(b"x")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "b" / "管道.xlsx")  # would make any reader wait for ever: left out
     found = list_files([tmp_path], exclude=[tmp_path / "台账.xlsx", tmp_path / "台账.db", tmp_path / "汇总.xlsx"])
     assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a.xlsx", "b/1.xlsx", "b/2.xlsx"]
     with pytest.raises(InputFileError) as error:

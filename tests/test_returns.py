@@ -5,7 +5,11 @@ test_collect and test_cli_collect, which import them from here."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -13,6 +17,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from workplan_xl.errors import WorkplanError
 from workplan_xl.form_layout import HEADER_ROW, SHEET_INDICATORS, SHEET_META, SHEET_TASKS
 from workplan_xl.plan import Indicator, Part, Plan, Section, Task, Unit
 from workplan_xl.returns import (
@@ -22,6 +27,7 @@ from workplan_xl.returns import (
     Limits,
     PlanIndex,
     ReaderPool,
+    Value,
     inspect_file,
     interpret,
     skip_reason,
@@ -29,6 +35,7 @@ from workplan_xl.returns import (
 from workplan_xl.returns.precheck import Refused, check_zip
 from workplan_xl.returns.sniff import sniff
 from workplan_xl.returns.values import FieldError, field_value, normalise_status
+from workplan_xl.returns.worker import inspect_bytes
 from workplan_xl.unit_forms import write_unit_forms
 
 # -- shared helpers ---------------------------------------------------------------------------------
@@ -179,10 +186,8 @@ def read(path: Path) -> dict[str, Any]:
     (xlsx_bytes({"word/document.xml": "<w/>"}), "other", "Word 文档"),
     (xlsx_bytes({"xl/workbook.xml": "<w/>"}), "xlsx", ""),
 ])
-def test_sniff_by_bytes_not_suffix(tmp_path: Path, data: bytes, kind: str, what: str) -> None:
-    path = tmp_path / "回表.xlsx"
-    path.write_bytes(data)
-    sniffed = sniff(path, data[:8192])
+def test_sniff_by_bytes_not_suffix(data: bytes, kind: str, what: str) -> None:
+    sniffed = sniff(data)
     assert (sniffed.kind, sniffed.what) == (kind, what)
 
 
@@ -190,7 +195,7 @@ def test_truncated_zip_is_recognised(forms: dict[str, Path], tmp_path: Path) -> 
     data = forms["1001"].read_bytes()
     cut = tmp_path / "cut.xlsx"
     cut.write_bytes(data[: len(data) // 2])
-    assert sniff(cut, data[:8192]).kind == "truncated"
+    assert sniff(data[: len(data) // 2]).kind == "truncated"
     assert read(cut) == {"status": "refused", "code": "truncated", "detail": ""}
 
 
@@ -231,6 +236,33 @@ def test_doctype_hidden_behind_a_long_prolog_refused(forms: dict[str, Path], tmp
              + "<sheetData/></worksheet>")
     result = read(patched(forms["1001"], tmp_path / "long.xlsx", {"xl/worksheets/sheet2.xml": sheet.encode()}))
     assert result["code"] == "entities"
+
+
+def test_every_xml_part_is_checked_whatever_its_name_or_encoding(forms: dict[str, Path], tmp_path: Path) -> None:
+    # the relationships can point a reader at any part name; UTF-16 must not hide a DOCTYPE
+    hidden = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><sst/>')
+    result = read(patched(forms["1001"], tmp_path / "bin.xlsx", {}, {"xl/strings.bin": hidden}))
+    assert (result["code"], result["detail"]) == ("entities", "xl/strings.bin")
+    utf16 = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "b">]><sst/>'.encode("utf-16")
+    result = read(patched(forms["1001"], tmp_path / "u16.xlsx", {"xl/sharedStrings.xml": utf16}))
+    assert (result["code"], result["detail"]) == ("entities", "xl/sharedStrings.xml")
+    # a worksheet stored under another folder still has its extent checked
+    sheet = (_SHEET_OPEN + '<dimension ref="A1:XFD1048576"/><sheetData/></worksheet>').encode()
+    result = read(patched(forms["1001"], tmp_path / "elsewhere.xlsx", {}, {"xl/other/s.xml": sheet}))
+    assert result["code"] == "extent"
+
+
+def test_stored_and_deflated_parts_checked_alike(forms: dict[str, Path], tmp_path: Path) -> None:
+    stored = patched(forms["1001"], tmp_path / "stored.xlsx", {}, compression=zipfile.ZIP_STORED)
+    assert read(stored)["status"] == "read"
+    assert read(billion_laughs(stored, tmp_path / "lol.xlsx"))["code"] == "entities"
+    damaged = bytearray(forms["1001"].read_bytes())
+    damaged[40:60] = b"\xff" * 20  # inside the first part's compressed bytes
+    assert inspect_bytes(bytes(damaged))["status"] == "refused"
+
+
+def test_bytes_and_file_read_alike(forms: dict[str, Path]) -> None:
+    assert inspect_bytes(forms["1002"].read_bytes()) == read(forms["1002"])
 
 
 def test_absurd_dimension_refused_before_reading(forms: dict[str, Path], tmp_path: Path) -> None:
@@ -277,14 +309,45 @@ def test_a_reader_crash_costs_one_file(forms: dict[str, Path], tmp_path: Path) -
     assert pool.started >= 3  # a new worker took over after each crash
 
 
-def test_a_file_that_takes_too_long_costs_that_file(forms: dict[str, Path]) -> None:
-    # With a 50 ms limit the first file of each worker times out (starting Python takes longer);
-    # every file still gets exactly one answer and the run finishes.
-    files = [forms[c] for c in ("1001", "1002", "1003", "1004")] * 2
-    results = dict(ReaderPool(workers=2, timeout=0.05, batch=2).read(files))
-    assert sorted(results) == list(range(8))
-    assert {r.get("code") for r in results.values() if r["status"] == "refused"} == {"timeout"}
-    assert any(r["status"] == "refused" for r in results.values())
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+def test_a_file_that_takes_too_long_costs_that_file(forms: dict[str, Path], tmp_path: Path) -> None:
+    # A named pipe nobody writes to: opening it waits for ever, like a reader stuck on a file.
+    stuck = tmp_path / "卡住.xlsx"
+    os.mkfifo(stuck)
+    files = [stuck, forms["1001"], forms["1002"], stuck, forms["1003"], forms["1004"]]
+    results = dict(ReaderPool(workers=2, timeout=3.0, batch=2).read(files))
+    assert sorted(results) == list(range(6))  # every file gets exactly one answer and the run finishes
+    assert [results[i]["status"] for i in range(6)] == ["refused", "read", "read", "refused", "read", "read"]
+    assert results[0] == results[3] == {"status": "refused", "code": "timeout", "detail": "3"}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the memory limit is set on Linux only")
+def test_a_reader_that_cannot_start_is_a_sentence_not_a_crash(forms: dict[str, Path]) -> None:
+    pool = ReaderPool(workers=1, memory=16 * 1024 * 1024)  # too little to load the reader at all
+    with pytest.raises(WorkplanError) as error:
+        list(pool.read([forms["1001"]]))
+    assert str(error.value).startswith("读取回表的子进程无法启动（")
+    assert str(error.value).endswith("请重新安装（pip install --force-reinstall workplan-xl）后再运行 wpx collect。")
+
+
+def test_a_script_without_a_main_guard_or_file_can_use_the_pool(forms: dict[str, Path], tmp_path: Path) -> None:
+    # "spawn" would re-run such a script in every worker; the workers must not need it
+    script = tmp_path / "unguarded.py"
+    script.write_text("from workplan_xl.returns import ReaderPool\n"
+                      f"print([r['status'] for _, r in ReaderPool(workers=1).read([{str(forms['1001'])!r}])])\n")
+    for args, stdin in (([str(script)], None), (["-"], script.read_text())):
+        done = subprocess.run([sys.executable, *args], input=stdin, capture_output=True, text=True, timeout=120)
+        assert done.stdout.strip() == "['read']", done.stderr
+
+
+def test_readings_cross_processes_intact(plan: Plan, forms: dict[str, Path], tmp_path: Path) -> None:
+    path = fill(forms["1001"], tmp_path / "1001.xlsx")
+    index = PlanIndex(plan)
+    [(_, pooled)] = ReaderPool(workers=1).read([path], (index, None))
+    here = interpret(read(path), index, None, path.name)
+    assert pooled.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert (pooled.values, pooled.findings, pooled.unit_code) == (here.values, here.findings, here.unit_code)
+    assert all(type(v) is Value for v in pooled.values)
 
 
 # -- values ----------------------------------------------------------------------------------------
@@ -433,6 +496,16 @@ def test_copied_workbook_with_renamed_sheets_and_moved_columns(plan: Plan, forms
     reading = interpret_file(copy, plan)
     assert (reading.status, reading.unit_code, reading.identified_by) == ("accepted", "1003", BY_SHEET_CODE)
     assert len(reading.values) == 10 and reading.findings == []
+
+
+def test_units_named_in_a_text_longest_name_first() -> None:
+    plan = make_plan(units=3)
+    plan.units.append(Unit("1009", "第一中学分校", "学校"))
+    index = PlanIndex(plan)
+    assert [u.code for u in index.units_in("填报单位：第一中学分校")] == ["1009"]  # not also 第一中学
+    assert [u.code for u in index.units_in("第二中学与第一中学")] == ["1001", "1002"]  # roster order for equal lengths
+    assert [u.code for u in index.units_in("1003 第二中学")] == ["1003", "1002"]  # codes first, as whole tokens
+    assert index.units_in("10031 学校") == []
 
 
 def test_copied_workbook_identified_by_file_name(plan: Plan, forms: dict[str, Path], tmp_path: Path) -> None:

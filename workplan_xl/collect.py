@@ -2,12 +2,16 @@
 
 Files are taken in a fixed order (sorted paths) and recorded in that order, whatever order the
 workers finish in, so the same folder always gives the same ledger and the same workbook. A file
-whose path, size and time (or, failing that, bytes) the ledger already holds is not read again."""
+whose path, size and time (or, failing that, bytes) the ledger already holds is not read again. A file
+that is not used (hostile, unreadable, of another plan or round, of no known unit) is copied, never
+moved, into 隔离区 beside the ledger, and 问题清单 says where."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -18,11 +22,21 @@ from workplan_xl.errors import InputFileError, RosterError, WorkbookError, Workp
 from workplan_xl.ledger import NO_LEDGER, FileRecord, Ledger, LedgerState
 from workplan_xl.plan import Plan
 from workplan_xl.progress import MISSING, PROBLEM, REPORTED, Progress
-from workplan_xl.returns import SKIPPED, PlanIndex, ReaderPool, Reading, skip_reason
+from workplan_xl.returns import (
+    REJECTED,
+    SKIPPED,
+    Finding,
+    PlanIndex,
+    ReaderPool,
+    Reading,
+    quarantine_copy,
+    quarantine_folder,
+    skip_reason,
+)
 from workplan_xl.returns.worker import display_name
 
 ProgressFactory = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
-_BATCH = 64  # files per ledger transaction
+_COMMIT_SECONDS = 1.0  # a ledger transaction lasts about this long
 
 
 @dataclass
@@ -37,6 +51,8 @@ class CollectResult:
     known: int = 0
     duplicates: int = 0
     skipped: int = 0
+    quarantined: int = 0  # rejected files copied into the quarantine folder in this run
+    quarantine: Path | None = None
     other_rounds: dict[str, int] = field(default_factory=dict)
     progress: Progress | None = None
     state: LedgerState | None = None
@@ -59,6 +75,8 @@ class CollectResult:
         if problems:
             files = len({p.file for p in problems})
             lines.append(f"问题清单共 {len(problems)} 条（涉及 {files} 个文件），请查看汇总表的「问题清单」。")
+        if self.quarantined:
+            lines.append(f"未使用的 {self.quarantined} 个文件已复制到隔离区（原文件未动）：{self.quarantine}")
         lines.append(f"已写入汇总表：{self.output}")
         return "\n".join(lines)
 
@@ -74,45 +92,113 @@ def collect_returns(master: Path, sources: list[Path], output: Path | None = Non
                     pool: ReaderPool | None = None) -> CollectResult:
     """Read the returns in ``sources`` (folders, walked recursively, or files) into the ledger and
     write 汇总.xlsx. ``round`` None takes the round written on the forms."""
+    with _cyclic_gc_paused():
+        return _collect_returns(Path(master), sources, output, round, db, progress, pool)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """A run makes a few million small objects (values, entries, rows) and no garbage cycles to speak
+    of; the cyclic collector would walk all of them again and again. Reference counting still frees."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _collect_returns(master: Path, sources: list[Path], output: Path | None, round: str | None, db: Path | None,
+                     progress: ProgressFactory | None, pool: ReaderPool | None) -> CollectResult:
     from workplan_xl.consolidated_workbook import check_output, write_consolidated_workbook
 
-    master = Path(master)
-    plan = load_plan(master)
     db = Path(db) if db is not None else master.with_suffix(".db")
     output = Path(output) if output is not None else master.parent / "汇总.xlsx"
     check_output(output)
-    files = list_files([Path(s) for s in sources], exclude=[master, db, output])
-    index = PlanIndex(plan)
-    result = CollectResult(output, db, round or "", files=len(files))
-    with Ledger(db) as ledger:
-        run = ledger.start_run(round, index.fingerprint, plan.units)
-        todo, copies, file_rounds = _triage(ledger, run, files, round, result)
-        outcomes: list[tuple[str, str | None]] = []  # (status, round on the form); the values are in the ledger
-        with _progress(progress, len(todo)) as update:
-            for batch in _in_order(todo, pool or ReaderPool(), (index, round), update, _BATCH):
-                with ledger.transaction():
-                    for record, reading in batch:
-                        ledger.add_submission(run, record, round if round is not None else reading.file_round,
-                                              reading)
-                        outcomes.append((reading.status, reading.file_round))
-        result.read = len(todo)
-        file_rounds += [file_round for status, file_round in outcomes if status != SKIPPED]
-        result.skipped += sum(1 for status, _ in outcomes if status == SKIPPED)
-        result.round = round if round is not None else _most_common(file_rounds, ledger.latest_round())
-        if round is None:
-            result.other_rounds = dict(Counter(r for r in file_rounds if r is not None and r != result.round))
-        ledger.finish_run(run, result.round)
-        with ledger.transaction():
-            for record in copies:  # same bytes as a file read in this run: a sighting, not a submission
-                first = ledger.evaluated(record.sha256, round)
-                if first is not None:
-                    ledger.add_sighting(run, first, record, duplicate=True)
-        for touched in {result.round, *(r for r in file_rounds if r is not None)}:
-            ledger.settle(touched)
-        result.state = ledger.state(plan.units, result.round)
-    result.progress = result.state.progress(plan)
-    write_consolidated_workbook(result.progress, output, details=result.state.entries)
+    pool = pool or ReaderPool()
+    pool.start()  # the readers load while the master workbook is read
+    try:
+        plan = load_plan(master)
+        quarantine = quarantine_folder(db)
+        files = list_files([Path(s) for s in sources], exclude=[master, db, output, quarantine])
+        result = CollectResult(output, db, round or "", files=len(files), quarantine=quarantine)
+        with Ledger(db) as ledger:
+            state = result.state = _collect(ledger, plan, files, round, pool, progress, result)
+    finally:
+        pool.close()
+    result.progress = state.progress(plan)
+    write_consolidated_workbook(result.progress, output, details=state.entries)
     return result
+
+
+def _collect(ledger: Ledger, plan: Plan, files: list[Path], round: str | None, pool: ReaderPool,
+             progress: ProgressFactory | None, result: CollectResult) -> LedgerState:
+    index = PlanIndex(plan)
+    quarantine = result.quarantine or quarantine_folder(result.db)
+    run = ledger.start_run(round, index.fingerprint, plan.units)
+    todo, copies, file_rounds = _triage(ledger, run, files, round, result)
+    outcomes: list[tuple[str, str | None]] = []  # (status, round on the form); the values are in the ledger
+    with _progress(progress, len(todo)) as update:
+        readings = _in_order(todo, pool, (index, round), update)
+        more = True
+        while more:  # one transaction about every second: an interrupted run keeps most of its work
+            more, deadline = False, time.monotonic() + _COMMIT_SECONDS
+            with ledger.transaction():
+                # Each reading is recorded as it comes, so this process is soon back to hand the
+                # workers more files; the workers never wait for the ledger.
+                for record, reading in readings:
+                    reading = _same_bytes(record, reading)
+                    if reading.status == REJECTED:
+                        result.quarantined += _quarantine(record, reading, quarantine)
+                    ledger.add_submission(run, record, round if round is not None else reading.file_round, reading)
+                    outcomes.append((reading.status, reading.file_round))
+                    if time.monotonic() > deadline:
+                        more = True
+                        break
+    result.read = len(todo)
+    file_rounds += [file_round for status, file_round in outcomes if status != SKIPPED]
+    result.skipped += sum(1 for status, _ in outcomes if status == SKIPPED)
+    result.round = round if round is not None else _most_common(file_rounds, ledger.latest_round())
+    if round is None:
+        result.other_rounds = dict(Counter(r for r in file_rounds if r is not None and r != result.round))
+    ledger.finish_run(run, result.round)
+    with ledger.transaction():
+        for record in copies:  # same bytes as a file read in this run: a sighting, not a submission
+            first = ledger.evaluated(record.sha256, round)
+            if first is not None:
+                ledger.add_sighting(run, first, record, duplicate=True)
+    for touched in {result.round, *(r for r in file_rounds if r is not None)}:
+        ledger.settle(touched)
+    return ledger.state(plan.units, result.round)
+
+
+def _same_bytes(record: FileRecord, reading: Reading) -> Reading:
+    """The worker hashes the bytes it read: if they are not the bytes collect hashed before, the file
+    was being written meanwhile, and what was read is not what the ledger would record."""
+    if not reading.sha256 or reading.sha256 == record.sha256 or reading.status == SKIPPED:
+        return reading
+    problem = f"文件「{record.name}」在收集过程中被改动了（可能正在保存或复制），本次未使用"
+    return Reading(REJECTED, reason=problem, unit_code=reading.unit_code, unit_name=reading.unit_name,
+                   identified_by=reading.identified_by,
+                   findings=[Finding("", problem, "请等文件保存或复制完成后重新运行 wpx collect。")])
+
+
+def _quarantine(record: FileRecord, reading: Reading, folder: Path) -> int:
+    """Copy a rejected return into the quarantine folder and say where, in the 处理建议 of its
+    问题清单 line (for the office; the problem itself stays what the school is told)."""
+    if record.sha256.startswith("unreadable:"):
+        return 0  # nothing could be read, so there is nothing to copy
+    try:
+        name = quarantine_copy(record.path, record.sha256, record.name, folder)
+        note, copied = f"（原文件已复制到{folder.name}：{name}）", 1
+    except OSError as error:
+        note, copied = f"（未能复制到{folder.name}：{error.strerror or error}）", 0
+    for finding in reading.findings:
+        if finding.problem == reading.reason:
+            finding.action += note
+    reading.reason += note
+    return copied
 
 
 def _triage(ledger: Ledger, run: int, files: list[Path], round: str | None,
@@ -171,22 +257,17 @@ def file_record(path: Path, ledger: Ledger | None = None) -> FileRecord:
 
 
 def _in_order(todo: list[FileRecord], pool: ReaderPool, plan: tuple[PlanIndex, str | None],
-              update: Callable[[int], None], size: int) -> Iterator[list[tuple[FileRecord, Reading]]]:
-    """Readings in input order, in batches, whatever order the workers finish in. The workers read
-    and interpret (the plan goes to each worker once); this process keeps the ledger."""
+              update: Callable[[int], None]) -> Iterator[tuple[FileRecord, Reading]]:
+    """Readings in input order, whatever order the workers finish in. The workers read and
+    interpret (the plan goes to each worker once); this process keeps the ledger."""
     waiting: dict[int, Reading] = {}
-    next_index, batch = 0, []
+    next_index = 0
     for index, raw in pool.read([r.path for r in todo], plan):
         waiting[index] = raw
         update(1)
         while next_index in waiting:
-            batch.append((todo[next_index], waiting.pop(next_index)))
+            yield todo[next_index], waiting.pop(next_index)
             next_index += 1
-            if len(batch) >= size:
-                yield batch
-                batch = []
-    if batch:
-        yield batch
 
 
 def _most_common(rounds: list[str | None], fallback: str | None) -> str:
@@ -207,7 +288,8 @@ def _progress(progress: ProgressFactory | None, total: int) -> Iterator[Callable
 
 
 def list_files(sources: list[Path], exclude: list[Path] = ()) -> list[Path]:
-    """Every file under the sources, in a fixed order; our own master, ledger and output left out."""
+    """Every file under the sources, in a fixed order; our own master, ledger, output and quarantine
+    folder left out."""
     skip = set()
     for path in exclude:
         path = Path(path).absolute()
@@ -217,13 +299,14 @@ def list_files(sources: list[Path], exclude: list[Path] = ()) -> list[Path]:
     for source in sources:
         if source.is_dir():
             for folder, dirs, names in os.walk(source):  # symlinked folders are not followed
-                dirs.sort()
+                dirs[:] = sorted(d for d in dirs if (Path(folder) / d).absolute() not in skip)
                 found.extend(Path(folder) / n for n in sorted(names))
         elif source.is_file():
             found.append(source)
         else:
             raise InputFileError(f"找不到回表文件夹或文件「{source}」：请检查路径是否正确。")
-    unique = dict.fromkeys(p for p in found if p.absolute() not in skip)
+    # Regular files only: opening a named pipe (or a device) left in the folder would wait for ever.
+    unique = dict.fromkeys(p for p in found if p.absolute() not in skip and p.is_file())
     return sorted(unique, key=lambda p: (str(p.parent), p.name))
 
 

@@ -29,7 +29,7 @@ from workplan_xl.progress import (
     UnitReport,
     compute_progress,
 )
-from workplan_xl.returns.interpret import Reading
+from workplan_xl.returns.interpret import ACCEPTED, Reading
 
 SCHEMA_VERSION = 1
 LATER_RULE = "同一单位同一批次有多份回表时，以文件修改时间较晚者为准，时间相同按文件名排序（排在后面的为准）"
@@ -101,6 +101,8 @@ class Ledger:
         try:
             self.conn = sqlite3.connect(str(path), isolation_level=None)
             self.conn.execute("PRAGMA journal_mode=DELETE")
+            # NORMAL: fewer fsyncs than FULL; the rollback journal still guards every transaction.
+            self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if not tables:
@@ -117,6 +119,10 @@ class Ledger:
             raise InputFileError(f"数据库「{path.name}」无法打开（{error}）：它可能已损坏或不是 wpx 的台账数据库，"
                                  "请用 --db 指定另一个文件名。") from None
         self._seen: dict[tuple[str, int, float], str] | None = None
+        # The values of the returns accepted through this connection, as 明细 and Progress need them,
+        # so the round's state does not read back from the file what was just written to it.
+        self._entries: dict[int, list[Entry]] = {}
+        self._shared: dict[str, str] = {}  # one string object per unit code, item id, field and note
 
     def __enter__(self) -> Ledger:
         return self
@@ -207,9 +213,15 @@ class Ledger:
              reading.file_round, reading.kind, reading.unit_code, reading.unit_name, reading.identified_by,
              reading.plan_fingerprint, reading.status, reading.reason)).lastrowid
         assert sid is not None
-        self.conn.executemany(
-            'INSERT INTO "values" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-            [(sid, reading.unit_code, v.kind, v.item_id, v.field, v.value, v.raw, v.note, v.cell) for v in reading.values])
+        unit = reading.unit_code
+        self.conn.executemany('INSERT INTO "values" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+                              [(sid, unit, *v) for v in reading.values])
+        if reading.status == ACCEPTED:
+            shared = self._shared
+            unit = shared.setdefault(unit, unit)
+            self._entries[sid] = [Entry(unit, shared.setdefault(v.item_id, v.item_id), shared.setdefault(v.field, v.field),
+                                        v.value, shared.setdefault(v.note, v.note) if len(v.note) < 40 else v.note, sid)
+                                  for v in reading.values]
         self.conn.executemany(
             "INSERT INTO problems (submission_id, file, unit, cell, problem, action) VALUES (?, ?, ?, ?, ?, ?)",
             [(sid, record.name, reading.unit_name, f.cell, f.problem, f.action) for f in reading.findings])
@@ -276,20 +288,32 @@ class Ledger:
         state.problems.sort(key=lambda p: p.file)
         accepted_ids = {s[0]: s[4] for s in current.values()}
         if accepted_ids:
-            marks = ",".join("?" * len(accepted_ids))
-            shared: dict[str, str] = {}  # one string object per unit code, item id, field and note
-            for sid, unit_code, item_id, field_name, value, note in self.conn.execute(
-                    f'SELECT submission_id, unit_code, item_id, field, value, note FROM "values"'
-                    f" WHERE submission_id IN ({marks}) ORDER BY rowid", list(accepted_ids)):
-                state.entries.append(Entry(shared.setdefault(unit_code, unit_code), shared.setdefault(item_id, item_id),
-                                           shared.setdefault(field_name, field_name), value,
-                                           shared.setdefault(note, note) if len(note) < 40 else note, sid))
+            stored = self._stored_entries([sid for sid in accepted_ids if sid not in self._entries], round)
+            for sid in sorted(accepted_ids):  # the order they were written in: submission, then form order
+                state.entries.extend(self._entries.get(sid) or stored.get(sid, ()))
             position = {u.code: n for n, u in enumerate(units)}
             state.entries.sort(key=lambda e: position.get(e.unit_code, len(position)))  # stable: form order kept
         state.duplicates = self.conn.execute(
             "SELECT count(*) FROM sightings g JOIN submissions s ON s.id = g.submission_id"
             " WHERE g.duplicate = 1 AND s.round = ?", (round,)).fetchone()[0]
         return state
+
+    def _stored_entries(self, wanted: list[int], round: str) -> dict[int, list[Entry]]:
+        """The values of accepted submissions written by earlier runs, by submission."""
+        found: dict[int, list[Entry]] = {}
+        if not wanted:
+            return found
+        keep, shared = set(wanted), self._shared
+        for sid, unit_code, item_id, field_name, value, note in self.conn.execute(
+                'SELECT v.submission_id, v.unit_code, v.item_id, v.field, v.value, v.note FROM "values" v'
+                " JOIN submissions s ON s.id = v.submission_id WHERE s.round = ? AND s.status = 'accepted'"
+                " ORDER BY v.rowid", (round,)):
+            if sid in keep:
+                found.setdefault(sid, []).append(Entry(
+                    shared.setdefault(unit_code, unit_code), shared.setdefault(item_id, item_id),
+                    shared.setdefault(field_name, field_name), value,
+                    shared.setdefault(note, note) if len(note) < 40 else note, sid))
+        return found
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from workplan_xl.form_layout import (
     FORM_SCHEMA,
@@ -23,8 +23,9 @@ from workplan_xl.form_layout import (
     cell_text,
     locked_checksum,
 )
-from workplan_xl.plan import Plan, Unit
+from workplan_xl.plan import Unit
 from workplan_xl.returns.messages import file_problem
+from workplan_xl.returns.plan_index import PlanIndex, task_numbers
 from workplan_xl.returns.sniff import RETURN_SUFFIXES
 from workplan_xl.returns.values import FieldError, clean_cell, field_value
 
@@ -32,6 +33,7 @@ BY_META, BY_SHEET_CODE, BY_SHEET_NAME, BY_FILE_NAME = ("按隐藏信息识别", 
                                                        "按文件名识别")
 ACCEPTED, REJECTED, SKIPPED = "accepted", "rejected", "skipped"
 RESEND_FORM = "请用下发的填报表重新填写后发送。"
+_UNIT_LINE_MAX = 2000  # characters of the rows above the header searched for the unit
 
 
 @dataclass
@@ -43,8 +45,9 @@ class Finding:
     action: str
 
 
-@dataclass
-class Value:
+class Value(NamedTuple):
+    """One value taken from a return (a tuple: a return carries a hundred of them between processes)."""
+
     kind: str  # task / indicator
     item_id: str
     field: str
@@ -66,54 +69,22 @@ class Reading:
     file_round: str | None = None
     values: list[Value] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    sha256: str = ""  # of the bytes the worker read ("" when it read none)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Values travel from the reader processes as plain tuples: pickling a hundred named tuples
+        # per return costs several times more.
+        return {**self.__dict__, "values": [tuple(v) for v in self.values]}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state["values"] = list(map(Value._make, state["values"]))
+        self.__dict__.update(state)
 
     def reject(self, cell: str, problem: str, action: str) -> Reading:
         self.status, self.reason = REJECTED, problem
         self.values = []
         self.findings.append(Finding(cell, problem, action))
         return self
-
-
-class PlanIndex:
-    """The plan's lookups, built once per collect run."""
-
-    def __init__(self, plan: Plan) -> None:
-        self.plan = plan
-        self.fingerprint = plan.fingerprint()
-        self.units = {u.code: u for u in plan.units}
-        self.by_name = sorted(plan.units, key=lambda u: -len(u.name))
-        self.tasks = {t.id: t for t in plan.tasks()}
-        self.indicators = {i.id: i for i in plan.indicators() if i.kind != "achieved"}
-        numbers = task_numbers(plan)
-        self.task_numbers = _unique({n: i for i, n in numbers.items() if n}, list(numbers.values()))
-        self.indicator_texts = _unique({i.text.strip(): i.id for i in self.indicators.values()},
-                                       [i.text.strip() for i in self.indicators.values()])
-
-    def units_in(self, text: str) -> list[Unit]:
-        """Roster units named in a text by code (a whole token) or by name (longest names first)."""
-        found: list[Unit] = []
-        for token in re.findall(r"[0-9A-Za-z]+", text):
-            unit = self.units.get(token)
-            if unit and unit not in found:
-                found.append(unit)
-        rest = text
-        for unit in self.by_name:
-            if unit.name and unit.name in rest:
-                rest = rest.replace(unit.name, "\x00")
-                if unit not in found:
-                    found.append(unit)
-        return found
-
-
-def task_numbers(plan: Plan) -> dict[str, str]:
-    """任务编号 as the forms and the master workbook show it (二.3, 二（三）)."""
-    from workplan_xl.master_workbook.layout import composite_number
-
-    return {t.id: composite_number(s.numeral, t.number) for s in plan.sections() for t in s.tasks}
-
-
-def _unique(mapping: dict[str, str], keys: list[str]) -> dict[str, str]:
-    return {k: v for k, v in mapping.items() if keys.count(k) == 1}
 
 
 def interpret(raw: dict[str, Any], index: PlanIndex, round: str | None, file_name: str) -> Reading:
@@ -276,7 +247,8 @@ def _identify(reading: Reading, meta: dict[str, Any], line_units: list[Unit], in
 def _unit_line_text(table: _Table | None) -> str:
     if table is None:
         return ""
-    return " ".join(cell_text(v) for row in table.sheet["rows"][1:table.header_row] for v in row)
+    # A unit line is short; the cap keeps a sheet whose top rows hold whole essays cheap to search.
+    return " ".join(cell_text(v) for row in table.sheet["rows"][1:table.header_row] for v in row)[:_UNIT_LINE_MAX]
 
 
 def _unit_from_file_name(file_name: str, index: PlanIndex) -> Unit | None:
@@ -288,18 +260,30 @@ def _unit_from_file_name(file_name: str, index: PlanIndex) -> Unit | None:
     return units[0] if len(units) == 1 else None
 
 
-def _checksum(tasks: _Table | None, indicators: _Table | None) -> str:
-    def rows(table: _Table | None, id_header: str) -> list[dict[str, object]]:
-        if table is None or id_header not in table.columns:
-            return []
-        out = []
-        for row in table.sheet["rows"][table.header_row + 1:]:
-            cells = {h: row[c] if c < len(row) else "" for h, c in table.columns.items()}
-            if cell_text(cells[id_header]):
-                out.append(cells)
-        return out
+_CHECKSUMS: dict[tuple[Any, ...], str] = {}  # the descriptive cells seen → their checksum
+_CHECKSUMS_SIZE = 256  # forms for the same unit type carry the same tasks: most returns hit
 
-    return locked_checksum(rows(tasks, TASK_ID_HEADER), rows(indicators, INDICATOR_ID_HEADER))
+
+def _checksum(tasks: _Table | None, indicators: _Table | None) -> str:
+    def cells(table: _Table | None, columns: list[tuple[str, str | None]], id_header: str
+              ) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+        if table is None or id_header not in table.columns:
+            return (), []
+        # Only the cells the checksum covers (descriptive columns, and the id): a missing one reads as "".
+        wanted = [(h, table.columns[h]) for h, f in columns if f is None and h in table.columns]
+        id_col = table.columns[id_header]
+        return tuple(h for h, _ in wanted), [tuple(row[c] if c < len(row) else "" for _, c in wanted)
+                                             for row in table.sheet["rows"][table.header_row + 1:]
+                                             if id_col < len(row) and cell_text(row[id_col])]
+
+    parts = (cells(tasks, TASK_COLUMNS, TASK_ID_HEADER), cells(indicators, INDICATOR_COLUMNS, INDICATOR_ID_HEADER))
+    key = tuple((headers, tuple(rows)) for headers, rows in parts)
+    known = _CHECKSUMS.get(key)
+    if known is None:
+        known = locked_checksum(*([dict(zip(headers, row, strict=True)) for row in rows] for headers, rows in parts))
+        if len(_CHECKSUMS) < _CHECKSUMS_SIZE:
+            _CHECKSUMS[key] = known
+    return known
 
 
 def column_letter(index: int) -> str:
@@ -309,6 +293,9 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+_TEXT_FIELDS = {"progress", "evidence", "remark"}  # kept as typed: the value is the cleaned cell itself
 
 
 def _read_rows(reading: Reading, table: _Table, kind: str, index: PlanIndex) -> None:
@@ -324,17 +311,23 @@ def _read_rows(reading: Reading, table: _Table, kind: str, index: PlanIndex) -> 
         reading.findings.append(Finding(sheet, f"「{sheet}」表超过 5000 行或 64 列，超出部分未读取", RESEND_FORM))
     seen: set[str] = set()
     width = max(table.columns.values()) + 1
+    id_col, fallback_col = table.columns.get(id_header), table.columns.get(fallback_header)
+    letters = {c: column_letter(c) for _, _, c in inputs}
+    add = reading.values.append
     for r in range(table.header_row + 1, len(rows)):
-        row = rows[r] + [""] * (width - len(rows[r]))
-        item_id = cell_text(row[table.columns[id_header]]) if id_header in table.columns else ""
-        by_fallback = False
-        if not item_id and fallback_header in table.columns:
-            item_id = fallback.get(cell_text(row[table.columns[fallback_header]]), "")
-            by_fallback = bool(item_id)
-        filled = [(h, f, c) for h, f, c in inputs if cell_text(row[c])]
+        row = rows[r]
+        if len(row) < width:
+            row = row + [""] * (width - len(row))
+        # cell_text(v) is not empty: a number, a bool, or text that is not all blanks
+        filled = [i for i in inputs if (v := row[i[2]]) != "" and v is not None and not (v.__class__ is str and v.isspace())]
         if not filled:
             continue
-        where = f"{sheet}!{column_letter(filled[0][2])}{r + 1}"
+        item_id = cell_text(row[id_col]) if id_col is not None else ""
+        by_fallback = False
+        if not item_id and fallback_col is not None:
+            item_id = fallback.get(cell_text(row[fallback_col]), "")
+            by_fallback = bool(item_id)
+        where = f"{sheet}!{letters[filled[0][2]]}{r + 1}"
         if not item_id:
             reading.findings.append(Finding(where, f"第 {r + 1} 行没有{id_header}，无法对应到台账中的{label}，该行内容未计入",
                                             "请不要在填报表中自行插入行；如需补充，请写在对应任务的「备注」中。"))
@@ -352,14 +345,15 @@ def _read_rows(reading: Reading, table: _Table, kind: str, index: PlanIndex) -> 
         unit = getattr(item, "unit", "")
         target = getattr(item, "value", None)
         for _, name, c in filled:
-            cell = f"{sheet}!{column_letter(c)}{r + 1}"
+            cell = f"{sheet}!{letters[c]}{r + 1}"
             try:
                 value, note = field_value(name, row[c], unit, target)
             except FieldError as error:
                 reading.findings.append(Finding(cell, error.problem, error.action))
                 continue
-            notes = [n for n in (note, merged.get((r, c), ""), "按任务编号对应" if by_fallback else "") if n]
-            reading.values.append(Value(kind, item_id, name, value, clean_cell(row[c]), "；".join(notes), cell))
+            if merged or by_fallback:
+                note = "；".join(n for n in (note, merged.get((r, c), ""), "按任务编号对应" if by_fallback else "") if n)
+            add(Value(kind, item_id, name, value, value if name in _TEXT_FIELDS else clean_cell(row[c]), note, cell))
 
 
 def _merged_inputs(reading: Reading, table: _Table, inputs: list[tuple[str, str, int]]) -> dict[tuple[int, int], str]:
@@ -378,3 +372,7 @@ def _merged_inputs(reading: Reading, table: _Table, inputs: list[tuple[str, str,
                     f"其余 {r1 - r0} 行的「{header}」按未填处理",
                     "请取消合并，为每项分别填写后重新发送。"))
     return notes
+
+
+__all__ = ["ACCEPTED", "BY_FILE_NAME", "BY_META", "BY_SHEET_CODE", "BY_SHEET_NAME", "REJECTED", "SKIPPED", "Finding",
+           "PlanIndex", "Reading", "Value", "column_letter", "interpret", "task_numbers"]

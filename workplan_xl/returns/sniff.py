@@ -3,11 +3,14 @@ text to .xls, and send real workbooks under any name."""
 
 from __future__ import annotations
 
+import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 SPREADSHEETS = ("xlsx", "xlsb", "xls", "ods")
 
@@ -34,42 +37,48 @@ def skip_reason(path: Path) -> str | None:
     return None
 
 
-def sniff(path: Path, head: bytes) -> Sniffed:
-    """Classify a file from its first bytes (``head``, at least 8 KB when the file has them)."""
-    if not head:
-        return Sniffed("empty")
-    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return _sniff_zip(path)
-    if head.startswith(OLE2):
-        return _sniff_ole2(path)
-    return Sniffed("other", _other_kind(head))
-
-
-def _sniff_zip(path: Path) -> Sniffed:
+def open_zip(data: bytes) -> zipfile.ZipFile | None:
+    """The zip directory over a file's bytes, or None when it is missing or broken (cut off in transit)."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if "xl/workbook.xml" in names:
-                return Sniffed("xlsx")
-            if "xl/workbook.bin" in names:
-                return Sniffed("xlsb")
-            if "mimetype" in names and archive.getinfo("mimetype").file_size < 200:
-                if archive.read("mimetype").strip() == ODS_MIME:
-                    return Sniffed("ods")
-            if "word/document.xml" in names:
-                return Sniffed("other", "Word 文档")
-            if any(n.startswith("ppt/") for n in names):
-                return Sniffed("other", "演示文稿")
-            return Sniffed("other", "压缩包")
-    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, RuntimeError):
-        # Starts like a zip but its directory at the end is missing or broken: cut off in transit.
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, RuntimeError, OSError):
+        return None
+
+
+def sniff(data: bytes, archive: zipfile.ZipFile | None = None) -> Sniffed:
+    """Classify a file from its bytes (the whole file); ``archive``: its zip directory, if already open."""
+    if not data:
+        return Sniffed("empty")
+    if data.startswith(ZIP_MAGIC):
+        archive = archive or open_zip(data)
+        return Sniffed("truncated") if archive is None else _sniff_zip(archive)
+    if data.startswith(OLE2):
+        return _sniff_ole2(data)
+    return Sniffed("other", _other_kind(data[:8192]))
+
+
+def _sniff_zip(archive: zipfile.ZipFile) -> Sniffed:
+    try:
+        names = set(archive.namelist())
+        if "xl/workbook.xml" in names:
+            return Sniffed("xlsx")
+        if "xl/workbook.bin" in names:
+            return Sniffed("xlsb")
+        if "mimetype" in names and archive.getinfo("mimetype").file_size < 200:
+            if archive.read("mimetype").strip() == ODS_MIME:
+                return Sniffed("ods")
+        if "word/document.xml" in names:
+            return Sniffed("other", "Word 文档")
+        if any(n.startswith("ppt/") for n in names):
+            return Sniffed("other", "演示文稿")
+        return Sniffed("other", "压缩包")
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, RuntimeError, OSError, zlib.error):
         return Sniffed("truncated")
 
 
-def _sniff_ole2(path: Path) -> Sniffed:
+def _sniff_ole2(data: bytes) -> Sniffed:
     # Stream names sit in the OLE2 directory as UTF-16LE; Office's encryption wraps the real
-    # workbook in an "EncryptedPackage" stream. Files are size-checked before this read.
-    data = path.read_bytes()
+    # workbook in an "EncryptedPackage" stream.
     if "EncryptedPackage".encode("utf-16-le") in data:
         return Sniffed("encrypted")
     if "Workbook".encode("utf-16-le") in data or "Book\x00".encode("utf-16-le") in data:

@@ -46,8 +46,29 @@ def normalise_status(value: Any) -> tuple[str, str]:
     return status, ("" if status == text else f"「{text}」按{status}计")
 
 
+_MEMO: dict[tuple[str, str], tuple[str, str] | tuple[str, str, str]] = {}  # (field, text) → result or error
+_MEMO_FIELDS = ("status", "done_date")  # a few words and dates, typed alike by hundreds of schools
+_MEMO_SIZE = 4096
+
+
 def field_value(field: str, raw: Any, unit: str = "", target: float | None = None) -> tuple[str, str]:
     """(value, note) for one input cell; raises FieldError when the value cannot be used."""
+    if field in _MEMO_FIELDS and raw.__class__ is str and len(raw) <= 40:
+        known = _MEMO.get((field, raw))
+        if known is None:
+            try:
+                known = _field_value(field, raw, unit, target)
+            except FieldError as error:
+                known = ("error", error.problem, error.action)
+            if len(_MEMO) < _MEMO_SIZE:
+                _MEMO[(field, raw)] = known
+        if len(known) == 3:
+            raise FieldError(known[1], known[2])
+        return known  # type: ignore[return-value]
+    return _field_value(field, raw, unit, target)
+
+
+def _field_value(field: str, raw: Any, unit: str, target: float | None) -> tuple[str, str]:
     if field == "status":
         return normalise_status(raw)
     if field == "value":

@@ -8,6 +8,8 @@ plain data (lists of str/float/int/bool), never reader objects."""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import multiprocessing
 import os
 import signal
@@ -15,13 +17,15 @@ import sys
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from workplan_xl.returns.precheck import LIMITS, Limits, Refused, check_size, check_zip
-from workplan_xl.returns.sniff import sniff
+from workplan_xl.errors import WorkplanError
+from workplan_xl.returns.precheck import LIMITS, Limits, Refused, check_archive, check_size
+from workplan_xl.returns.sniff import ZIP_MAGIC, open_zip, sniff
 
 MAX_SHEETS = 20
 MAX_ROWS = 5000
@@ -30,39 +34,51 @@ MAX_COLUMNS = 64
 
 def inspect_file(path: str, limits: Limits = LIMITS) -> dict[str, Any]:
     """Sniff, pre-check and read one file. Runs inside a worker; never raises."""
+    return _inspect(Path(path), limits)[0]
+
+
+def inspect_bytes(data: bytes, limits: Limits = LIMITS) -> dict[str, Any]:
+    """inspect_file on a file's bytes, read once: the zip directory is opened once for sniffing and
+    the pre-checks, and the reader gets the same bytes."""
     try:
-        file = Path(path)
-        check_size(file.stat().st_size, limits)
-        with open(file, "rb") as handle:
-            head = handle.read(8192)
-        sniffed = sniff(file, head)
+        check_size(len(data), limits)
+        archive = open_zip(data) if data.startswith(ZIP_MAGIC) else None
+        sniffed = sniff(data, archive)
         if sniffed.kind in ("empty", "encrypted", "truncated"):
             raise Refused(sniffed.kind)
         if sniffed.kind == "other":
             raise Refused("not_spreadsheet", sniffed.what)
-        if sniffed.kind != "xls":
-            check_zip(file, limits)
-        return {"status": "read", "kind": sniffed.kind, "sheets": _read_sheets(file, limits)}
+        if archive is not None:
+            check_archive(archive, data, limits)
+        return {"status": "read", "kind": sniffed.kind, "sheets": _read_sheets(data, limits)}
     except Refused as refused:
         return {"status": "refused", "code": refused.code, "detail": refused.detail}
     except MemoryError:
         return {"status": "refused", "code": "memory", "detail": ""}
-    except OSError as error:
-        return {"status": "refused", "code": "unreadable", "detail": _reader_message(error)}
     except Exception as error:  # noqa: BLE001 - whatever goes wrong costs this file only
         return {"status": "refused", "code": "read_error", "detail": _reader_message(error)}
 
 
-def _read_sheets(file: Path, limits: Limits) -> list[dict[str, Any]]:
+def _inspect(file: Path, limits: Limits) -> tuple[dict[str, Any], str]:
+    """(inspect_file's result, sha256 of the bytes read or "" when none were)."""
+    try:
+        check_size(file.stat().st_size, limits)
+        with open(file, "rb") as handle:
+            data = handle.read(limits.max_file_bytes + 1)  # the file may have grown since stat
+    except Refused as refused:
+        return {"status": "refused", "code": refused.code, "detail": refused.detail}, ""
+    except MemoryError:
+        return {"status": "refused", "code": "memory", "detail": ""}, ""
+    except OSError as error:
+        return {"status": "refused", "code": "unreadable", "detail": _reader_message(error)}, ""
+    return inspect_bytes(data, limits), hashlib.sha256(data).hexdigest()
+
+
+def _read_sheets(data: bytes, limits: Limits) -> list[dict[str, Any]]:
     import python_calamine
 
     try:
-        try:
-            str(file).encode("utf-8")
-            workbook = python_calamine.CalamineWorkbook.from_path(str(file))
-        except UnicodeEncodeError:  # a file name with undecodable bytes: hand over the bytes instead
-            with open(file, "rb") as handle:
-                workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
         raise Refused("encrypted") from None
     except Exception as error:  # noqa: BLE001 - any reader error is this file's problem only
@@ -94,10 +110,13 @@ def _read_sheets(file: Path, limits: Limits) -> list[dict[str, Any]]:
     return sheets
 
 
+_PLAIN = frozenset((str, float, int, bool))
+
+
 def _plain_rows(rows: list[list[Any]]) -> list[list[Any]]:
     out = []
     for row in rows:
-        cells = [_plain(v) for v in row[:MAX_COLUMNS]]
+        cells = [v if type(v) in _PLAIN else _plain(v) for v in row[:MAX_COLUMNS]]
         while cells and cells[-1] == "":
             cells.pop()
         out.append(cells)
@@ -126,20 +145,23 @@ def display_name(path: Path) -> str:
 
 
 def _answer(path: str, limits: Limits, plan: Any) -> Any:
-    result = inspect_file(path, limits)
+    file = Path(path)
+    result, sha256 = _inspect(file, limits)
     if plan is None:
         return result
     from workplan_xl.returns.interpret import interpret
 
     index, round = plan
     try:
-        return interpret(result, index, round, display_name(Path(path)))
+        reading = interpret(result, index, round, display_name(file))
     except Exception as error:  # noqa: BLE001 - a bug met on a strange file costs that file only
         broken = {"status": "refused", "code": "read_error", "detail": _reader_message(error)}
-        return interpret(broken, index, round, display_name(Path(path)))
+        reading = interpret(broken, index, round, display_name(file))
+    reading.sha256 = sha256
+    return reading
 
 
-def _worker_main(conn: Connection, memory: int, limits: Limits, plan: Any) -> None:
+def _worker_main(conn: Connection, memory: int, limits: Limits) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     # A reader that aborts prints a Rust backtrace; keep it off the user's terminal.
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -148,18 +170,41 @@ def _worker_main(conn: Connection, memory: int, limits: Limits, plan: Any) -> No
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    import python_calamine  # noqa: F401 - loaded before "ready", so a broken install is not blamed on a file
-
+    try:  # loaded before "ready", so a broken install is not blamed on a file
+        import python_calamine  # noqa: F401
+    except Exception as error:  # noqa: BLE001 - reported to the parent as an installation problem
+        conn.send(("broken", _reader_message(error)))
+        return
     conn.send("ready")
+    plan: Any = None
     while True:
         try:
-            batch = conn.recv()
+            message = conn.recv()
         except (EOFError, OSError):
             return
-        if batch is None:
+        if message is None:
             return
-        for index, path in batch:
+        if isinstance(message, tuple):  # ("plan", (PlanIndex, round) or None): for the batches that follow
+            plan = message[1]
+            continue
+        for index, path in message:
             conn.send((index, _answer(path, limits, plan)))
+
+
+@contextmanager
+def _main_hidden() -> Iterator[None]:
+    """Start a worker without the caller's main script: "spawn" re-runs it in the child, which fails
+    for a script read from stdin, re-runs an unguarded script's top level, and costs the CLI's imports.
+    The worker needs nothing from it."""
+    main = sys.modules.get("__main__")
+    saved = {name: main.__dict__.pop(name) for name in ("__file__", "__spec__") if main and name in main.__dict__}
+    if main is not None and "__spec__" in saved:
+        main.__spec__ = None  # type: ignore[assignment] - a module always has the attribute
+    try:
+        yield
+    finally:
+        if main is not None:
+            main.__dict__.update(saved)
 
 
 @dataclass
@@ -169,10 +214,15 @@ class _Worker:
     outstanding: deque[tuple[int, str]] = field(default_factory=deque)
     since: float = 0.0
     ready: bool = False
+    plan: object = None  # the read() call whose plan this worker holds
 
 
-class WorkerStartError(RuntimeError):
+class WorkerStartError(WorkplanError, RuntimeError):
     """A reader process could not even start: a problem of this installation, not of a return."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"读取回表的子进程无法启动（{detail}）：wpx 或 python-calamine 的安装可能不完整，"
+                         "请重新安装（pip install --force-reinstall workplan-xl）后再运行 wpx collect。")
 
 
 @dataclass
@@ -180,23 +230,37 @@ class ReaderPool:
     """A few worker processes reading returns; ``read`` yields (index, result) as files finish.
 
     With ``plan`` (a PlanIndex and the round) the workers also interpret what they read and the
-    results are Readings; without, they are the plain data of inspect_file."""
+    results are Readings; without, they are the plain data of inspect_file. ``start()`` beforehand
+    lets the workers load while the caller does other work; ``read`` stops them when it is done."""
 
     workers: int = 2
     timeout: float = 20.0  # seconds per file
     memory: int = 1024 * 1024 * 1024  # address space per worker (Linux)
-    batch: int = 16
+    batch: int = 32  # files a worker has queued: enough to keep it busy while this process records results
     limits: Limits = LIMITS
     started: int = 0  # workers started, restarts included (for tests and benchmarks)
+    _pool: list[_Worker] = field(default_factory=list, init=False, repr=False)
+
+    def start(self) -> ReaderPool:
+        context = multiprocessing.get_context("spawn")
+        while len(self._pool) < self.workers:
+            self._pool.append(self._start(context))
+        return self
+
+    def close(self) -> None:
+        for worker in self._pool:
+            self._stop(worker)
+        self._pool.clear()
 
     def read(self, paths: Sequence[Path], plan: Any = None) -> Iterator[tuple[int, Any]]:
         pending: deque[tuple[int, str]] = deque((i, str(p)) for i, p in enumerate(paths))
-        pool: list[_Worker] = []
+        pool = self._pool
+        token = object()  # this call's plan, sent to each worker once
         context = multiprocessing.get_context("spawn")
         try:
             while pending or any(w.outstanding for w in pool):
                 while len(pool) < min(self.workers, len(pending) + len(pool)) and pending:
-                    pool.append(self._start(context, plan))
+                    pool.append(self._start(context))
                 for worker in pool:
                     # A second batch goes out before the first is done, so a worker never waits for
                     # this process (which keeps the ledger between results).
@@ -206,7 +270,7 @@ class ReaderPool:
                         if not worker.outstanding:
                             worker.since = time.monotonic()
                         worker.outstanding.extend(batch)
-                        worker.conn.send(batch)
+                        self._send(worker, batch, plan, token)
                 busy = [w for w in pool if w.outstanding]
                 ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=1.0))
                 for worker in busy:
@@ -214,10 +278,19 @@ class ReaderPool:
                     yield from results
                     if failed:
                         yield from self._fail(worker, failed, pending, plan)
-                        pool[pool.index(worker)] = self._start(context, plan)
+                        pool[pool.index(worker)] = self._start(context)
         finally:
-            for worker in pool:
-                self._stop(worker)
+            self.close()
+
+    @staticmethod
+    def _send(worker: _Worker, batch: list[tuple[int, str]], plan: Any, token: object) -> None:
+        try:
+            if worker.plan is not token:
+                worker.conn.send(("plan", plan))
+                worker.plan = token
+            worker.conn.send(batch)
+        except OSError:
+            pass  # the worker is gone: _collect finds out and the batch goes to another one
 
     def _collect(self, worker: _Worker, ready: set[Any]) -> tuple[list[tuple[int, Any]], str]:
         results = []
@@ -227,6 +300,8 @@ class ReaderPool:
                 if message == "ready":
                     worker.ready = True
                     continue
+                if isinstance(message, tuple) and message[0] == "broken":
+                    raise WorkerStartError(message[1])
                 index, result = message
                 worker.outstanding.popleft()
                 worker.since = time.monotonic()
@@ -244,7 +319,7 @@ class ReaderPool:
     def _crashed(worker: _Worker) -> str:
         if not worker.ready:
             worker.process.join(timeout=1)
-            raise WorkerStartError(f"reader process exited with code {worker.process.exitcode} before it was ready")
+            raise WorkerStartError(f"进程退出码 {worker.process.exitcode}")
         return "crash"
 
     def _fail(self, worker: _Worker, code: str, pending: deque[tuple[int, str]], plan: Any
@@ -264,22 +339,17 @@ class ReaderPool:
             result = interpret(result, plan[0], plan[1], display_name(Path(path)))
         yield index, result
 
-    def _start(self, context: Any, plan: Any) -> _Worker:
+    def _start(self, context: Any) -> _Worker:
         parent, child = context.Pipe()
-        process = context.Process(target=_worker_main, args=(child, self.memory, self.limits, plan), daemon=True)
-        # "spawn" re-runs the parent's main script in the child; a script read from stdin has no file
-        # to re-run, so the child would die at start. It needs nothing from the main script anyway.
-        main = sys.modules.get("__main__")
-        script = getattr(main, "__file__", None)
-        hide = script is not None and getattr(main, "__spec__", None) is None and not os.path.isfile(script)
-        if hide:
-            del main.__file__  # type: ignore[union-attr]
+        process = context.Process(target=_worker_main, args=(child, self.memory, self.limits), daemon=True)
         try:
-            process.start()
+            with _main_hidden():
+                process.start()
+        except OSError as error:  # no process can be started at all (limits of this machine)
+            parent.close()
+            raise WorkerStartError(f"{type(error).__name__}: {error}") from None
         finally:
-            if hide:
-                main.__file__ = script  # type: ignore[union-attr]
-        child.close()
+            child.close()
         self.started += 1
         return _Worker(process, parent)
 
