@@ -365,6 +365,11 @@ def test_streamed_rows_are_valid_spreadsheetml(progress: Progress, tmp_path: Pat
         names = {e.get("name"): e for e in ElementTree.fromstring(archive.read("xl/workbook.xml")).iter(f"{main}sheet")}
         assert list(names)[3] == "明细"
         root = ElementTree.fromstring(archive.read("xl/worksheets/sheet4.xml"))
+        sst = ElementTree.fromstring(archive.read("xl/sharedStrings.xml"))
+        refs = sum(len(re.findall(rb'<c [^>]*t="s"', archive.read(n))) for n in archive.namelist()
+                   if n.startswith("xl/worksheets/"))
+    strings = ["".join(si.itertext()) for si in sst.findall(f"{main}si")]
+    assert int(sst.get("uniqueCount")) == len(strings) and int(sst.get("count")) == refs
     last = 3 + len(entries)
     assert root.find(f"{main}dimension").get("ref") == f"A1:I{last}"
     rows_ = root.find(f"{main}sheetData").findall(f"{main}row")
@@ -384,8 +389,14 @@ def test_streamed_rows_are_valid_spreadsheetml(progress: Progress, tmp_path: Pat
                 assert t.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
                 assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", t.text or "")
                 assert len((t.text or "").encode("utf-16-le")) // 2 <= 32767
+            elif c.get("t") == "s":  # 明细's repeated texts (unit, item, field, file) are shared strings
+                assert c.get("r")[0] in "ABCDEFI" and [e.tag for e in c] == [f"{main}v"]
+                assert 0 <= int(c[0].text) < len(strings)
             else:
                 assert c.get("t") is None and (not len(c) or float(c[0].text) == float(c[0].text))  # finite number
+    shown = {c.get("r"): strings[int(c[0].text)] for c in rows_[3].findall(f"{main}c") if c.get("t") == "s"}
+    assert shown == {"A4": "1001", "B4": "第一中学", "C4": "任务", "D4": "一.1", "E4": "推进课后服务提质", "F4": "完成状态",
+                     "I4": "a.xlsx"}
     wb = load_workbook(path)
     values = [r[6] for r in rows(wb["明细"])[3 + 12:]]
     assert values[:5] == ["  前后空格  ", "a & b < c > d \"q\" 'a'", "_x005F_x0041_ 字面", "控制字符", "换行\n第二行"]
@@ -413,3 +424,19 @@ def test_fit_cell_counts_utf16_units() -> None:
     assert cut.endswith("……（已截断）") and len(cut) == 32767
     cut = fit_cell("𠮷" * 16384)  # 32,768 UTF-16 units
     assert cut.endswith("……（已截断）") and len(cut.encode("utf-16-le")) // 2 <= 32767 and "\ud842" not in cut
+
+
+def test_a_failure_while_making_rows_reaches_the_writer(tmp_path: Path) -> None:
+    from workplan_xl.consolidated_workbook.details import _ahead
+
+    def broken():
+        yield "<row/>"
+        raise ValueError("坏行")
+
+    made = _ahead(broken())
+    assert next(made) == b"<row/>"
+    with pytest.raises(ValueError, match="坏行"):
+        next(made)
+    stopped = _ahead(iter(["x"] * 100))  # the writer gives up early: the maker thread ends too
+    assert next(stopped) == b"x"
+    stopped.close()

@@ -15,12 +15,20 @@ from __future__ import annotations
 import datetime
 import itertools
 import os
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
 import xlsxwriter
 
-from workplan_xl.consolidated_workbook.details import MAX_ROWS, detail_rows, rows_xml, stream_into
+from workplan_xl.consolidated_workbook.details import (
+    MAX_ROWS,
+    SST,
+    SharedStrings,
+    detail_rows,
+    rows_xml,
+    stream_into,
+)
 from workplan_xl.consolidated_workbook.layout import make_formats
 from workplan_xl.consolidated_workbook.sheets import (
     DETAIL_STYLES,
@@ -66,13 +74,15 @@ def write_consolidated_workbook(progress: Progress, path: Path, details: Iterabl
         styles = [fmt[s]._get_xf_index() for s in DETAIL_STYLES]
         number_style = fmt["number"]._get_xf_index()
         workbook.close()
+        with zipfile.ZipFile(draft) as made:  # 明细's repeated texts are appended to its shared strings
+            shared = SharedStrings(made.read(SST).decode("utf-8"))
         rows = detail_rows(progress, entries)
         streams = {}
         for n in range(parts):
             count = min(MAX_ROWS, len(entries) - n * MAX_ROWS)
-            chunk = rows_xml(itertools.islice(rows, count), 4, styles, number_style, widths[n])
+            chunk = rows_xml(itertools.islice(rows, count), 4, styles, number_style, widths[n], shared)
             streams[f"xl/worksheets/sheet{4 + n}.xml"] = (chunk, f"A1:I{3 + max(count, 0)}")
-        stream_into(draft, temp, streams)
+        stream_into(draft, temp, streams, shared)
         os.replace(temp, path)
     except OSError as error:
         raise OutputError(f"无法写入汇总表「{path}」（{error.strerror or error}）：如果它正在 Excel/WPS 中打开，"

@@ -3,13 +3,18 @@
 明细 holds one row per unit × item × field: 200,000 rows for 2,000 schools and far more for a
 province. Through xlsxwriter's cell API that costs about 7 µs a cell and is most of collect's time, so
 xlsxwriter writes the sheet's top (title, header, widths, print setup, filter) and its styles, and the
-rows are written here as inline-string cells with those styles, in one pass, without holding them.
-Text stays text: every value is an inline string (<is><t>), never a formula (<f>) or a link."""
+rows are written here with those styles, in one pass, without holding them. The texts that repeat (unit,
+item, field, file) become shared strings appended to xlsxwriter's sst, values and notes inline strings;
+each distinct cell's XML is made once; a thread makes rows while the writer deflates the previous ones.
+Text stays text: every text is a string cell (t="s" or <is><t>), never a formula (<f>) or a link."""
 
 from __future__ import annotations
 
 import math
+import operator
+import queue
 import re
+import threading
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -73,70 +78,144 @@ def wrapped_lines(text: str, width: float) -> int:
     return count
 
 
-REPEATED = (0, 1, 2, 3, 4, 5, 8)  # columns whose texts repeat (unit, item, field, file): escaped once
+REF = "\x00"  # stands for the row number in cached cell XML
+GROUPS = ((0, 1), (2, 3, 4, 5), (8,))  # columns whose texts repeat together (unit; item and field;
+# file): their XML is made once per distinct group, their texts are shared strings
+
+
+class SharedStrings:
+    """明细's repeated texts, appended to xlsxwriter's xl/sharedStrings.xml after its ``base`` unique
+    strings: a cell then holds an index (<c t="s"><v>17</v>) instead of the text, which makes the sheet
+    XML (and the time to write and compress it) several times smaller."""
+
+    _COUNTS = re.compile(r'(<sst\b[^>]*?\bcount=")(\d+)("[^>]*?\buniqueCount=")(\d+)"')
+
+    def __init__(self, sst: str) -> None:
+        match = self._COUNTS.search(sst)
+        if match is None:
+            raise ValueError("xl/sharedStrings.xml without count and uniqueCount")
+        self.base = int(match.group(4))
+        self.items: list[str] = []  # <si> elements, escaped
+        self.index: dict[str, int] = {}
+        self.count = 0  # cells referring to them
+
+    def add(self, escaped: str) -> int:
+        """The index of the (escaped) text, added if new."""
+        index = self.index.get(escaped)
+        if index is None:
+            index = self.index[escaped] = self.base + len(self.items)
+            self.items.append(f'<si><t xml:space="preserve">{escaped}</t></si>')
+        return index
+
+    def merge(self, sst: str) -> str:
+        """The sst ``sst`` (the one given at the start) with these strings appended, counts fixed."""
+        sst = self._COUNTS.sub(lambda m: f'{m.group(1)}{int(m.group(2)) + self.count}{m.group(3)}'
+                               f'{int(m.group(4)) + len(self.items)}"', sst, count=1)
+        body, end = sst.rsplit("</sst>", 1)
+        return body + "".join(self.items) + "</sst>" + end
 
 
 def rows_xml(rows: Iterable[Sequence[Any]], first: int, styles: Sequence[int], number_style: int,
-             widths: Sequence[float] | None = None) -> Iterator[str]:
-    """<row> elements for ``rows`` from Excel row ``first`` (1-based), in chunks of about 1,000 rows.
+             widths: Sequence[float] | None = None, shared: SharedStrings | None = None) -> Iterator[str]:
+    """<row> elements for ``rows`` from Excel row ``first`` (1-based), in chunks of 4,000 rows.
 
-    A row whose text wraps in a column of ``widths`` gets the height that shows it all (LibreOffice
-    does not fit row heights on opening); a text sure to fit on one line (twice its length, the
-    widest it can be, fits the column) is not measured."""
-    letters = [chr(65 + c) for c in range(len(styles))]
-    widths = list(widths) if widths is not None else [255.0] * len(styles)
-    empty = [f' s="{s}"/>' for s in styles]
-    cached: list[dict[str, str] | None] = [{} if c in REPEATED else None for c in range(len(styles))]
-    tall: dict[tuple[int, str], int] = {}  # repeated texts that wrap, and their lines (few: most fit)
+    Texts of the GROUPS columns go to ``shared`` (inline strings without it); values and notes are
+    inline strings. A row whose text wraps in a column of ``widths`` gets the height that shows it all
+    (LibreOffice does not fit row heights on opening); a text sure to fit on one line (twice its
+    length, the widest it can be, fits the column) is not measured."""
+    columns = len(styles)
+    widths = list(widths) if widths is not None else [255.0] * columns
+    groups = [g for g in GROUPS if max(g) < columns]
+    single = [c for c in range(columns) if not any(c in g for g in groups)]
+    # A cell's XML is made once per distinct group (a unit's code and name; an item and its field; a
+    # file) or value, with REF where its row number goes: _text removes \x00 from every text.
+    refs = [f'<c r="{chr(65 + c)}{REF}"' for c in range(columns)]
+    empty = [f'{refs[c]} s="{s}"/>' for c, s in enumerate(styles)]
+    # (key of a row's values, made XML by key, columns, shared?) in column order; a one-column key is
+    # the value itself. Short values and notes (statuses, figures) are remembered: they repeat.
+    specs: list[tuple[Any, dict[Any, tuple[str, int, int]], tuple[int, ...], bool]] = sorted(
+        [(operator.itemgetter(*g), {}, g, True) for g in groups]
+        + [(operator.itemgetter(c), {}, (c,), False) for c in single], key=lambda spec: spec[2][0])
+    heights: dict[int, str] = {}
+    uses = 0  # shared-string cells
 
-    def tail(c: int, text: str) -> tuple[str, int]:
+    def cell(c: int, value: Any, share: bool) -> tuple[str, int]:
         """The cell's XML after its reference, and the lines it wraps to."""
+        if isinstance(value, float):
+            return f'{refs[c]} s="{number_style}"><v>{_number(value)}</v></c>', 1
+        if not value:
+            return empty[c], 1
+        text = str(value)
         if len(text) > CELL_MAX // 2:
             text = fit_cell(text)
-        xml = f' s="{styles[c]}" t="inlineStr"><is><t xml:space="preserve">{_text(text)}</t></is></c>'
-        return xml, 1 if one_line(text, widths[c]) else wrapped_lines(text, widths[c])
+        lines = 1 if one_line(text, widths[c]) else wrapped_lines(text, widths[c])
+        if share and shared is not None:
+            return f'{refs[c]} s="{styles[c]}" t="s"><v>{shared.add(_text(text))}</v></c>', lines
+        return f'{refs[c]} s="{styles[c]}" t="inlineStr"><is><t xml:space="preserve">{_text(text)}</t></is></c>', lines
+
+    def group(g: Sequence[int], key: Any, share: bool) -> tuple[str, int, int]:
+        key = key if len(g) > 1 else (key,)
+        made = [cell(c, v, share) for c, v in zip(g, key, strict=True)]
+        shares = sum(1 for v in key if v and not isinstance(v, float)) if share and shared is not None else 0
+        return "".join(x for x, _ in made), max(n for _, n in made), shares
 
     chunk: list[str] = []
-    for r, values in enumerate(rows, start=first):
-        cells = []
-        lines = 1
-        for c, value in enumerate(values):
-            if isinstance(value, float):
-                cells.append(f'<c r="{letters[c]}{r}" s="{number_style}"><v>{_number(value)}</v></c>')
+    try:
+        for r, values in enumerate(rows, start=first):
+            if len(values) != columns:  # a short row: its own cells only, none shared
+                made = [cell(c, v, False) for c, v in enumerate(values)]
+                lines = max((n for _, n in made), default=1)
+                head = f'<row r="{r}" ht="{lines_height(lines)}" customHeight="1">' if lines > 1 else f'<row r="{r}">'
+                chunk.append(head + "".join(x for x, _ in made).replace(REF, str(r)) + "</row>")
                 continue
-            if not value:
-                end = empty[c]
-            elif (cache := cached[c]) is not None:
-                end = cache.get(value)
-                if end is None:
-                    end, n = tail(c, str(value))
-                    cache[value] = end
-                    if n > 1:
-                        tall[c, value] = n
-                if tall and (n := tall.get((c, value), 1)) > lines:
-                    lines = n
+            parts = []
+            lines = 1
+            for key, cache, g, share in specs:
+                k = key(values)
+                known = cache.get(k)
+                if known is None:
+                    known = group(g, k, share)
+                    if share or (len(cache) < 10_000 and (isinstance(k, float) or len(k) <= 20)):
+                        cache[k] = known
+                parts.append(known[0])
+                uses += known[2]
+                if known[1] > lines:
+                    lines = known[1]
+            if lines > 1:
+                head = heights.get(lines)
+                if head is None:
+                    head = heights[lines] = f'<row r="{REF}" ht="{lines_height(lines)}" customHeight="1">'
             else:
-                end, n = tail(c, str(value))
-                if n > lines:
-                    lines = n
-            cells.append(f'<c r="{letters[c]}{r}"{end}')
-        chunk.append((f'<row r="{r}" ht="{lines_height(lines)}" customHeight="1">' if lines > 1 else f'<row r="{r}">')
-                     + "".join(cells) + "</row>")
-        if len(chunk) >= 1000:
+                head = f'<row r="{REF}">'
+            chunk.append((head + "".join(parts) + "</row>").replace(REF, str(r)))
+            if len(chunk) >= 4000:  # big chunks: few hand-overs to the compressing thread
+                yield "".join(chunk)
+                chunk = []
+        if chunk:
             yield "".join(chunk)
-            chunk = []
-    if chunk:
-        yield "".join(chunk)
+    finally:
+        if shared is not None:
+            shared.count += uses
 
 
-def stream_into(path: Path, target: Path, sheets: dict[str, tuple[Iterator[str], str]]) -> None:
+def stream_into(path: Path, target: Path, sheets: dict[str, tuple[Iterator[str], str]],
+                shared: SharedStrings | None = None) -> None:
     """Copy the workbook ``path`` to ``target``, inserting rows into some worksheets.
 
     ``sheets`` maps a worksheet part (xl/worksheets/sheet4.xml) to (row XML chunks, the full
-    dimension ref). Other parts are copied unchanged, with their original dates (no timestamps)."""
+    dimension ref); the strings the rows put in ``shared`` are appended to xl/sharedStrings.xml once
+    all rows are written. Other parts are copied unchanged, with their original dates (no timestamps)."""
+    waiting = set(sheets)
+    deferred: list[tuple[zipfile.ZipInfo, bytes]] = []
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
         for info in source.infolist():
             data = source.read(info)
+            if shared is not None and info.filename == SST:
+                if waiting:  # xlsxwriter puts it after the worksheets; if not, it waits for them
+                    deferred.append((info, data))
+                else:
+                    out.writestr(info, shared.merge(data.decode("utf-8")).encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED)
+                continue
             if info.filename not in sheets:
                 out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
                 continue
@@ -149,6 +228,46 @@ def stream_into(path: Path, target: Path, sheets: dict[str, tuple[Iterator[str],
             member.external_attr = info.external_attr
             with out.open(member, "w", force_zip64=True) as stream:
                 stream.write(head.encode("utf-8"))
-                for chunk in chunks:
-                    stream.write(chunk.encode("utf-8"))
+                for chunk in _ahead(chunks):
+                    stream.write(chunk)
                 stream.write(("</sheetData>" + tail).encode("utf-8"))
+            waiting.discard(info.filename)
+        for info, data in deferred:
+            out.writestr(info, shared.merge(data.decode("utf-8")).encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED)
+
+
+SST = "xl/sharedStrings.xml"
+
+
+def _ahead(chunks: Iterator[str]) -> Iterator[bytes]:
+    """``chunks`` encoded, made in a thread while the caller compresses the previous ones: zlib and
+    crc32 release the GIL, so building rows and deflating them overlap."""
+    made: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=1)  # a chunk is ~2 MB
+    stop = threading.Event()
+
+    def make() -> None:
+        try:
+            for chunk in chunks:
+                if stop.is_set():
+                    return
+                made.put(chunk.encode("utf-8"))
+        except BaseException as error:  # handed to the caller's thread, raised there
+            made.put(error)
+            return
+        made.put(None)
+
+    thread = threading.Thread(target=make, name="明细", daemon=True)
+    thread.start()
+    try:
+        while (item := made.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a maker waiting on a full queue (the writer failed)
+            try:
+                made.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        thread.join()
