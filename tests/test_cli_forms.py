@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import openpyxl
@@ -20,9 +23,20 @@ from workplan_xl.master_workbook import read_master_workbook, write_master_workb
 from workplan_xl.unit_forms import make_unit_forms
 
 
-def test_forms_command_writes_one_form_per_unit() -> None:
+@contextmanager
+def working_in(folder: Path) -> Iterator[None]:
+    """Run with ``folder`` as the working directory, as a clerk would from their own folder."""
+    previous = os.getcwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+def test_forms_command_writes_one_form_per_unit(tmp_path: Path) -> None:
     runner = CliRunner()
-    with runner.isolated_filesystem():
+    with working_in(tmp_path):
         write_master_workbook(make_plan(), Path("台账.xlsx"))
         out = Path("河西 区 填报表") / "forms"
         result = runner.invoke(cli, ["forms", "台账.xlsx", "-o", str(out), "--round", "2024-06"])
@@ -46,9 +60,9 @@ def test_forms_command_writes_one_form_per_unit() -> None:
         assert again.output == f"已生成填报表 1 份：{out}\n"  # identical file: left alone, nothing moved
 
 
-def test_forms_command_moves_an_edited_form_aside() -> None:
+def test_forms_command_moves_an_edited_form_aside(tmp_path: Path) -> None:
     runner = CliRunner()
-    with runner.isolated_filesystem():
+    with working_in(tmp_path):
         write_master_workbook(make_plan(), Path("台账.xlsx"))
         first = runner.invoke(cli, ["forms", "台账.xlsx", "--units", "X01"])
         [path] = Path("填报表").glob("X01_*.xlsx")
@@ -59,9 +73,9 @@ def test_forms_command_moves_an_edited_form_aside() -> None:
         assert (Path("填报表") / "_旧版" / path.name).read_bytes() == b"a school's edit"
 
 
-def test_forms_command_unknown_unit_is_one_sentence() -> None:
+def test_forms_command_unknown_unit_is_one_sentence(tmp_path: Path) -> None:
     runner = CliRunner()
-    with runner.isolated_filesystem():
+    with working_in(tmp_path):
         write_master_workbook(make_plan(), Path("台账.xlsx"))
         result = runner.invoke(cli, ["forms", "台账.xlsx", "--units", "Q99"])
         assert result.exit_code == 2
@@ -78,9 +92,9 @@ def test_make_unit_forms_reads_the_master_workbook(tmp_path: Path) -> None:
     assert openpyxl.load_workbook(path)[SHEET_TASKS].protection.password
 
 
-def test_forms_from_a_workbook_without_units_names_the_file() -> None:
+def test_forms_from_a_workbook_without_units_names_the_file(tmp_path: Path) -> None:
     runner = CliRunner()
-    with runner.isolated_filesystem():
+    with working_in(tmp_path):
         plan = make_plan()
         plan.units = []
         write_master_workbook(plan, Path("台账.xlsx"))
