@@ -1,5 +1,6 @@
 """The CLI group: help, version, and the one place where errors become sentences and exit codes."""
 
+import pytest
 from click.testing import CliRunner
 
 import workplan_xl.plan_document as plan_document
@@ -72,3 +73,25 @@ def test_python_m_entry_point():
     result = subprocess.run([sys.executable, "-m", "workplan_xl", "--help"], capture_output=True, text=True)
     assert result.returncode == 0
     assert "wpx" in result.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["parse"], "错误：缺少参数 FILE。用 wpx parse --help 查看用法。\n"),
+    (["parse", "没有 这个.txt"],
+     "错误：找不到「没有 这个.txt」：请检查路径是否正确（路径中有空格时请加引号）。用 wpx parse --help 查看用法。\n"),
+    (["parse", "--bogus", "x"], "错误：没有选项 --bogus。用 wpx parse --help 查看用法。\n"),
+    (["bogus"], "错误：没有命令「bogus」：可用的命令有 parse、build、forms、collect、status、report、notices、demo。"
+                "用 wpx --help 查看用法。\n"),
+    (["--verbos"], "错误：没有选项 --verbos（是不是 --verbose、--version？）。用 wpx --help 查看用法。\n"),
+    (["collect", "README.md"], "错误：缺少参数 RETURNS。用 wpx collect --help 查看用法。\n"),
+])
+def test_usage_errors_are_one_chinese_sentence_exit_2(args, message):
+    result = CliRunner().invoke(cli, args, prog_name="wpx")
+    assert result.exit_code == 2
+    assert result.output == message
+
+
+def test_a_folder_where_a_file_is_needed(tmp_path):
+    result = CliRunner().invoke(cli, ["forms", str(tmp_path)], prog_name="wpx")
+    assert result.exit_code == 2
+    assert result.output == f"错误：「{tmp_path}」是文件夹，这里需要一个文件。用 wpx forms --help 查看用法。\n"

@@ -96,7 +96,7 @@ def test_missing_file_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> Non
     result = runner.invoke(cli, ["parse", str(tmp_path / "没有这个文件.docx")])
     assert result.exit_code == 2
     assert "没有这个文件.docx" in result.stderr
-    assert "does not exist" in result.stderr
+    assert "错误：找不到「" in result.stderr and "请检查路径是否正确" in result.stderr
     assert "Traceback" not in result.output
 
 

@@ -4,6 +4,7 @@ place; a traceback appears only with --verbose."""
 
 from __future__ import annotations
 
+import re
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -19,12 +20,54 @@ CONTEXT = {"help_option_names": ["-h", "--help"]}
 EXISTING = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
+def usage_sentence(error: click.UsageError) -> str:
+    """click's usage errors (English, with a usage block) as one Chinese sentence that says what to do."""
+    text = error.message
+    name = getattr(getattr(error, "param", None), "human_readable_name", "")
+    if isinstance(error, click.MissingParameter):
+        what = f"缺少参数 {name}" if name else "缺少参数"
+    elif found := re.search(r"'(.+)' does not exist", text):
+        what = f"找不到「{found.group(1)}」：请检查路径是否正确（路径中有空格时请加引号）"
+    elif found := re.search(r"'(.+)' is a directory", text):
+        what = f"「{found.group(1)}」是文件夹，这里需要一个文件"
+    elif found := re.search(r"'(.+)' is a file", text):
+        what = f"「{found.group(1)}」是文件，这里需要一个文件夹"
+    elif isinstance(error, click.NoSuchOption):
+        guesses = "、".join(error.possibilities or [])
+        what = f"没有选项 {error.option_name}" + (f"（是不是 {guesses}？）" if guesses else "")
+    elif found := re.search(r"No such command '(.+)'", text):
+        what = f"没有命令「{found.group(1)}」：可用的命令有 {'、'.join(cli.commands)}"
+    elif found := re.search(r"Option '(.+)' requires an argument", text):
+        what = f"选项 {found.group(1)} 后面要跟一个值"
+    else:
+        what = f"命令行参数有误（{text}）"
+    command = error.ctx.command_path if error.ctx else "wpx"
+    return f"{what}。用 {command} --help 查看用法。"
+
+
+class ChineseUsageError(click.ClickException):
+    """A usage error shown as one Chinese sentence on stderr, exit code 2 (click's contract)."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"错误：{self.message}", err=True)
+
+
 class WpxGroup(click.Group):
     """Turns library errors into one sentence and an exit code; unexpected errors into exit 1."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            raise ChineseUsageError(usage_sentence(error)) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as error:
+            raise ChineseUsageError(usage_sentence(error)) from None
         except WorkplanError as error:
             if ctx.meta.get("wpx.verbose"):
                 traceback.print_exc()
