@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workplan_xl.errors import InputFileError, RosterError, WorkbookError, WorkplanError
-from workplan_xl.ledger import NO_LEDGER, FileRecord, Ledger, LedgerState
+from workplan_xl.ledger import NO_LEDGER, FileRecord, Ledger, LedgerState, read_state
 from workplan_xl.plan import Plan
 from workplan_xl.progress import MISSING, PROBLEM, REPORTED, Progress
 from workplan_xl.returns import (
@@ -331,14 +331,8 @@ def reporting_status(master: Path, round: str | None = None, db: Path | None = N
     db = Path(db) if db is not None else Path(master).with_suffix(".db")
     if not db.exists():
         raise WorkplanError(NO_LEDGER)
-    with Ledger(db, create=False) as ledger:
-        if round is None:
-            round = ledger.latest_round()
-            if round is None:
-                raise WorkplanError(NO_LEDGER)
-        ledger.check_round(round)
-        state = ledger.state(ledger.roster(), round)
-    lines = [_counts_line(round, state)]
+    state = read_state(None, db, round)
+    lines = [_counts_line(state.round, state)]
     for label in (MISSING, PROBLEM, REPORTED):
         units = [u for u in state.units if u.state == label]
         if units:

@@ -331,14 +331,16 @@ class LedgerState:
         return compute_progress(plan, self.entries, self.units, self.problems, self.round)
 
 
-def read_state(plan: Plan, db: Path, round: str | None = None) -> LedgerState:
+def read_state(plan: Plan | None, db: Path, round: str | None = None) -> LedgerState:
+    """The ledger's current state for ``round`` (default: the latest collected), over the plan's roster,
+    or over the roster stored at the last collect when ``plan`` is None."""
     with Ledger(db, create=False) as ledger:
         if round is None:
             round = ledger.latest_round()
             if round is None:
                 raise WorkplanError(NO_LEDGER)
         ledger.check_round(round)
-        return ledger.state(plan.units, round)
+        return ledger.state(plan.units if plan is not None else ledger.roster(), round)
 
 
 def read_progress(plan: Plan, db: Path, round: str | None = None) -> Progress:
