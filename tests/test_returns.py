@@ -561,8 +561,8 @@ def test_formula_text_control_characters_and_long_cells_arrive_as_text(plan: Pla
 
 def test_unfilled_form_is_flagged(plan: Plan, forms: dict[str, Path]) -> None:
     reading = interpret_file(forms["1001"], plan)
-    assert reading.status == "accepted" and reading.values == []
-    assert [f.problem for f in reading.findings] == ["回表中没有填写任何内容"]
+    assert reading.status == "rejected" and reading.values == []
+    assert [f.problem for f in reading.findings] == ["回表中没有填写任何内容（空表），未使用"]
 
 
 def test_not_a_form_at_all(plan: Plan, tmp_path: Path) -> None:
