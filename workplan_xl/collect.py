@@ -134,6 +134,14 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
     return result
 
 
+def record_returns(ledger: Ledger, plan: Plan, files: list[Path], round: str | None, pool: ReaderPool) -> LedgerState:
+    """Read ``files`` into an open ledger exactly as collect does (the path wpx serve takes for each
+    upload), without writing 汇总.xlsx."""
+    result = CollectResult(ledger.path.parent / "汇总.xlsx", ledger.path, round or "", files=len(files),
+                           quarantine=quarantine_folder(ledger.path))
+    return _collect(ledger, plan, list(files), round, pool, None, result)
+
+
 def _collect(ledger: Ledger, plan: Plan, files: list[Path | Unpacked], round: str | None, pool: ReaderPool,
              progress: ProgressFactory | None, result: CollectResult) -> LedgerState:
     index = PlanIndex(plan)
