@@ -74,7 +74,7 @@ def test_block_below_the_table_unlocked_once_per_form(project: Path) -> None:
     cells = block_cells(tasks)
     assert list(cells) == [label for label, _ in CONTACT_FIELDS]
     assert block_cells(indicators) == {}  # one block per form, under the tasks
-    last_task_row = max(r for r in range(HEADER_ROW + 2, tasks.max_row + 1) if tasks.cell(r, 11).value)
+    last_task_row = max(r for r in range(HEADER_ROW + 2, tasks.max_row + 1) if tasks.cell(r, tasks.max_column).value)
     assert min(r for r, _ in cells.values()) == last_task_row + 2  # one blank row between
     for r, c in cells.values():
         assert tasks.cell(r, c).protection.locked is False and tasks.cell(r, c).fill.fgColor.rgb == "FFFFF2CC"
