@@ -58,6 +58,7 @@ class UnitReport:
     problems: list[str] = field(default_factory=list)
     submissions: int = 0
     blank: str = ""  # 部分填报: the required cells left blank in the current return
+    form: dict[str, str] = field(default_factory=dict)  # the 填报人 block of the current return, by field
 
 
 @dataclass
