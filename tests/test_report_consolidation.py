@@ -103,6 +103,8 @@ def year(tmp_path_factory) -> tuple[Path, dict, Plan]:
         unit = form.name.split("_", 1)[0]
         for r in range(HEADER_ROW + 2, sheet.max_row + 1):
             task = sheet.cell(r, cols[TASK_ID_HEADER]).value
+            if not task:
+                continue
             for header, value in school_texts(rng, truth, task, unit).items():
                 sheet.cell(r, cols[header]).value = value
         workbook.save(returns / f"{unit}回表.xlsx")
