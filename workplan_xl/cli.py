@@ -126,9 +126,10 @@ def parse(file: Path, json_out: str | None, encoding: str | None) -> None:
 
     FILE 可以是 .docx、.pdf、.txt、.md、.html 文件、Plan JSON 或台账.xlsx。
     """
-    from workplan_xl.plan_document import format_outline, read_plan
+    from workplan_xl.master_workbook import load_plan
+    from workplan_xl.plan_document import format_outline
 
-    plan = read_plan(file, encoding=encoding)
+    plan = load_plan(file, encoding=encoding)
     if json_out == "-":
         click.echo(plan.to_json())
     elif json_out:
