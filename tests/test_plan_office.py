@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import fixtures_docs as docs
 import pytest
 from click.testing import CliRunner
 
-import fixtures_docs as docs
 from workplan_xl.cli import cli
 from workplan_xl.plan import Plan
 from workplan_xl.plan_document import read_plan

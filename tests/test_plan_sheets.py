@@ -7,10 +7,10 @@ import os
 import sys
 from pathlib import Path
 
+import fixtures_plans as fx
 import pytest
 from click.testing import CliRunner
 
-import fixtures_plans as fx
 from workplan_xl.cli import cli
 from workplan_xl.errors import InputFileError
 from workplan_xl.plan import Plan

@@ -4,7 +4,9 @@ after a LibreOffice re-save)."""
 from __future__ import annotations
 
 import math
+import os
 import subprocess
+import time
 from pathlib import Path
 
 import openpyxl
@@ -95,8 +97,12 @@ def rows(sheet, headers: list[str]) -> list[dict[str, object]]:
     """Data rows below the header, keyed by the header text read from the sheet."""
     found = [c.value for c in sheet[HEADER_ROW + 1]]
     assert found == headers
-    return [dict(zip(found, (c.value for c in row), strict=True))
-            for row in sheet.iter_rows(min_row=HEADER_ROW + 2)]
+    out = []
+    for row in sheet.iter_rows(min_row=HEADER_ROW + 2):
+        if row[-1].value is None:  # the table ends; the 填报人 block follows
+            break
+        out.append(dict(zip(found, (c.value for c in row), strict=True)))
+    return out
 
 
 def test_each_unit_gets_exactly_its_tasks_and_indicators(written) -> None:
@@ -129,8 +135,8 @@ def test_top_rows_headers_and_sheet_order(written) -> None:
     wb = openpyxl.load_workbook(by_code(result, "X02"))
     assert wb.sheetnames == [SHEET_GUIDE, SHEET_TASKS, SHEET_INDICATORS, SHEET_META]
     tasks = wb[SHEET_TASKS]
-    assert tasks["A1"].value == f"实验小学 {TITLE} 任务进展填报表"
-    assert tasks["A2"].value == f"单位代码：X02　单位名称：实验小学　报送批次：{ROUND}"
+    assert tasks["A1"].value == f"实验小学《{TITLE}》填报表（任务进展）"
+    assert tasks["A2"].value == f"填报单位（盖章）：实验小学　单位代码：X02　报送批次：{ROUND}"
     assert [c.value for c in tasks[HEADER_ROW + 1]] == TASK_HEADERS
     assert tasks.freeze_panes == f"A{HEADER_ROW + 2}"
     assert tasks.print_title_rows == f"${HEADER_ROW + 1}:${HEADER_ROW + 1}"
@@ -138,7 +144,8 @@ def test_top_rows_headers_and_sheet_order(written) -> None:
     assert not tasks.merged_cells.ranges
     indicators = wb[SHEET_INDICATORS]
     assert [c.value for c in indicators[HEADER_ROW + 1]] == INDICATOR_HEADERS
-    assert indicators["A1"].value == f"实验小学 {TITLE} 指标填报表"
+    assert indicators["A1"].value == f"实验小学《{TITLE}》填报表（指标填报）"
+    assert wb[SHEET_GUIDE]["A1"].value == f"实验小学《{TITLE}》填报表"
     assert tasks["C5"].font.name == "宋体" and tasks["C5"].font.sz == 11 and tasks["C5"].alignment.wrap_text
 
 
@@ -170,8 +177,9 @@ def test_locked_and_unlocked_cells_and_protection(written) -> None:
         assert sheet.protection.sheet is True
         assert sheet.protection.formatRows is False and sheet.protection.formatColumns is False  # allowed
         assert sheet.protection.insertRows is True and sheet.protection.deleteRows is True  # refused
+        last = HEADER_ROW + 1 + len(rows(sheet, [h for h, _ in columns]))
         for col, (header, field) in enumerate(columns, 1):
-            for r in range(HEADER_ROW + 2, sheet.max_row + 1):
+            for r in range(HEADER_ROW + 2, last + 1):
                 cell = sheet.cell(r, col)
                 assert cell.protection.locked is (field is None), (name, header, r)
                 if field is not None:
@@ -196,9 +204,9 @@ def test_validations(written) -> None:
     status = checks[f"F{HEADER_ROW + 2}:F{last}"]
     assert status.type == "list" and status.formula1 == '"未启动,推进中,已完成,不适用"'
     assert status.showErrorMessage and status.error == "请从下拉列表中选择：未启动、推进中、已完成、不适用。"
-    done = checks[f"H{HEADER_ROW + 2}:H{last}"]
+    done = checks[f"K{HEADER_ROW + 2}:K{last}"]  # 完成时间
     assert done.prompt == "如 2024年6月 或 2024-06-15"
-    assert wb[SHEET_TASKS][f"H{HEADER_ROW + 2}"].number_format == "@"
+    assert wb[SHEET_TASKS][f"K{HEADER_ROW + 2}"].number_format == "@"
     [value] = wb[SHEET_INDICATORS].data_validations.dataValidation
     assert str(value.sqref) == f"G{HEADER_ROW + 2}:G{HEADER_ROW + 1 + 3}"
     assert value.type == "decimal" and value.operator in (None, "between")  # between is the default
@@ -238,7 +246,7 @@ def test_row_heights_show_wrapped_text_and_leave_room_to_type(tmp_path: Path) ->
     tasks = wb[SHEET_TASKS]
     width = tasks.column_dimensions["D"].width  # 具体内容
     heights = {}
-    for r in range(HEADER_ROW + 2, tasks.max_row + 1):
+    for r in range(HEADER_ROW + 2, HEADER_ROW + 2 + len(rows(tasks, TASK_HEADERS))):
         height = tasks.row_dimensions[r].height
         assert height is not None and height >= 3 * 15, r  # three lines to type 进展情况
         heights[tasks.cell(r, 4).value] = height
@@ -381,11 +389,15 @@ def test_empty_roster_is_an_error(tmp_path: Path) -> None:
 def test_existing_files_are_moved_to_old_folder(tmp_path: Path) -> None:
     name = f"Y02_星星幼儿园_{TITLE}.xlsx"
     (tmp_path / name).write_bytes(b"filled in by the school")
+    os.utime(tmp_path / name, (1765094102, 1765094102))
+    saved = time.strftime("%Y%m%d-%H%M%S", time.localtime(1765094102))
     [path] = write_unit_forms(make_plan(), tmp_path, codes=["Y02"])
-    assert (tmp_path / "_旧版" / name).read_bytes() == b"filled in by the school"
+    first = tmp_path / "备份" / f"Y02_星星幼儿园_{TITLE}.{saved}.xlsx"
+    assert first.read_bytes() == b"filled in by the school"
     (tmp_path / name).write_bytes(b"second edit")
+    os.utime(tmp_path / name, (1765094102, 1765094102))
     result = write_unit_forms(make_plan(), tmp_path, codes=["Y02"])
-    moved = tmp_path / "_旧版" / f"Y02_星星幼儿园_{TITLE}(2).xlsx"
+    moved = tmp_path / "备份" / f"Y02_星星幼儿园_{TITLE}.{saved}-2.xlsx"
     assert moved.read_bytes() == b"second edit"
     assert result.moved == [(path, moved)]
     assert openpyxl.load_workbook(path)[SHEET_META]["B4"].value == "Y02"
@@ -394,7 +406,7 @@ def test_existing_files_are_moved_to_old_folder(tmp_path: Path) -> None:
 def test_rerun_is_identical_and_moves_nothing(tmp_path: Path) -> None:
     first = write_unit_forms(make_plan(), tmp_path / "a", round=ROUND)
     again = write_unit_forms(make_plan(), tmp_path / "a", round=ROUND)
-    assert again.moved == [] and not (tmp_path / "a" / "_旧版").exists()
+    assert again.moved == [] and not (tmp_path / "a" / "备份").exists()
     other = write_unit_forms(make_plan(), tmp_path / "b", round=ROUND)
     for a, b in zip(first, other, strict=True):
         assert a.read_bytes() == b.read_bytes()
@@ -469,7 +481,7 @@ def test_libreoffice_prints_and_resaves_with_meta_readable(written, soffice: str
         words = pdf.pages[1].extract_words()
     # The long 具体内容 (row 2) is printed whole (LibreOffice clips what the row height cuts off) and
     # inside its row: above the 序号 of row 3, not over it.
-    lines = sorted((w for w in words if len(w["text"]) > 3 and w["text"] in LONG_TEXT), key=lambda w: w["top"])
+    lines = sorted((w for w in words if len(w["text"]) > 2 and w["text"] in LONG_TEXT), key=lambda w: w["top"])
     assert "".join(w["text"] for w in lines) == LONG_TEXT
     assert lines[-1]["bottom"] < min(w["top"] for w in words if w["text"] == "3" and w["x0"] < 60)
 
@@ -484,7 +496,7 @@ def test_libreoffice_prints_and_resaves_with_meta_readable(written, soffice: str
         {k: original[k] for k in META_KEYS if k != "indicator_ids"}
     tasks = resaved.get_sheet_by_name(SHEET_TASKS).to_python()
     assert tasks[HEADER_ROW] == TASK_HEADERS
-    assert [row[-1] for row in tasks[HEADER_ROW + 1:]] == EXPECTED["Y01"][0]
+    assert [row[-1] for row in tasks[HEADER_ROW + 1:] if row[-1]] == EXPECTED["Y01"][0]
 
 
 def test_file_open_elsewhere_is_one_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -520,7 +532,7 @@ def test_stamped_forms_are_the_built_forms() -> None:
     assert len(stamper.templates) == len(contents)  # the twin reused X01's layout
     values = sheet_values(stamper.form_bytes(twin))
     assert values[SHEET_META][4] == ("unit_name", '东&西<学校>"新"')
-    assert values[SHEET_TASKS][0][0] == f'东&西<学校>"新" {TITLE} 任务进展填报表'
+    assert values[SHEET_TASKS][0][0] == f'东&西<学校>"新"《{TITLE}》填报表（任务进展）'
 
 
 def test_names_the_placeholders_cannot_hold_are_built_directly() -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from workplan_xl.cli_help import VERSION_TEXT, ChineseGroup
 from workplan_xl.errors import WorkplanError
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -23,7 +24,7 @@ EXISTING = click.Path(exists=True, dir_okay=False, path_type=Path)
 def usage_sentence(error: click.UsageError) -> str:
     """click's usage errors (English, with a usage block) as one Chinese sentence that says what to do."""
     text = error.message
-    name = getattr(getattr(error, "param", None), "human_readable_name", "")
+    name = getattr(getattr(error, "param", None), "human_readable_name", "").rstrip(".")
     if isinstance(error, click.MissingParameter):
         what = f"缺少参数 {name}" if name else "缺少参数"
     elif found := re.search(r"'(.+)' does not exist", text):
@@ -54,10 +55,13 @@ class ChineseUsageError(click.ClickException):
         click.echo(f"错误：{self.message}", err=True)
 
 
-class WpxGroup(click.Group):
+class WpxGroup(ChineseGroup):
     """Turns library errors into one sentence and an exit code; unexpected errors into exit 1."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args and not ctx.resilient_parsing:  # bare `wpx`: the help page, and that is not an error
+            click.echo(ctx.get_help())
+            ctx.exit(0)
         try:
             return super().parse_args(ctx, args)
         except click.UsageError as error:
@@ -98,7 +102,8 @@ def _say(path: Path, what: str) -> None:
 
 
 @click.group(cls=WpxGroup, context_settings=CONTEXT)
-@click.version_option(package_name="workplan-xl", prog_name="wpx", message="%(prog)s %(version)s")
+@click.version_option(package_name="workplan-xl", prog_name="wpx", message="%(prog)s %(version)s",
+                      help=VERSION_TEXT)
 @click.option("--verbose", "-v", is_flag=True, help="出错时显示详细的技术信息（供维护人员排查）。")
 @click.pass_context
 def cli(ctx: click.Context, verbose: bool) -> None:
@@ -110,6 +115,7 @@ def cli(ctx: click.Context, verbose: bool) -> None:
       wpx build    生成台账.xlsx（任务清单、配档表、指标跟踪、填报单位）
       wpx forms    为每个填报单位生成一份受保护的填报表
       wpx collect  收集回表，更新台账数据库，生成汇总.xlsx 和未报名单
+      wpx serve    网页填报：各单位凭专用链接上传回表，督导室在网页上看报送情况
       wpx report   起草年度工作总结（GB/T 9704 公文格式）
       wpx notices  起草督办单和通报
     wpx demo 用自带示例把一整年跑一遍。所有数据只在本机处理。
@@ -118,32 +124,37 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("file", type=EXISTING)
-@click.option("--json", "json_out", metavar="PATH", help="把解析结果写成 JSON 文件；用 - 输出到屏幕。")
+@click.argument("file", metavar="文件", type=EXISTING)
+@click.option("--json", "json_out", metavar="文件", help="把解析结果写成 JSON 文件；用 - 输出到屏幕。")
 @click.option("--encoding", metavar="编码", help="文本文件的编码（如 gb18030）；默认自动识别。")
 def parse(file: Path, json_out: str | None, encoding: str | None) -> None:
     """读取工作要点/工作计划/工作总结（或台账.xlsx），显示其结构。
 
-    FILE 可以是 .docx、.pdf、.txt、.md、.html 文件、Plan JSON 或台账.xlsx。
+    文件可以是 .docx、.pdf、.txt、.md、.html 文件、Plan JSON 或台账.xlsx。
     """
     from workplan_xl.master_workbook import load_plan
-    from workplan_xl.plan_document import format_outline
+    from workplan_xl.outputs import Inputs, check_output
+    from workplan_xl.plan_document import format_outline, write_plan_json
 
+    if json_out not in (None, "-"):
+        check_output(Path(json_out), "json", "Plan JSON", Inputs(plan=file), option="--json")  # before a long read
     plan = load_plan(file, encoding=encoding)
     if json_out == "-":
         click.echo(plan.to_json())
     elif json_out:
-        Path(json_out).write_text(plan.to_json(), encoding="utf-8")
+        backup = write_plan_json(plan, Path(json_out), source=file)
+        if backup is not None:
+            click.echo(f"原文件已移到：{backup}")
         _say(Path(json_out), "Plan JSON")
     else:
         click.echo(format_outline(plan))
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("plan_file", metavar="PLAN", type=EXISTING)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("台账.xlsx"),
+@click.argument("plan_file", metavar="工作要点", type=EXISTING)
+@click.option("-o", "--output", metavar="文件", type=click.Path(dir_okay=False, path_type=Path), default=Path("台账.xlsx"),
               show_default=True, help="台账文件的保存位置。")
-@click.option("--units", "roster", type=EXISTING, help="填报单位名单（.xlsx .xls .csv）：代码、名称、类型、联系人、电话。")
+@click.option("--units", "roster", metavar="文件", type=EXISTING, help="填报单位名单（.xlsx .xls .csv）：代码、名称、类型、联系人、电话。")
 def build(plan_file: Path, output: Path, roster: Path | None) -> None:
     """由工作要点（或 Plan JSON）生成台账.xlsx。"""
     from workplan_xl.master_workbook import build_master_workbook
@@ -153,12 +164,12 @@ def build(plan_file: Path, output: Path, roster: Path | None) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("master", type=EXISTING)
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("填报表"),
+@click.argument("master", metavar="台账", type=EXISTING)
+@click.option("-o", "--output", metavar="文件夹", type=click.Path(file_okay=False, path_type=Path), default=Path("填报表"),
               show_default=True, help="填报表的保存文件夹。")
 @click.option("--round", "round_", metavar="批次", default="", help="报送批次，如 2024-06；区分月报、季报。")
 @click.option("--units", "codes", multiple=True, metavar="代码", help="只为这些单位代码生成（可重复）。")
-@click.option("--password", default=None, help="工作表保护密码；默认不设密码。")
+@click.option("--password", metavar="密码", default=None, help="工作表保护密码；默认不设密码。")
 def forms(master: Path, output: Path, round_: str, codes: tuple[str, ...], password: str | None) -> None:
     """为台账中的每个填报单位生成一份填报表（只含该单位的任务和指标）。"""
     from workplan_xl.unit_forms import make_unit_forms
@@ -171,12 +182,12 @@ def forms(master: Path, output: Path, round_: str, codes: tuple[str, ...], passw
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("master", type=EXISTING)
-@click.argument("returns", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.argument("master", metavar="台账", type=EXISTING)
+@click.argument("returns", metavar="回表...", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", metavar="文件", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="汇总表的保存位置；默认为台账旁的 汇总.xlsx。")
 @click.option("--round", "round_", metavar="批次", default=None, help="只收本批次的回表；默认取填报表上的批次。")
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--db", metavar="文件", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="台账数据库（SQLite）；默认为台账旁的同名 .db 文件。")
 @click.pass_context
 def collect(ctx: click.Context, master: Path, returns: tuple[Path, ...], output: Path | None,
@@ -193,9 +204,9 @@ def collect(ctx: click.Context, master: Path, returns: tuple[Path, ...], output:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("master", type=EXISTING)
+@click.argument("master", metavar="台账", type=EXISTING)
 @click.option("--round", "round_", metavar="批次", default=None, help="报送批次；默认为最近一次收集的批次。")
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="台账数据库位置。")
+@click.option("--db", metavar="文件", type=click.Path(dir_okay=False, path_type=Path), default=None, help="台账数据库位置。")
 def status(master: Path, round_: str | None, db: Path | None) -> None:
     """显示哪些单位已报、哪些未报（只查数据库，不读任何回表）。"""
     from workplan_xl.collect import reporting_status
@@ -204,37 +215,80 @@ def status(master: Path, round_: str | None, db: Path | None) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("master", type=EXISTING)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.argument("master", metavar="台账", type=EXISTING)
+@click.option("-o", "--output", metavar="文件", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="工作总结的保存位置；默认为台账旁的“<年度>年工作总结.docx”。")
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="台账数据库位置。")
+@click.option("--db", metavar="文件", type=click.Path(dir_okay=False, path_type=Path), default=None, help="台账数据库位置。")
 @click.option("--round", "round_", metavar="批次", default=None, help="报送批次；默认为最近一次收集的批次。")
-@click.option("--template", type=EXISTING, default=None, help="自己的 Word 模板（含 {{标题}} {{年度}} {{正文}} 占位符）。")
-def report(master: Path, output: Path | None, db: Path | None, round_: str | None, template: Path | None) -> None:
+@click.option("--date", "date_", metavar="日期", default=None,
+              help="成文日期（落款日期），如 2025-12-20 或 2025年12月20日；默认今天。")
+@click.option("--template", metavar="文件", type=EXISTING, default=None, help="自己的 Word 模板（含 {{标题}} {{年度}} {{正文}} 占位符）。")
+def report(master: Path, output: Path | None, db: Path | None, round_: str | None, date_: str | None,
+           template: Path | None) -> None:
     """起草年度工作总结（.docx，GB/T 9704 公文格式）。"""
     from workplan_xl.word_report import make_report
 
-    path = make_report(master, output=output, db=db, round=round_, template=template)
+    path = make_report(master, output=output, db=db, round=round_, template=template, day=date_, echo=click.echo)
     _say(path, "工作总结")
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("master", type=EXISTING)
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("督办通报"),
+@click.argument("master", metavar="台账", type=EXISTING)
+@click.option("-o", "--output", metavar="文件夹", type=click.Path(file_okay=False, path_type=Path), default=Path("督办通报"),
               show_default=True, help="督办单和通报的保存文件夹。")
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="台账数据库位置。")
+@click.option("--db", metavar="文件", type=click.Path(dir_okay=False, path_type=Path), default=None, help="台账数据库位置。")
 @click.option("--round", "round_", metavar="批次", default=None, help="报送批次；默认为最近一次收集的批次。")
 @click.option("--as-of", "as_of", metavar="日期", default=None, help="按此日期判断是否滞后（如 2024-09-30）；默认今天。")
-def notices(master: Path, output: Path, db: Path | None, round_: str | None, as_of: str | None) -> None:
+@click.option("--date", "date_", metavar="日期", default=None,
+              help="成文日期（落款日期），如 2025-12-20 或 2025年12月20日；默认今天。")
+def notices(master: Path, output: Path, db: Path | None, round_: str | None, as_of: str | None,
+            date_: str | None) -> None:
     """起草督办单（每个滞后单位一份）和报送情况通报。"""
     from workplan_xl.notices import make_notices
 
-    paths = make_notices(master, output, db=db, round=round_, as_of=as_of)
+    paths = make_notices(master, output, db=db, round=round_, as_of=as_of, day=date_, echo=click.echo)
     click.echo(f"已写入督办单和通报 {len(paths)} 份：{output}")
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path),
+@click.argument("master", metavar="台账", type=EXISTING)
+@click.option("--host", metavar="地址", default="127.0.0.1", show_default=True,
+              help="监听地址；内网使用时用 0.0.0.0 或本机的内网地址。不要暴露到互联网。")
+@click.option("--port", metavar="端口", default=8080, show_default=True, type=click.IntRange(1, 65535), help="端口。")
+@click.option("--returns", metavar="文件夹", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="回表文件夹；默认为台账旁的「回表」，网页上传的文件存在其中的「网页上传」里。")
+@click.option("--db", metavar="文件", type=click.Path(dir_okay=False, path_type=Path), default=None, help="台账数据库位置。")
+@click.option("--round", "round_", metavar="批次", default=None, help="只收本批次的回表；默认取填报表上的批次。")
+@click.option("--url", metavar="网址", default=None,
+              help="各单位打开本服务用的网址（如 http://10.0.0.5:8080），写进填报链接；默认 http://HOST:PORT。")
+@click.option("--set-password", "set_password_", is_flag=True, help="设置督导室页面的密码（输入两次），然后退出。")
+@click.option("--links", "links_only", is_flag=True, help="只写出各单位的填报链接（CSV），不启动服务。")
+@click.option("--new-link", "new_links", metavar="单位代码", multiple=True,
+              help="给这个单位换一个新链接（旧链接立即作废），可重复使用。")
+def serve(master: Path, host: str, port: int, returns: Path | None, db: Path | None, round_: str | None,
+          url: str | None, set_password_: bool, links_only: bool, new_links: tuple[str, ...]) -> None:
+    """在本机或单位内网启动网页填报：每个单位一个专用上传链接，督导室页面看报送情况。"""
+    from workplan_xl.serve import ServeOptions, prepare_links, renew_links, run_server, set_password
+
+    options = ServeOptions(master, host=host, port=port, returns=returns, db=db, round=round_, url=url)
+    if set_password_:
+        password = click.prompt("督导室页面的新密码", hide_input=True, confirmation_prompt="请再输入一次",
+                                prompt_suffix="：", err=True)
+        set_password(master, password)
+        click.echo("密码已设置。")
+        return
+    if new_links:
+        for code, link in zip(new_links, renew_links(options, list(new_links)), strict=True):
+            click.echo(f"单位 {code} 的新链接（旧链接已作废）：{link}")
+    if links_only or new_links:
+        _, path = prepare_links(options)
+        click.echo(f"各单位的填报链接已写入：{path}")
+        return
+    run_server(options, echo=click.echo)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("folder", metavar="[文件夹]", required=False, type=click.Path(file_okay=False, path_type=Path),
                 default=Path("wpx-demo"))
 def demo(folder: Path) -> None:
     """用自带示例把一整年跑一遍：解析、台账、填报表、模拟回表、汇总、总结、督办。"""

@@ -8,11 +8,11 @@
 layout.py is the contract between write.py and read.py (sheet names, headers, cell text conventions).
 """
 
-from workplan_xl.master_workbook.build import backup_path, build_master_workbook
+from workplan_xl.master_workbook.build import build_master_workbook
 from workplan_xl.master_workbook.layout import MASTER_SCHEMA
 from workplan_xl.master_workbook.load import is_master_workbook, load_plan
 from workplan_xl.master_workbook.read import read_master_workbook
 from workplan_xl.master_workbook.write import write_master_workbook
 
-__all__ = ["MASTER_SCHEMA", "backup_path", "build_master_workbook", "is_master_workbook", "load_plan",
-           "read_master_workbook", "write_master_workbook"]
+__all__ = ["MASTER_SCHEMA", "build_master_workbook", "is_master_workbook", "load_plan", "read_master_workbook",
+           "write_master_workbook"]
