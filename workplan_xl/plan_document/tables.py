@@ -132,7 +132,8 @@ def tasks_from_table(block: Any) -> list[dict[str, Any]] | None:
         months = row_months(row, cols)
         if not task_text and tasks and detail:
             last = tasks[-1]
-            last["months"] = sorted(set(last["months"]) | set(months))
+            if months:
+                last["months"] = sorted(set(last.get("months", [])) | set(months))
             last["text"] = "\n".join(x for x in (last["text"], detail) if x)
             last["owners"] += [o for o in owners if o not in last["owners"]]
             last["partners"] += [p for p in partners if p not in last["partners"]]
@@ -145,7 +146,8 @@ def tasks_from_table(block: Any) -> list[dict[str, Any]] | None:
         tasks.append({"number": cell(row, cols, "number") or str(len(tasks) + 1), "title": title.strip(),
                       "text": body, "owners": owners,
                       "partners": [p for p in partners if p not in owners],
-                      "deadline": re.sub(r"\s+", "", cell(row, cols, "time")), "months": months})
+                      "deadline": re.sub(r"\s+", "", cell(row, cols, "time")),
+                      **({"months": months} if months else {})})
     return tasks or None
 
 
