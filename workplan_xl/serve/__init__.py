@@ -56,6 +56,7 @@ def prepare_links(options: ServeOptions) -> tuple[Settings, Path]:
     plan = load_plan(options.master)
     settings = Settings.load(settings_path(options.master))
     settings.ensure_tokens(plan.units)
+    settings.url = options.base_url
     settings.save()
     return settings, write_links(plan.units, settings, options.base_url, links_path(options.master))
 
