@@ -32,6 +32,7 @@ def counts_sentence(units: list[UnitReport]) -> str:
     n = count_states(units)
     return (f"应报 {len(units)} 个单位，已报 {n[REPORTED]} 个，部分填报 {n[PARTIAL]} 个，有问题 {n[PROBLEM]} 个，"
             f"未报 {n[MISSING]} 个")
+SUMMARY_FIELDS = ("achievements", "difficulties", "next_steps")  # what a 工作总结 is written from
 
 
 @dataclass
@@ -82,6 +83,8 @@ class TaskProgress:
     progress_notes: list[tuple[str, str]]  # (unit name, 进展情况)
     status: str  # 已完成 / 推进中 / 未启动 / 未报
     statuses: dict[str, str] = field(default_factory=dict)  # unit code → 完成状态 (督办单 need it per unit)
+    # 主要成效 / 存在问题 / 下一步打算 as the units wrote them: field → [(unit name, text)], in ledger order
+    texts: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -92,6 +95,7 @@ class IndicatorProgress:
     actual: float | None
     rate: float | None  # 完成率 in percent
     reached: bool | None  # None: nothing reported or no target
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (unit name, how a value was read), to verify
 
 
 @dataclass
@@ -193,22 +197,27 @@ def compute_progress(plan: Plan, entries: list[Entry], units: list[UnitReport],
             # A unit counts for a task only with a 完成状态: a row with progress text and a blank status is
             # listed among the missing, so 已报 + 未报 = 应报 and the status columns add up to 已报.
             missing = [u for u in expected if u.code not in statuses]
+            texts = {name: [(names.get(code, code), f[name].value.strip()) for code, f in rows.items()
+                            if name in f and f[name].value.strip()] for name in SUMMARY_FIELDS}
             tasks.append(TaskProgress(task, section.title, expected,
                                       {s: counts.get(s, 0) for s in STATUSES}, missing, notes,
-                                      _task_status(counts, len(expected), len(statuses)), statuses))
+                                      _task_status(counts, len(expected), len(statuses)), statuses,
+                                      {k: v for k, v in texts.items() if v}))
 
     indicators = []
     for indicator in plan.indicators():
         if indicator.kind == "achieved":
             continue
-        values = []
+        values, value_notes = [], []
         for code, f in by_item.get(indicator.id, {}).items():
             try:
                 values.append((code, float(f["value"].value)))
             except (KeyError, ValueError):
                 continue
+            if f["value"].note:
+                value_notes.append((names.get(code, code), f["value"].note))
         actual = aggregate([v for _, v in values], indicator.aggregate)
         rate, reached = judge(indicator, actual)
         indicators.append(IndicatorProgress(indicator, units_for(plan, indicator), values,
-                                            actual, rate, reached))
+                                            actual, rate, reached, value_notes))
     return Progress(plan, round, units, tasks, indicators, problems)
