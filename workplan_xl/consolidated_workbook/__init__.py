@@ -16,7 +16,7 @@ import datetime
 import itertools
 import os
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import xlsxwriter
@@ -75,14 +75,19 @@ def write_consolidated_workbook(progress: Progress, path: Path, details: Iterabl
         number_style = fmt["number"]._get_xf_index()
         workbook.close()
         with zipfile.ZipFile(draft) as made:  # 明细's repeated texts are appended to its shared strings
-            shared = SharedStrings(made.read(SST).decode("utf-8"))
-        rows = detail_rows(progress, entries)
-        streams = {}
-        for n in range(parts):
-            count = min(MAX_ROWS, len(entries) - n * MAX_ROWS)
-            chunk = rows_xml(itertools.islice(rows, count), 4, styles, number_style, widths[n], shared)
-            streams[f"xl/worksheets/sheet{4 + n}.xml"] = (chunk, f"A1:I{3 + max(count, 0)}")
-        stream_into(draft, temp, streams, shared)
+            sst = made.read(SST).decode("utf-8")
+
+        def streams() -> tuple[dict[str, tuple[Iterator[str], str]], SharedStrings]:
+            shared = SharedStrings(sst)
+            rows = detail_rows(progress, entries)
+            made = {}
+            for n in range(parts):
+                count = min(MAX_ROWS, len(entries) - n * MAX_ROWS)
+                chunk = rows_xml(itertools.islice(rows, count), 4, styles, number_style, widths[n], shared)
+                made[f"xl/worksheets/sheet{4 + n}.xml"] = (chunk, f"A1:I{3 + max(count, 0)}")
+            return made, shared
+
+        stream_into(draft, temp, streams)
         os.replace(temp, path)
     except OSError as error:
         raise OutputError(f"无法写入汇总表「{path}」（{error.strerror or error}）：如果它正在 Excel/WPS 中打开，"
