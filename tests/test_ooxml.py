@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import IN_CI, ROOT
 from test_consolidated_workbook import progress_of, sample_entries
 from test_returns import make_plan
