@@ -56,6 +56,9 @@ class CollectResult:
     other_rounds: dict[str, int] = field(default_factory=dict)
     progress: Progress | None = None
     state: LedgerState | None = None
+    files_seen: list[list[str]] = field(default_factory=list)  # 文件清单's rows
+    sources: list[Path] = field(default_factory=list)
+    fates: dict[str, tuple[int | None, bool]] = field(default_factory=dict)  # file → (its submission, a duplicate?)
 
     @property
     def exit_code(self) -> int:
@@ -122,13 +125,14 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
         plan = load_plan(master)
         quarantine = quarantine_folder(db)
         files = list_files([Path(s) for s in sources], exclude=[master, db, output, quarantine])
-        result = CollectResult(output, db, round or "", files=len(files), quarantine=quarantine)
+        result = CollectResult(output, db, round or "", files=len(files), quarantine=quarantine,
+                               sources=[Path(s).absolute() for s in sources])
         with Ledger(db) as ledger:
             state = result.state = _collect(ledger, plan, files, round, pool, progress, result)
     finally:
         pool.close()
     result.progress = state.progress(plan)
-    write_consolidated_workbook(result.progress, output, details=state.entries)
+    write_consolidated_workbook(result.progress, output, details=state.entries, files=result.files_seen)
     return result
 
 
@@ -151,7 +155,8 @@ def _collect(ledger: Ledger, plan: Plan, files: list[Path], round: str | None, p
                     reading = _same_bytes(record, reading)
                     if reading.status == REJECTED:
                         result.quarantined += _quarantine(record, reading, quarantine)
-                    ledger.add_submission(run, record, round if round is not None else reading.file_round, reading)
+                    sid = ledger.add_submission(run, record, round if round is not None else reading.file_round, reading)
+                    result.fates[record.key] = (sid, False)
                     outcomes.append((reading.status, reading.file_round))
                     if time.monotonic() > deadline:
                         more = True
@@ -166,11 +171,46 @@ def _collect(ledger: Ledger, plan: Plan, files: list[Path], round: str | None, p
     with ledger.transaction():
         for record in copies:  # same bytes as a file read in this run: a sighting, not a submission
             first = ledger.evaluated(record.sha256, round)
+            result.fates[record.key] = (first, True)
             if first is not None:
                 ledger.add_sighting(run, first, record, duplicate=True)
     for touched in {result.round, *(r for r in file_rounds if r is not None)}:
         ledger.settle(touched)
+    result.files_seen = _files_seen(ledger, result.fates, result.sources)
     return ledger.state(plan.units, result.round)
+
+
+_FATES = {"accepted": "采用", "superseded": "被替代", "rejected": "未采用", "skipped": "跳过"}
+
+
+def _files_seen(ledger: Ledger, fates: dict[str, tuple[int | None, bool]], sources: list[Path]) -> list[list[str]]:
+    """文件清单: each file this run found, in the order taken, and what became of it (from the ledger,
+    after the supersede rule was applied)."""
+    ids = sorted({sid for sid, _ in fates.values() if sid is not None})
+    known: dict[int, tuple[str, str, str, str, str | None]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for sid, *row in ledger.conn.execute(
+                "SELECT id, file_name, unit_name, status, reason, round FROM submissions WHERE id IN"
+                f" ({','.join('?' * len(chunk))})", chunk):
+            known[sid] = tuple(row)  # type: ignore[assignment]
+    folders = [s for s in sources if s.is_dir()]
+    out = []
+    for key, (sid, duplicate) in fates.items():
+        where = Path(key).absolute()
+        folder = next((str(where.parent.relative_to(f)) for f in folders if where.is_relative_to(f)), str(where.parent))
+        name, unit, status, reason, file_round = known.get(sid, ("", "", "", "", None)) if sid is not None else (
+            "", "", "", "", None)
+        if duplicate:
+            fate, why = "重复", f"与「{name}」内容完全相同，只算一份" if name else "与另一文件内容完全相同，只算一份"
+        else:
+            fate, why = _FATES.get(status, status), reason
+            if status == "superseded" and not reason:
+                why = "同一单位报了多份，以修改时间较晚的一份为准；这一份保留在数据库里"
+            elif status == "accepted" and not reason:
+                why = f"已计入批次「{file_round or '未分批次'}」"
+        out.append([display_name(where), "" if folder == "." else folder, unit, fate, why])
+    return out
 
 
 def _same_bytes(record: FileRecord, reading: Reading) -> Reading:
@@ -213,14 +253,17 @@ def _triage(ledger: Ledger, run: int, files: list[Path], round: str | None,
             record = file_record(path, ledger)
             reason = skip_reason(path)
             if reason is not None:
-                if ledger.evaluated(record.sha256, round) is None:
-                    ledger.add_submission(run, record, round, Reading(SKIPPED, reason=reason))
+                known = ledger.evaluated(record.sha256, round)
+                if known is None:
+                    known = ledger.add_submission(run, record, round, Reading(SKIPPED, reason=reason))
+                result.fates[record.key] = (known, False)
                 result.skipped += 1
                 continue
             known = ledger.evaluated(record.sha256, round)
             if known is not None:
                 same_place = ledger.known_hash(record.key, record.size, record.mtime) == record.sha256
                 ledger.add_sighting(run, known, record, duplicate=not same_place)
+                result.fates[record.key] = (known, not same_place)
                 known_rounds.append(ledger.file_round(known))
                 if same_place:
                     result.known += 1
@@ -229,10 +272,12 @@ def _triage(ledger: Ledger, run: int, files: list[Path], round: str | None,
                 continue
             if record.sha256 in in_run:
                 copies.append(record)
+                result.fates[record.key] = (None, True)
                 result.duplicates += 1
                 continue
             in_run.add(record.sha256)
             todo.append(record)
+            result.fates[record.key] = (None, False)
     return todo, copies, known_rounds
 
 

@@ -16,7 +16,7 @@ import datetime
 import itertools
 import os
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import xlsxwriter
@@ -29,6 +29,7 @@ from workplan_xl.consolidated_workbook.details import (
     rows_xml,
     stream_into,
 )
+from workplan_xl.consolidated_workbook.files import files_sheet
 from workplan_xl.consolidated_workbook.layout import make_formats
 from workplan_xl.consolidated_workbook.sheets import (
     DETAIL_STYLES,
@@ -47,10 +48,12 @@ _OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_
 _SAMPLE = 2000  # 明细 rows that set its column widths
 
 
-def write_consolidated_workbook(progress: Progress, path: Path, details: Iterable[Entry] = ()) -> Path:
+def write_consolidated_workbook(progress: Progress, path: Path, details: Iterable[Entry] = (),
+                                files: Sequence[Sequence[str]] | None = None) -> Path:
     """Write 汇总.xlsx to ``path`` (replacing our own earlier one) and return the path.
 
-    ``details`` are the entries listed in 明细, in the order given (the ledger gives roster order)."""
+    ``details`` are the entries listed in 明细, in the order given (the ledger gives roster order);
+    ``files`` the rows of 文件清单 (every file a collect found and its fate), when given."""
     path = Path(path)
     check_output(path)
     entries = details if isinstance(details, list) else list(details)
@@ -70,6 +73,8 @@ def write_consolidated_workbook(progress: Progress, path: Path, details: Iterabl
         widths = [details_top(workbook, fmt, progress, name, min(MAX_ROWS, len(entries) - n * MAX_ROWS), sample)
                   for n, name in enumerate(names)]
         problems_sheet(workbook, fmt, progress)
+        if files is not None:
+            files_sheet(workbook, fmt, progress.plan.title, files)
         # The style numbers the streamed cells refer to; asking registers them in styles.xml.
         styles = [fmt[s]._get_xf_index() for s in DETAIL_STYLES]
         number_style = fmt["number"]._get_xf_index()
