@@ -105,7 +105,7 @@ def relocated_xlsx(source: bytes, folder: str = "data", backslashes: bool = Fals
     moved: dict[str, bytes | str] = {}
     for name, data in members.items():
         new = name.replace("xl/", f"{folder}/", 1) if name.startswith("xl/") else name
-        if name in ("_rels/.rels", "[Content_Types].xml", "docProps/app.xml"):
+        if name.endswith((".rels", ".xml")):  # part names in relationships and content types
             data = data.replace(b"/xl/workbook.xml", f"/{folder}/workbook.xml".encode()).replace(
                 b"xl/workbook.xml", f"{folder}/workbook.xml".encode()).replace(b"/xl/", f"/{folder}/".encode())
         if backslashes:
