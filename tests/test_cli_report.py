@@ -101,7 +101,8 @@ def test_report_with_a_letterhead_template(master: Path, tmp_path: Path) -> None
 
 def test_notices_through_the_cli(master: Path, tmp_path: Path) -> None:
     folder = tmp_path / "督办通报"
-    result = CliRunner().invoke(cli, ["notices", str(master), "-o", str(folder), "--as-of", "2025-12-20"])
+    result = CliRunner().invoke(cli, ["notices", str(master), "-o", str(folder), "--as-of", "2025-12-20",
+                                       "--date", "2025-12-20"])
     assert result.exit_code == 0, result.output
     files = sorted(p.name for p in folder.glob("*.docx"))
     assert re.fullmatch(r"已写入督办单和通报 (\d+) 份：.*\n", result.output)
@@ -116,4 +117,33 @@ def test_notices_with_a_bad_date(master: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["notices", str(master), "-o", str(tmp_path / "x"), "--as-of", "2025-13-40"])
     assert result.exit_code == 2
     assert result.output == "错误：日期「2025-13-40」无法识别：请写成 2024-09-30 的形式。\n"
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("typed", ["2025-12-20", "2025年12月20日", "2025/12/20", "２０２５-１２-２０"])
+def test_report_date_option_sets_the_written_date(master: Path, typed: str) -> None:
+    out = master.parent / "总结 定稿.docx"
+    result = CliRunner().invoke(cli, ["report", str(master), "-o", str(out), "--date", typed])
+    assert result.exit_code == 0, result.output
+    texts = _texts(out)
+    assert texts[-1] == "2025年12月20日" or "2025年12月20日" in texts
+    assert docx.Document(str(out)).core_properties.created.date() == date(2025, 12, 20)
+
+
+def test_notices_date_option_dates_every_notice(master: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "督办 通报"
+    result = CliRunner().invoke(cli, ["notices", str(master), "-o", str(folder), "--as-of", "2025-09-30",
+                                      "--date", "2025年10月8日"])
+    assert result.exit_code == 0, result.output
+    for path in folder.glob("*.docx"):
+        assert "2025年10月8日" in _texts(path), path.name
+        dates = [p.text for p in docx.Document(str(path)).paragraphs if re.fullmatch(r"\d+年\d+月\d+日", p.text)]
+        assert dates == ["2025年10月8日"], path.name
+
+
+@pytest.mark.parametrize("command", ["report", "notices"])
+def test_a_bad_date_is_one_sentence(master: Path, tmp_path: Path, command: str) -> None:
+    result = CliRunner().invoke(cli, [command, str(master), "-o", str(tmp_path / "x"), "--date", "12月20日"])
+    assert result.exit_code == 2
+    assert result.output == "错误：成文日期「12月20日」无法识别：请写成 2025-12-20 或 2025年12月20日 的形式。\n"
     assert not (tmp_path / "x").exists()

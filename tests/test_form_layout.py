@@ -17,7 +17,8 @@ def test_cell_text(value, text):
 
 
 def test_input_columns_have_fields_and_ids_are_last():
-    assert [f for _, f in TASK_COLUMNS if f] == ["status", "progress", "done_date", "evidence", "remark"]
+    assert [f for _, f in TASK_COLUMNS if f] == ["status", "progress", "achievements", "difficulties", "next_steps",
+                                             "done_date", "evidence", "remark"]
     assert [f for _, f in INDICATOR_COLUMNS if f] == ["value", "remark"]
     assert TASK_COLUMNS[-1][0] == "任务ID" and INDICATOR_COLUMNS[-1][0] == "指标ID"
     assert "checksum" in META_KEYS and "plan_fingerprint" in META_KEYS

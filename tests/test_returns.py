@@ -417,6 +417,34 @@ def test_filled_form_by_hidden_info(plan: Plan, forms: dict[str, Path], tmp_path
                    ("I001", "value"): "96", ("I002", "value"): "80"}
 
 
+def test_summary_cells_read_back_and_old_layout_still_collected(plan: Plan, forms: dict[str, Path],
+                                                                tmp_path: Path) -> None:
+    """主要成效 / 存在问题 / 下一步打算 arrive in the ledger's values; a form sent out before those
+    columns existed (the old layout) is read as before, its checksum still verified."""
+    answers = {"T001": {"完成状态": "已完成", "主要成效": "开展课后服务课程12门，覆盖学生860人",
+                        "存在问题": "师资不足", "下一步打算": "引入校外资源"}}
+    reading = interpret_file(fill(forms["1001"], tmp_path / "新表.xlsx", tasks=answers, indicators={}), plan)
+    got = {(v.item_id, v.field): v.value for v in reading.values}
+    assert got == {("T001", "status"): "已完成", ("T001", "achievements"): "开展课后服务课程12门，覆盖学生860人",
+                   ("T001", "difficulties"): "师资不足", ("T001", "next_steps"): "引入校外资源"}
+
+    def old_layout(workbook: Any) -> None:
+        sheet = workbook[SHEET_TASKS]
+        headers = [c.value for c in sheet[HEADER_ROW + 1]]
+        for header in ("下一步打算", "存在问题", "主要成效"):
+            sheet.delete_cols(headers.index(header) + 1)
+
+    old = fill(forms["1002"], tmp_path / "旧表.xlsx", tasks={"T001": {"完成状态": "推进中", "进展情况": "已排课"}},
+               indicators={}, edit=None)
+    workbook = load_workbook(old)
+    old_layout(workbook)
+    workbook.save(old)
+    reading = interpret_file(old, plan)
+    assert (reading.status, reading.unit_code, reading.findings) == ("accepted", "1002", [])
+    assert {(v.item_id, v.field): v.value for v in reading.values} == {
+        ("T001", "status"): "推进中", ("T001", "progress"): "已排课"}
+
+
 def test_form_of_another_plan_is_not_used(plan: Plan, tmp_path: Path) -> None:
     other = make_plan(title="另一个区2024年工作要点")
     form = make_forms(other, tmp_path / "other")["1001"]
@@ -536,7 +564,8 @@ def test_merged_input_cells_count_for_the_first_row(plan: Plan, forms: dict[str,
 def test_rows_without_a_known_id_are_not_used(plan: Plan, forms: dict[str, Path], tmp_path: Path) -> None:
     def edit(workbook):
         sheet = workbook[SHEET_TASKS]
-        sheet.cell(HEADER_ROW + 2, 11).value = "T999"
+        ids = [c.value for c in sheet[HEADER_ROW + 1]].index("任务ID") + 1
+        sheet.cell(HEADER_ROW + 2, ids).value = "T999"
         sheet.cell(HEADER_ROW + 2, 2).value = "九"
         sheet.cell(HEADER_ROW + 5, 6).value = "已完成"  # a row the school added below the table
     reading = interpret_file(fill(forms["1001"], tmp_path / "i.xlsx", edit=edit), plan)

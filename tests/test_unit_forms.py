@@ -196,9 +196,9 @@ def test_validations(written) -> None:
     status = checks[f"F{HEADER_ROW + 2}:F{last}"]
     assert status.type == "list" and status.formula1 == '"未启动,推进中,已完成,不适用"'
     assert status.showErrorMessage and status.error == "请从下拉列表中选择：未启动、推进中、已完成、不适用。"
-    done = checks[f"H{HEADER_ROW + 2}:H{last}"]
+    done = checks[f"K{HEADER_ROW + 2}:K{last}"]  # 完成时间
     assert done.prompt == "如 2024年6月 或 2024-06-15"
-    assert wb[SHEET_TASKS][f"H{HEADER_ROW + 2}"].number_format == "@"
+    assert wb[SHEET_TASKS][f"K{HEADER_ROW + 2}"].number_format == "@"
     [value] = wb[SHEET_INDICATORS].data_validations.dataValidation
     assert str(value.sqref) == f"G{HEADER_ROW + 2}:G{HEADER_ROW + 1 + 3}"
     assert value.type == "decimal" and value.operator in (None, "between")  # between is the default
@@ -469,7 +469,7 @@ def test_libreoffice_prints_and_resaves_with_meta_readable(written, soffice: str
         words = pdf.pages[1].extract_words()
     # The long 具体内容 (row 2) is printed whole (LibreOffice clips what the row height cuts off) and
     # inside its row: above the 序号 of row 3, not over it.
-    lines = sorted((w for w in words if len(w["text"]) > 3 and w["text"] in LONG_TEXT), key=lambda w: w["top"])
+    lines = sorted((w for w in words if len(w["text"]) > 2 and w["text"] in LONG_TEXT), key=lambda w: w["top"])
     assert "".join(w["text"] for w in lines) == LONG_TEXT
     assert lines[-1]["bottom"] < min(w["top"] for w in words if w["text"] == "3" and w["x0"] < 60)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from workplan_xl.cli_help import VERSION_TEXT, ChineseGroup
 from workplan_xl.errors import WorkplanError
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -23,7 +24,7 @@ EXISTING = click.Path(exists=True, dir_okay=False, path_type=Path)
 def usage_sentence(error: click.UsageError) -> str:
     """click's usage errors (English, with a usage block) as one Chinese sentence that says what to do."""
     text = error.message
-    name = getattr(getattr(error, "param", None), "human_readable_name", "")
+    name = getattr(getattr(error, "param", None), "human_readable_name", "").rstrip(".")
     if isinstance(error, click.MissingParameter):
         what = f"缺少参数 {name}" if name else "缺少参数"
     elif found := re.search(r"'(.+)' does not exist", text):
@@ -54,10 +55,13 @@ class ChineseUsageError(click.ClickException):
         click.echo(f"错误：{self.message}", err=True)
 
 
-class WpxGroup(click.Group):
+class WpxGroup(ChineseGroup):
     """Turns library errors into one sentence and an exit code; unexpected errors into exit 1."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args and not ctx.resilient_parsing:  # bare `wpx`: the help page, and that is not an error
+            click.echo(ctx.get_help())
+            ctx.exit(0)
         try:
             return super().parse_args(ctx, args)
         except click.UsageError as error:
@@ -98,7 +102,8 @@ def _say(path: Path, what: str) -> None:
 
 
 @click.group(cls=WpxGroup, context_settings=CONTEXT)
-@click.version_option(package_name="workplan-xl", prog_name="wpx", message="%(prog)s %(version)s")
+@click.version_option(package_name="workplan-xl", prog_name="wpx", message="%(prog)s %(version)s",
+                      help=VERSION_TEXT)
 @click.option("--verbose", "-v", is_flag=True, help="出错时显示详细的技术信息（供维护人员排查）。")
 @click.pass_context
 def cli(ctx: click.Context, verbose: bool) -> None:
@@ -118,13 +123,13 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("file", type=EXISTING)
-@click.option("--json", "json_out", metavar="PATH", help="把解析结果写成 JSON 文件；用 - 输出到屏幕。")
+@click.argument("file", metavar="文件", type=EXISTING)
+@click.option("--json", "json_out", metavar="文件", help="把解析结果写成 JSON 文件；用 - 输出到屏幕。")
 @click.option("--encoding", metavar="编码", help="文本文件的编码（如 gb18030）；默认自动识别。")
 def parse(file: Path, json_out: str | None, encoding: str | None) -> None:
     """读取工作要点/工作计划/工作总结（或台账.xlsx），显示其结构。
 
-    FILE 可以是 .docx、.pdf、.txt、.md、.html 文件、Plan JSON 或台账.xlsx。
+    文件可以是 .docx、.pdf、.txt、.md、.html 文件、Plan JSON 或台账.xlsx。
     """
     from workplan_xl.plan_document import format_outline, read_plan
 
@@ -139,10 +144,10 @@ def parse(file: Path, json_out: str | None, encoding: str | None) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("plan_file", metavar="PLAN", type=EXISTING)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("台账.xlsx"),
+@click.argument("plan_file", metavar="工作要点", type=EXISTING)
+@click.option("-o", "--output", metavar="文件", type=click.Path(dir_okay=False, path_type=Path), default=Path("台账.xlsx"),
               show_default=True, help="台账文件的保存位置。")
-@click.option("--units", "roster", type=EXISTING, help="填报单位名单（.xlsx .xls .csv）：代码、名称、类型、联系人、电话。")
+@click.option("--units", "roster", metavar="文件", type=EXISTING, help="填报单位名单（.xlsx .xls .csv）：代码、名称、类型、联系人、电话。")
 def build(plan_file: Path, output: Path, roster: Path | None) -> None:
     """由工作要点（或 Plan JSON）生成台账.xlsx。"""
     from workplan_xl.master_workbook import build_master_workbook
@@ -152,12 +157,12 @@ def build(plan_file: Path, output: Path, roster: Path | None) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("master", type=EXISTING)
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("填报表"),
+@click.argument("master", metavar="台账", type=EXISTING)
+@click.option("-o", "--output", metavar="文件夹", type=click.Path(file_okay=False, path_type=Path), default=Path("填报表"),
               show_default=True, help="填报表的保存文件夹。")
 @click.option("--round", "round_", metavar="批次", default="", help="报送批次，如 2024-06；区分月报、季报。")
 @click.option("--units", "codes", multiple=True, metavar="代码", help="只为这些单位代码生成（可重复）。")
-@click.option("--password", default=None, help="工作表保护密码；默认不设密码。")
+@click.option("--password", metavar="密码", default=None, help="工作表保护密码；默认不设密码。")
 def forms(master: Path, output: Path, round_: str, codes: tuple[str, ...], password: str | None) -> None:
     """为台账中的每个填报单位生成一份填报表（只含该单位的任务和指标）。"""
     from workplan_xl.unit_forms import make_unit_forms
@@ -170,12 +175,12 @@ def forms(master: Path, output: Path, round_: str, codes: tuple[str, ...], passw
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("master", type=EXISTING)
-@click.argument("returns", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.argument("master", metavar="台账", type=EXISTING)
+@click.argument("returns", metavar="回表...", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", metavar="文件", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="汇总表的保存位置；默认为台账旁的 汇总.xlsx。")
 @click.option("--round", "round_", metavar="批次", default=None, help="只收本批次的回表；默认取填报表上的批次。")
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--db", metavar="文件", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="台账数据库（SQLite）；默认为台账旁的同名 .db 文件。")
 @click.pass_context
 def collect(ctx: click.Context, master: Path, returns: tuple[Path, ...], output: Path | None,
@@ -192,9 +197,9 @@ def collect(ctx: click.Context, master: Path, returns: tuple[Path, ...], output:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("master", type=EXISTING)
+@click.argument("master", metavar="台账", type=EXISTING)
 @click.option("--round", "round_", metavar="批次", default=None, help="报送批次；默认为最近一次收集的批次。")
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="台账数据库位置。")
+@click.option("--db", metavar="文件", type=click.Path(dir_okay=False, path_type=Path), default=None, help="台账数据库位置。")
 def status(master: Path, round_: str | None, db: Path | None) -> None:
     """显示哪些单位已报、哪些未报（只查数据库，不读任何回表）。"""
     from workplan_xl.collect import reporting_status
@@ -203,37 +208,43 @@ def status(master: Path, round_: str | None, db: Path | None) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("master", type=EXISTING)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.argument("master", metavar="台账", type=EXISTING)
+@click.option("-o", "--output", metavar="文件", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="工作总结的保存位置；默认为台账旁的“<年度>年工作总结.docx”。")
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="台账数据库位置。")
+@click.option("--db", metavar="文件", type=click.Path(dir_okay=False, path_type=Path), default=None, help="台账数据库位置。")
 @click.option("--round", "round_", metavar="批次", default=None, help="报送批次；默认为最近一次收集的批次。")
-@click.option("--template", type=EXISTING, default=None, help="自己的 Word 模板（含 {{标题}} {{年度}} {{正文}} 占位符）。")
-def report(master: Path, output: Path | None, db: Path | None, round_: str | None, template: Path | None) -> None:
+@click.option("--date", "date_", metavar="日期", default=None,
+              help="成文日期（落款日期），如 2025-12-20 或 2025年12月20日；默认今天。")
+@click.option("--template", metavar="文件", type=EXISTING, default=None, help="自己的 Word 模板（含 {{标题}} {{年度}} {{正文}} 占位符）。")
+def report(master: Path, output: Path | None, db: Path | None, round_: str | None, date_: str | None,
+           template: Path | None) -> None:
     """起草年度工作总结（.docx，GB/T 9704 公文格式）。"""
     from workplan_xl.word_report import make_report
 
-    path = make_report(master, output=output, db=db, round=round_, template=template)
+    path = make_report(master, output=output, db=db, round=round_, template=template, day=date_)
     _say(path, "工作总结")
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("master", type=EXISTING)
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("督办通报"),
+@click.argument("master", metavar="台账", type=EXISTING)
+@click.option("-o", "--output", metavar="文件夹", type=click.Path(file_okay=False, path_type=Path), default=Path("督办通报"),
               show_default=True, help="督办单和通报的保存文件夹。")
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="台账数据库位置。")
+@click.option("--db", metavar="文件", type=click.Path(dir_okay=False, path_type=Path), default=None, help="台账数据库位置。")
 @click.option("--round", "round_", metavar="批次", default=None, help="报送批次；默认为最近一次收集的批次。")
 @click.option("--as-of", "as_of", metavar="日期", default=None, help="按此日期判断是否滞后（如 2024-09-30）；默认今天。")
-def notices(master: Path, output: Path, db: Path | None, round_: str | None, as_of: str | None) -> None:
+@click.option("--date", "date_", metavar="日期", default=None,
+              help="成文日期（落款日期），如 2025-12-20 或 2025年12月20日；默认今天。")
+def notices(master: Path, output: Path, db: Path | None, round_: str | None, as_of: str | None,
+            date_: str | None) -> None:
     """起草督办单（每个滞后单位一份）和报送情况通报。"""
     from workplan_xl.notices import make_notices
 
-    paths = make_notices(master, output, db=db, round=round_, as_of=as_of)
+    paths = make_notices(master, output, db=db, round=round_, as_of=as_of, day=date_)
     click.echo(f"已写入督办单和通报 {len(paths)} 份：{output}")
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path),
+@click.argument("folder", metavar="[文件夹]", required=False, type=click.Path(file_okay=False, path_type=Path),
                 default=Path("wpx-demo"))
 def demo(folder: Path) -> None:
     """用自带示例把一整年跑一遍：解析、台账、填报表、模拟回表、汇总、总结、督办。"""

@@ -98,7 +98,7 @@ def run_demo(folder: Path, echo: Callable[[str], object] = print, soffice: str |
     echo(f"    已写入工作总结：{result.report}")
 
     echo(f"【7/7 督办通报】wpx notices 台账.xlsx --as-of {AS_OF}")
-    result.notices = list(make_notices(result.master, folder / "督办通报", round=ROUND, as_of=AS_OF))
+    result.notices = list(make_notices(result.master, folder / "督办通报", round=ROUND, as_of=AS_OF, day=AS_OF))
     echo(f"    已写入督办单和通报 {len(result.notices)} 份：{folder / '督办通报'}")
 
     echo(f"\n先看这里：{result.consolidated} 的“报送情况”表（未报单位排在最前），"

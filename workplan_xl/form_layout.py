@@ -23,6 +23,9 @@ TASK_COLUMNS: list[tuple[str, str | None]] = [
     ("完成时限", None),
     ("完成状态", "status"),
     ("进展情况", "progress"),
+    ("主要成效", "achievements"),
+    ("存在问题", "difficulties"),
+    ("下一步打算", "next_steps"),
     ("完成时间", "done_date"),
     ("佐证材料", "evidence"),
     ("备注", "remark"),
@@ -48,7 +51,8 @@ META_KEYS = ("schema", "plan_fingerprint", "plan_title", "unit_code", "unit_name
 
 COMPARATOR_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "~": "≈"}
 
-FIELD_LABELS = {"status": "完成状态", "progress": "进展情况", "done_date": "完成时间",
+FIELD_LABELS = {"status": "完成状态", "progress": "进展情况", "achievements": "主要成效",
+                "difficulties": "存在问题", "next_steps": "下一步打算", "done_date": "完成时间",
                 "evidence": "佐证材料", "remark": "备注", "value": "填报值"}
 
 

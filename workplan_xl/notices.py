@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from workplan_xl.cjk import safe_file_name
-from workplan_xl.errors import OptionValueError, OutputError
+from workplan_xl.errors import OutputError
 from workplan_xl.gongwen import (
     Block,
     Table,
@@ -25,6 +25,7 @@ from workplan_xl.gongwen import (
     heading_number,
     new_document,
     para,
+    parse_date,
     save_document,
     signature,
     write_blocks,
@@ -35,20 +36,11 @@ from workplan_xl.word_report.compose import plan_name, summary_heading, tracked_
 
 DONE = ("已完成", "不适用")
 FEEDBACK_DAYS = 7
-BAD_DATE = "日期「{}」无法识别：请写成 2024-09-30 的形式。"
 
 
 def parse_as_of(text: str | date | None) -> date:
     """--as-of: 2024-09-30, 2024/9/30, 2024.9.30, 2024年9月30日; None → today."""
-    if text is None or isinstance(text, date):
-        return text or date.today()
-    match = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", str(text))
-    try:
-        if not match:
-            raise ValueError(text)
-        return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError as error:
-        raise OptionValueError(BAD_DATE.format(text)) from error
+    return parse_date(text, what="日期", example="2024-09-30")
 
 
 # -- when a task is due ----------------------------------------------------------------------------------
@@ -148,10 +140,13 @@ def _item_number(task: Task, k: int) -> str:
     return digits or str(k)
 
 
-def notice_blocks(plan: Plan, unit: Unit, lags: list[Lag], number: str, as_of: date) -> list[Block]:
-    """One 督办单 and its 回执 (on a page of its own, to sign, stamp and send back)."""
+def notice_blocks(plan: Plan, unit: Unit, lags: list[Lag], number: str, as_of: date,
+                  day: date | None = None) -> list[Block]:
+    """One 督办单 and its 回执 (on a page of its own, to sign, stamp and send back); ``day`` is the
+    成文日期 (default ``as_of``), the feedback deadline counts from it."""
+    day = day or as_of
     issuer = plan.issuer or "督导部门"
-    feedback = format_date(as_of + timedelta(days=FEEDBACK_DAYS))
+    feedback = format_date(day + timedelta(days=FEEDBACK_DAYS))
     source = f"《{plan_name(plan) or '年度工作要点'}》"
     rows = [["编号", number], ["承办单位", unit.name]]
     heights: dict[int, int] = {}
@@ -175,7 +170,7 @@ def notice_blocks(plan: Plan, unit: Unit, lags: list[Lag], number: str, as_of: d
     return [
         para("title", "督办单"),
         Table([], rows, [28, 128], ["center", "left"], label_column=True, heights=heights),
-        *signature(issuer, as_of),
+        *signature(issuer, day),
         para("title", "督办事项落实情况回执", page_break_before=True),
         Table([], receipt, [36, 120], ["center", "left"], label_column=True,
               heights={1: 850, 2: 850, 4: 5670}),
@@ -189,7 +184,9 @@ def bulletin_title(plan: Plan) -> str:
     return f"关于{plan_name(plan) or '年度工作要点'}推进情况的通报"
 
 
-def bulletin_blocks(progress: Progress, lags: dict[str, list[Lag]], as_of: date) -> list[Block]:
+def bulletin_blocks(progress: Progress, lags: dict[str, list[Lag]], as_of: date,
+                    day: date | None = None) -> list[Block]:
+    day = day or as_of
     plan = progress.plan
     classes = classify(progress, lags)
     counts = {c: list(classes.values()).count(c) for c in ("已完成", "按序时推进", "滞后")}
@@ -198,7 +195,7 @@ def bulletin_blocks(progress: Progress, lags: dict[str, list[Lag]], as_of: date)
         for tp in tps:
             for status, n in tp.counts.items():
                 tally[status] = tally.get(status, 0) + n
-    feedback = format_date(as_of + timedelta(days=FEEDBACK_DAYS))
+    feedback = format_date(day + timedelta(days=FEEDBACK_DAYS))
     blocks: list[Block] = [
         para("title", break_title(bulletin_title(plan))),
         para("plain", "各有关单位："),
@@ -238,7 +235,7 @@ def bulletin_blocks(progress: Progress, lags: dict[str, list[Lag]], as_of: date)
         para("body", "2.有滞后任务的单位要对照督办单认真分析原因，明确整改措施和完成时间，"
                      f"于{feedback}前将督办事项落实情况回执报送{plan.issuer or '督导部门'}。"),
         para("body", "3.各单位要对照配档表倒排工期、挂图作战，确保年度各项任务按时保质完成。"),
-        *signature(plan.issuer, as_of),
+        *signature(plan.issuer, day),
     ]
     rows = [[str(i), _task_label(tp), format_date(due_date(plan, tp.task, plan.year or as_of.year)),
              classes[tp.task.id], str(len(by_task.get(tp.task.id, [])))]
@@ -250,8 +247,10 @@ def bulletin_blocks(progress: Progress, lags: dict[str, list[Lag]], as_of: date)
 
 
 # -- files ------------------------------------------------------------------------------------------------------
-def write_notices(progress: Progress, folder: Path, as_of: date) -> list[Path]:
-    """督办单_<代码>_<单位>.docx for each unit with tasks behind, then 关于…推进情况的通报.docx."""
+def write_notices(progress: Progress, folder: Path, as_of: date, day: date | None = None) -> list[Path]:
+    """督办单_<代码>_<单位>.docx for each unit with tasks behind, then 关于…推进情况的通报.docx; ``day``
+    is their 成文日期 (default ``as_of``)."""
+    day = day or as_of
     folder = Path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -265,26 +264,30 @@ def write_notices(progress: Progress, folder: Path, as_of: date) -> list[Path]:
         if unit.code not in lags:
             continue
         k += 1
-        number = f"督办〔{as_of.year}〕第{k}号"
+        number = f"督办〔{day.year}〕第{k}号"
         doc = new_document()
-        write_blocks(doc, notice_blocks(plan, unit, lags[unit.code], number, as_of))
+        write_blocks(doc, notice_blocks(plan, unit, lags[unit.code], number, as_of, day))
         name = safe_file_name(f"督办单_{unit.code}_{unit.name}") + ".docx"
-        paths.append(save_document(doc, folder / name, day=as_of, title=f"督办单 {number}", author=plan.issuer))
+        paths.append(save_document(doc, folder / name, day=day, title=f"督办单 {number}", author=plan.issuer))
     doc = new_document()
-    write_blocks(doc, bulletin_blocks(progress, lags, as_of))
+    write_blocks(doc, bulletin_blocks(progress, lags, as_of, day))
     name = safe_file_name(bulletin_title(plan), max_length=120) + ".docx"
-    paths.append(save_document(doc, folder / name, day=as_of, title=bulletin_title(plan), author=plan.issuer))
+    paths.append(save_document(doc, folder / name, day=day, title=bulletin_title(plan), author=plan.issuer))
     return paths
 
 
 def make_notices(master: Path, output: Path, db: Path | None = None, round: str | None = None,
-                 as_of: str | None = None) -> list[Path]:
-    """wpx notices: 台账.xlsx + its ledger → 督办单 and 通报 in ``output``."""
+                 as_of: str | date | None = None, day: str | date | None = None) -> list[Path]:
+    """wpx notices: 台账.xlsx + its ledger → 督办单 and 通报 in ``output``.
+
+    ``day`` is the 成文日期 of the 落款 (default today); ``as_of`` the date lags are judged on (default
+    ``day``: a notice judges as of the day it is signed)."""
     from workplan_xl.ledger import read_progress
     from workplan_xl.master_workbook import read_master_workbook
 
-    day = parse_as_of(as_of)
+    day = parse_date(day)
+    as_of = parse_as_of(as_of) if as_of is not None else day
     master = Path(master)
     plan = read_master_workbook(master)
     progress = read_progress(plan, Path(db) if db else master.with_suffix(".db"), round)
-    return write_notices(progress, Path(output), day)
+    return write_notices(progress, Path(output), as_of, day)

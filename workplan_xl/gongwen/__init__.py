@@ -21,6 +21,7 @@ from workplan_xl.gongwen.blocks import (
     format_number,
     heading_number,
     para,
+    parse_date,
     signature,
     texts,
     write_blocks,
@@ -59,4 +60,4 @@ __all__ = ["CHARS", "FANGSONG", "HEITI", "KAITI", "LINES", "LINE_PITCH", "MARGIN
            "MARGIN_RIGHT", "MARGIN_TOP", "PAGE_H", "PAGE_W", "ROLES", "SONG", "TEXT_W", "XBS", "Block", "Para",
            "Table", "Text", "add_page_numbers", "backup_existing", "break_title", "cn_number", "ensure_styles",
            "format_date", "format_number", "has_footers", "heading_number", "highlight", "new_document", "para",
-           "role_look", "save_document", "set_rfonts", "set_run_font", "setup_page", "signature", "texts", "write_blocks"]
+           "parse_date", "role_look", "save_document", "set_rfonts", "set_run_font", "setup_page", "signature", "texts", "write_blocks"]

@@ -49,6 +49,30 @@ def format_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+_DATE = re.compile(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*")
+BAD_DATE = "{what}「{text}」无法识别：请写成 {example} 的形式。"
+
+
+def parse_date(text: str | date | None, what: str = "成文日期",
+               example: str = "2025-12-20 或 2025年12月20日") -> date:
+    """A date as typed on the command line: 2025-12-20, 2025/12/20, 2025.12.20, 2025年12月20日 (full-width
+    digits too); None → today. Anything else is one sentence (OptionValueError, exit 2)."""
+    from workplan_xl.errors import OptionValueError
+
+    if text is None or isinstance(text, date):
+        return text or date.today()
+    match = _DATE.fullmatch(str(text).translate(_FULL_WIDTH_DIGITS))
+    try:
+        if not match:
+            raise ValueError(text)
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError as error:
+        raise OptionValueError(BAD_DATE.format(what=what, text=text, example=example)) from error
+
+
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９－／．", "0123456789-/.")
+
+
 # -- blocks: what the report and the notices write ----------------------------------------------------
 @dataclass
 class Text:

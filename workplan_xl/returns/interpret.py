@@ -297,7 +297,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
-_TEXT_FIELDS = {"progress", "evidence", "remark"}  # kept as typed: the value is the cleaned cell itself
+_TEXT_FIELDS = {"progress", "achievements", "difficulties", "next_steps", "evidence", "remark"}  # kept as typed: the value is the cleaned cell itself
 
 
 def _read_rows(reading: Reading, table: _Table, kind: str, index: PlanIndex) -> None:

@@ -37,19 +37,22 @@ VALUE_HINT = "只填数字，如 95，不要加 %"
 LINE_HEIGHT = 15.0  # points per line of 11 pt 宋体, as xlsx_style.wrapped_height counts
 
 # header → (cell kind, minimum width, maximum width). Widths of descriptive columns follow their text.
-# The visible task columns add up to at most 165 character units, so the sheet prints on A4 landscape
+# The visible task columns add up to at most 172 character units, so the sheet prints on A4 landscape
 # at about 85 % (11 pt stays readable); long text wraps and the row grows instead.
 TASK_SPEC: dict[str, tuple[str, float, float]] = {
     "序号": ("center", 5, 5),
     "任务编号": ("center", 8, 10),
-    "重点任务": ("text", 12, 20),
-    "具体内容": ("text", 24, 36),
-    "完成时限": ("text", 10, 16),
+    "重点任务": ("text", 12, 14),
+    "具体内容": ("text", 20, 24),
+    "完成时限": ("text", 9, 10),
     "完成状态": ("input_status", 10, 10),
-    "进展情况": ("input", 30, 30),
-    "完成时间": ("input_date", 12, 12),
-    "佐证材料": ("input", 16, 16),
-    "备注": ("input", 10, 10),
+    "进展情况": ("input", 22, 22),
+    "主要成效": ("input", 22, 22),
+    "存在问题": ("input", 14, 14),
+    "下一步打算": ("input", 14, 14),
+    "完成时间": ("input_date", 11, 11),
+    "佐证材料": ("input", 9, 9),
+    "备注": ("input", 6, 6),
     "任务ID": ("id", 8, 8),
 }
 INDICATOR_SPEC: dict[str, tuple[str, float, float]] = {

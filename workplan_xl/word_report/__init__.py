@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from workplan_xl.gongwen import format_date, save_document
+from workplan_xl.gongwen import format_date, parse_date, save_document
 from workplan_xl.progress import Progress
 from workplan_xl.word_report.compose import (
     NEXT_STEPS,
@@ -46,15 +46,16 @@ def write_report(progress: Progress, path: Path, template: Path | None = None, d
 
 
 def make_report(master: Path, output: Path | None = None, db: Path | None = None, round: str | None = None,
-                template: Path | None = None, day: date | None = None) -> Path:
-    """wpx report: 台账.xlsx + its ledger → <年度>年工作总结.docx beside the master workbook."""
+                template: Path | None = None, day: str | date | None = None) -> Path:
+    """wpx report: 台账.xlsx + its ledger → <年度>年工作总结.docx beside the master workbook; ``day`` is
+    the 成文日期 (2025-12-20 or 2025年12月20日; default today)."""
     from workplan_xl.ledger import read_progress
     from workplan_xl.master_workbook import read_master_workbook
 
+    day = parse_date(day)
     master = Path(master)
     plan = read_master_workbook(master)
     progress = read_progress(plan, Path(db) if db else master.with_suffix(".db"), round)
-    day = day or date.today()
     if output is None:
         output = master.parent / f"{report_year(plan, day)}年工作总结.docx"
     return write_report(progress, Path(output), template=template, day=day)
