@@ -40,9 +40,10 @@ def add(ledger: Ledger, run: int, rec: FileRecord, reading: Reading, round: str 
 
 def test_schema_and_journal_mode(ledger: Ledger) -> None:
     tables = {r[0] for r in ledger.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"schema_version", "runs", "roster", "submissions", "values", "problems", "sightings"} <= tables
+    assert {"schema_version", "runs", "roster", "submissions", "values", "problems", "sightings",
+            "form_values"} <= tables
     assert ledger.conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
-    assert ledger.conn.execute("SELECT version FROM schema_version").fetchone()[0] == 1
+    assert ledger.conn.execute("SELECT version FROM schema_version").fetchone()[0] == 2
 
 
 def test_same_bytes_twice_is_one_submission(ledger: Ledger) -> None:
@@ -151,4 +152,4 @@ def test_no_ledger_and_foreign_files(tmp_path: Path) -> None:
     sqlite3.connect(newer).executescript("UPDATE schema_version SET version = 9;")
     with pytest.raises(InputFileError) as error:
         Ledger(newer)
-    assert "版本（9）与本程序（1）不符" in str(error.value)
+    assert "版本（9）与本程序（2）不符" in str(error.value)

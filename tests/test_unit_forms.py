@@ -95,8 +95,12 @@ def rows(sheet, headers: list[str]) -> list[dict[str, object]]:
     """Data rows below the header, keyed by the header text read from the sheet."""
     found = [c.value for c in sheet[HEADER_ROW + 1]]
     assert found == headers
-    return [dict(zip(found, (c.value for c in row), strict=True))
-            for row in sheet.iter_rows(min_row=HEADER_ROW + 2)]
+    out = []
+    for row in sheet.iter_rows(min_row=HEADER_ROW + 2):
+        if row[-1].value is None:  # the table ends; the 填报人 block follows
+            break
+        out.append(dict(zip(found, (c.value for c in row), strict=True)))
+    return out
 
 
 def test_each_unit_gets_exactly_its_tasks_and_indicators(written) -> None:
@@ -129,8 +133,8 @@ def test_top_rows_headers_and_sheet_order(written) -> None:
     wb = openpyxl.load_workbook(by_code(result, "X02"))
     assert wb.sheetnames == [SHEET_GUIDE, SHEET_TASKS, SHEET_INDICATORS, SHEET_META]
     tasks = wb[SHEET_TASKS]
-    assert tasks["A1"].value == f"实验小学 {TITLE} 任务进展填报表"
-    assert tasks["A2"].value == f"单位代码：X02　单位名称：实验小学　报送批次：{ROUND}"
+    assert tasks["A1"].value == f"实验小学《{TITLE}》填报表（任务进展）"
+    assert tasks["A2"].value == f"填报单位（盖章）：实验小学　单位代码：X02　报送批次：{ROUND}"
     assert [c.value for c in tasks[HEADER_ROW + 1]] == TASK_HEADERS
     assert tasks.freeze_panes == f"A{HEADER_ROW + 2}"
     assert tasks.print_title_rows == f"${HEADER_ROW + 1}:${HEADER_ROW + 1}"
@@ -138,7 +142,8 @@ def test_top_rows_headers_and_sheet_order(written) -> None:
     assert not tasks.merged_cells.ranges
     indicators = wb[SHEET_INDICATORS]
     assert [c.value for c in indicators[HEADER_ROW + 1]] == INDICATOR_HEADERS
-    assert indicators["A1"].value == f"实验小学 {TITLE} 指标填报表"
+    assert indicators["A1"].value == f"实验小学《{TITLE}》填报表（指标填报）"
+    assert wb[SHEET_GUIDE]["A1"].value == f"实验小学《{TITLE}》填报表"
     assert tasks["C5"].font.name == "宋体" and tasks["C5"].font.sz == 11 and tasks["C5"].alignment.wrap_text
 
 
@@ -170,8 +175,9 @@ def test_locked_and_unlocked_cells_and_protection(written) -> None:
         assert sheet.protection.sheet is True
         assert sheet.protection.formatRows is False and sheet.protection.formatColumns is False  # allowed
         assert sheet.protection.insertRows is True and sheet.protection.deleteRows is True  # refused
+        last = HEADER_ROW + 1 + len(rows(sheet, [h for h, _ in columns]))
         for col, (header, field) in enumerate(columns, 1):
-            for r in range(HEADER_ROW + 2, sheet.max_row + 1):
+            for r in range(HEADER_ROW + 2, last + 1):
                 cell = sheet.cell(r, col)
                 assert cell.protection.locked is (field is None), (name, header, r)
                 if field is not None:
@@ -238,7 +244,7 @@ def test_row_heights_show_wrapped_text_and_leave_room_to_type(tmp_path: Path) ->
     tasks = wb[SHEET_TASKS]
     width = tasks.column_dimensions["D"].width  # 具体内容
     heights = {}
-    for r in range(HEADER_ROW + 2, tasks.max_row + 1):
+    for r in range(HEADER_ROW + 2, HEADER_ROW + 2 + len(rows(tasks, TASK_HEADERS))):
         height = tasks.row_dimensions[r].height
         assert height is not None and height >= 3 * 15, r  # three lines to type 进展情况
         heights[tasks.cell(r, 4).value] = height
@@ -484,7 +490,7 @@ def test_libreoffice_prints_and_resaves_with_meta_readable(written, soffice: str
         {k: original[k] for k in META_KEYS if k != "indicator_ids"}
     tasks = resaved.get_sheet_by_name(SHEET_TASKS).to_python()
     assert tasks[HEADER_ROW] == TASK_HEADERS
-    assert [row[-1] for row in tasks[HEADER_ROW + 1:]] == EXPECTED["Y01"][0]
+    assert [row[-1] for row in tasks[HEADER_ROW + 1:] if row[-1]] == EXPECTED["Y01"][0]
 
 
 def test_file_open_elsewhere_is_one_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -520,7 +526,7 @@ def test_stamped_forms_are_the_built_forms() -> None:
     assert len(stamper.templates) == len(contents)  # the twin reused X01's layout
     values = sheet_values(stamper.form_bytes(twin))
     assert values[SHEET_META][4] == ("unit_name", '东&西<学校>"新"')
-    assert values[SHEET_TASKS][0][0] == f'东&西<学校>"新" {TITLE} 任务进展填报表'
+    assert values[SHEET_TASKS][0][0] == f'东&西<学校>"新"《{TITLE}》填报表（任务进展）'
 
 
 def test_names_the_placeholders_cannot_hold_are_built_directly() -> None:

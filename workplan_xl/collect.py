@@ -33,6 +33,7 @@ from workplan_xl.returns import (
     quarantine_folder,
     skip_reason,
 )
+from workplan_xl.returns.unpack import Unpacked, unpack_containers
 from workplan_xl.returns.worker import display_name
 
 ProgressFactory = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
@@ -58,7 +59,7 @@ class CollectResult:
     state: LedgerState | None = None
     files_seen: list[list[str]] = field(default_factory=list)  # 文件清单's rows
     sources: list[Path] = field(default_factory=list)
-    fates: dict[str, tuple[int | None, bool]] = field(default_factory=dict)  # file → (its submission, a duplicate?)
+    fates: dict[str, tuple[int | None, bool, str]] = field(default_factory=dict)  # file → (submission, duplicate?, name)
 
     @property
     def exit_code(self) -> int:
@@ -125,10 +126,11 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
         plan = load_plan(master)
         quarantine = quarantine_folder(db)
         files = list_files([Path(s) for s in sources], exclude=[master, db, output, quarantine])
-        result = CollectResult(output, db, round or "", files=len(files), quarantine=quarantine,
-                               sources=[Path(s).absolute() for s in sources])
-        with Ledger(db) as ledger:
-            state = result.state = _collect(ledger, plan, files, round, pool, progress, result)
+        with unpack_containers(files) as items:  # each attachment and archive member a return of its own
+            result = CollectResult(output, db, round or "", files=len(items), quarantine=quarantine,
+                                   sources=[Path(s).absolute() for s in sources])
+            with Ledger(db) as ledger:
+                state = result.state = _collect(ledger, plan, items, round, pool, progress, result)
     finally:
         pool.close()
     result.progress = state.progress(plan)
@@ -136,7 +138,15 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
     return result
 
 
-def _collect(ledger: Ledger, plan: Plan, files: list[Path], round: str | None, pool: ReaderPool,
+def record_returns(ledger: Ledger, plan: Plan, files: list[Path], round: str | None, pool: ReaderPool) -> LedgerState:
+    """Read ``files`` into an open ledger exactly as collect does (the path wpx serve takes for each
+    upload), without writing 汇总.xlsx."""
+    result = CollectResult(ledger.path.parent / "汇总.xlsx", ledger.path, round or "", files=len(files),
+                           quarantine=quarantine_folder(ledger.path))
+    return _collect(ledger, plan, list(files), round, pool, None, result)
+
+
+def _collect(ledger: Ledger, plan: Plan, files: list[Path | Unpacked], round: str | None, pool: ReaderPool,
              progress: ProgressFactory | None, result: CollectResult) -> LedgerState:
     index = PlanIndex(plan)
     quarantine = result.quarantine or quarantine_folder(result.db)
@@ -156,12 +166,12 @@ def _collect(ledger: Ledger, plan: Plan, files: list[Path], round: str | None, p
                     if reading.status == REJECTED:
                         result.quarantined += _quarantine(record, reading, quarantine)
                     sid = ledger.add_submission(run, record, round if round is not None else reading.file_round, reading)
-                    result.fates[record.key] = (sid, False)
+                    result.fates[record.key] = (sid, False, record.name)
                     outcomes.append((reading.status, reading.file_round))
                     if time.monotonic() > deadline:
                         more = True
                         break
-    result.read = len(todo)
+    result.read += len(todo)
     file_rounds += [file_round for status, file_round in outcomes if status != SKIPPED]
     result.skipped += sum(1 for status, _ in outcomes if status == SKIPPED)
     result.round = round if round is not None else _most_common(file_rounds, ledger.latest_round())
@@ -171,7 +181,7 @@ def _collect(ledger: Ledger, plan: Plan, files: list[Path], round: str | None, p
     with ledger.transaction():
         for record in copies:  # same bytes as a file read in this run: a sighting, not a submission
             first = ledger.evaluated(record.sha256, round)
-            result.fates[record.key] = (first, True)
+            result.fates[record.key] = (first, True, record.name)
             if first is not None:
                 ledger.add_sighting(run, first, record, duplicate=True)
     for touched in {result.round, *(r for r in file_rounds if r is not None)}:
@@ -183,10 +193,10 @@ def _collect(ledger: Ledger, plan: Plan, files: list[Path], round: str | None, p
 _FATES = {"accepted": "采用", "superseded": "被替代", "rejected": "未采用", "skipped": "跳过"}
 
 
-def _files_seen(ledger: Ledger, fates: dict[str, tuple[int | None, bool]], sources: list[Path]) -> list[list[str]]:
+def _files_seen(ledger: Ledger, fates: dict[str, tuple[int | None, bool, str]], sources: list[Path]) -> list[list[str]]:
     """文件清单: each file this run found, in the order taken, and what became of it (from the ledger,
     after the supersede rule was applied)."""
-    ids = sorted({sid for sid, _ in fates.values() if sid is not None})
+    ids = sorted({sid for sid, _, _ in fates.values() if sid is not None})
     known: dict[int, tuple[str, str, str, str, str | None]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
@@ -196,7 +206,7 @@ def _files_seen(ledger: Ledger, fates: dict[str, tuple[int | None, bool]], sourc
             known[sid] = tuple(row)  # type: ignore[assignment]
     folders = [s for s in sources if s.is_dir()]
     out = []
-    for key, (sid, duplicate) in fates.items():
+    for key, (sid, duplicate, shown) in fates.items():
         where = Path(key).absolute()
         folder = next((str(where.parent.relative_to(f)) for f in folders if where.is_relative_to(f)), str(where.parent))
         name, unit, status, reason, file_round = known.get(sid, ("", "", "", "", None)) if sid is not None else (
@@ -209,7 +219,7 @@ def _files_seen(ledger: Ledger, fates: dict[str, tuple[int | None, bool]], sourc
                 why = "同一单位报了多份，以修改时间较晚的一份为准；这一份保留在数据库里"
             elif status == "accepted" and not reason:
                 why = f"已计入批次「{file_round or '未分批次'}」"
-        out.append([display_name(where), "" if folder == "." else folder, unit, fate, why])
+        out.append([shown, "" if folder == "." else folder, unit, fate, why])
     return out
 
 
@@ -241,7 +251,7 @@ def _quarantine(record: FileRecord, reading: Reading, folder: Path) -> int:
     return copied
 
 
-def _triage(ledger: Ledger, run: int, files: list[Path], round: str | None,
+def _triage(ledger: Ledger, run: int, files: list[Path | Unpacked], round: str | None,
             result: CollectResult) -> tuple[list[FileRecord], list[FileRecord], list[str | None]]:
     """Decide per file: skip (lock/system file), already in the ledger, a duplicate, or to read."""
     todo: list[FileRecord] = []
@@ -249,21 +259,31 @@ def _triage(ledger: Ledger, run: int, files: list[Path], round: str | None,
     known_rounds: list[str | None] = []
     in_run: set[str] = set()
     with ledger.transaction():
-        for path in files:
-            record = file_record(path, ledger)
+        for item in files:
+            if isinstance(item, Unpacked) and item.reading is not None:  # a member or archive that cannot be read
+                known = ledger.evaluated(item.record.sha256, round)
+                if known is None:
+                    known = ledger.add_submission(run, item.record, round, item.reading)
+                    result.read += 1
+                else:
+                    result.known += 1
+                result.fates[item.record.key] = (known, False, item.record.name)
+                continue
+            path = item.record.path if isinstance(item, Unpacked) else item
+            record = item.record if isinstance(item, Unpacked) else file_record(path, ledger)
             reason = skip_reason(path)
             if reason is not None:
                 known = ledger.evaluated(record.sha256, round)
                 if known is None:
                     known = ledger.add_submission(run, record, round, Reading(SKIPPED, reason=reason))
-                result.fates[record.key] = (known, False)
+                result.fates[record.key] = (known, False, record.name)
                 result.skipped += 1
                 continue
             known = ledger.evaluated(record.sha256, round)
             if known is not None:
                 same_place = ledger.known_hash(record.key, record.size, record.mtime) == record.sha256
                 ledger.add_sighting(run, known, record, duplicate=not same_place)
-                result.fates[record.key] = (known, not same_place)
+                result.fates[record.key] = (known, not same_place, record.name)
                 known_rounds.append(ledger.file_round(known))
                 if same_place:
                     result.known += 1
@@ -272,12 +292,12 @@ def _triage(ledger: Ledger, run: int, files: list[Path], round: str | None,
                 continue
             if record.sha256 in in_run:
                 copies.append(record)
-                result.fates[record.key] = (None, True)
+                result.fates[record.key] = (None, True, record.name)
                 result.duplicates += 1
                 continue
             in_run.add(record.sha256)
             todo.append(record)
-            result.fates[record.key] = (None, False)
+            result.fates[record.key] = (None, False, record.name)
     return todo, copies, known_rounds
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from workplan_xl.cjk import safe_file_name
 from workplan_xl.form_layout import (
+    CONTACT_FIELDS,
     HEADER_ROW,
     INDICATOR_ID_HEADER,
     SHEET_INDICATORS,
@@ -38,6 +39,7 @@ _PROGRESS = ["已按计划推进，相关工作形成台账。", "已召开专�
              "完成阶段性任务，资料已归档备查。", "已完成自查，发现的问题正在整改。",
              "受场地施工影响略有滞后，计划下月补齐。"]
 _EVIDENCE = ["会议纪要、照片", "工作方案、总结", "自查报告", "台账资料", "通知文件、签到表"]
+_SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 
 
 @dataclass
@@ -120,10 +122,35 @@ def fill_form(form: Path, out: Path, rng: random.Random, plan: Plan, share: floa
             target, reporters = targets.get(str(item), (0.0, 1))
             _write(sheet, r, icols.get("填报值"), _value(rng, unit, target, reporters,
                                                      str(sheet.cell(r, icols["比较"]).value or "")))
+    if share >= 1:
+        _sign(workbook, when)
     workbook.save(out)
     stamp = when.timestamp()
     os.utime(out, (stamp, stamp))
     return out
+
+
+def _sign(workbook, when: datetime) -> None:  # noqa: ANN001 - openpyxl workbook
+    """Fill the 填报人 block (names from the unit code, not the random stream, so the demo's other
+    figures stay as they were)."""
+    code = form_unit_code(workbook)
+    n = sum(map(ord, code))
+    values = {"filler": f"{_SURNAMES[n % len(_SURNAMES)]}老师", "reviewer": f"{_SURNAMES[(n * 7 + 3) % len(_SURNAMES)]}主任",
+              "phone": f"139{n % 10000:04d}{(n * 37) % 10000:04d}", "fill_date": f"{when.year}年{when.month}月{when.day}日"}
+    labels = {label + "：": name for label, name in CONTACT_FIELDS}
+    for name in (SHEET_TASKS, SHEET_INDICATORS):
+        sheet = workbook[name]
+        for row in sheet.iter_rows(min_row=HEADER_ROW + 2):
+            for cell in row:
+                if cell.value in labels:
+                    _write(sheet, cell.row, cell.column + 1, values[labels[cell.value]])
+
+
+def form_unit_code(workbook) -> str:  # noqa: ANN001 - openpyxl workbook
+    for row in workbook[SHEET_META].iter_rows(max_col=2, values_only=True):
+        if row[0] == "unit_code":
+            return str(row[1] or "")
+    return ""
 
 
 def _value(rng: random.Random, unit: str, target: float, reporters: int, sign: str) -> float:

@@ -4,15 +4,26 @@
 from __future__ import annotations
 
 FORM_SCHEMA = "workplan-xl/form@1"
-FORM_VERSION = "1"
+FORM_VERSION = "2"  # 2: the 填报人 block; version 1 forms (no block) are still collected
 
 SHEET_GUIDE = "填报说明"
 SHEET_TASKS = "任务进展"
 SHEET_INDICATORS = "指标填报"
 SHEET_META = "_meta"
 
-# Row (0-based) of the header row on both data sheets; rows above hold the title and the unit line.
+# Row (0-based) of the header row on both data sheets; rows above hold the title, the unit line
+# (填报单位（盖章）, where the printed copy is stamped) and a hint.
 HEADER_ROW = 3
+
+# The 填报人 block below the table, where a printed form is signed: label → the ledger's field. One
+# block per form (under the tasks, else under the indicators); its input cells are unlocked, and
+# returns/interpret.py finds them by label. Forms of version 1 have no block and are collected as before.
+CONTACT_FIELDS: list[tuple[str, str]] = [
+    ("填报人", "filler"),
+    ("审核人（单位负责人）", "reviewer"),
+    ("联系电话", "phone"),
+    ("填报日期", "fill_date"),
+]
 
 # (header, field) — field is the ledger's name for an input column, None for descriptive columns.
 TASK_COLUMNS: list[tuple[str, str | None]] = [
@@ -53,7 +64,8 @@ COMPARATOR_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "~":
 
 FIELD_LABELS = {"status": "完成状态", "progress": "进展情况", "achievements": "主要成效",
                 "difficulties": "存在问题", "next_steps": "下一步打算", "done_date": "完成时间",
-                "evidence": "佐证材料", "remark": "备注", "value": "填报值"}
+                "evidence": "佐证材料", "remark": "备注", "value": "填报值",
+                **{f: label for label, f in CONTACT_FIELDS}}
 
 
 def cell_text(value: object) -> str:

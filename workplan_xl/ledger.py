@@ -29,11 +29,21 @@ from workplan_xl.progress import (
     UnitReport,
     compute_progress,
 )
-from workplan_xl.returns.interpret import ACCEPTED, Reading
+from workplan_xl.returns.interpret import ACCEPTED, FORM, Reading
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: form_values (the 填报人 block); a version 1 ledger gains the table when opened
 LATER_RULE = "同一单位同一批次有多份回表时，以文件修改时间较晚者为准，时间相同按文件名排序（排在后面的为准）"
 NO_LEDGER = "还没有收集过回表：请先运行 wpx collect。"
+
+# Values about a return as a whole rather than one item (填报人, 审核人, 联系电话, 填报日期 …).
+_FORM_VALUES = """
+CREATE TABLE IF NOT EXISTS form_values (
+    submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    unit_code TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, raw TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '', cell TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS form_values_by_submission ON form_values(submission_id);
+"""
 
 _SCHEMA = """
 CREATE TABLE schema_version (version INTEGER NOT NULL);
@@ -108,10 +118,14 @@ class Ledger:
             if not tables:
                 if not create:
                     raise WorkplanError(NO_LEDGER)
-                self.conn.executescript(f"BEGIN;{_SCHEMA}INSERT INTO schema_version VALUES ({SCHEMA_VERSION});COMMIT;")
+                self.conn.executescript(f"BEGIN;{_SCHEMA}{_FORM_VALUES}"
+                                        f"INSERT INTO schema_version VALUES ({SCHEMA_VERSION});COMMIT;")
             elif "schema_version" not in tables:
                 raise InputFileError(f"数据库「{path.name}」不是 wpx 的台账数据库：请用 --db 指定另一个文件名。")
             version = self.conn.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+            if version == 1:  # add what version 2 adds; nothing else changes
+                self.conn.executescript(f"BEGIN;{_FORM_VALUES}INSERT INTO schema_version VALUES (2);COMMIT;")
+                version = 2
             if version != SCHEMA_VERSION:
                 raise InputFileError(f"数据库「{path.name}」的版本（{version}）与本程序（{SCHEMA_VERSION}）不符：请升级 wpx，"
                                      "或用 --db 指定一个新的数据库文件。")
@@ -214,14 +228,19 @@ class Ledger:
              reading.plan_fingerprint, reading.status, reading.reason)).lastrowid
         assert sid is not None
         unit = reading.unit_code
+        values = reading.values
+        if any(v.kind == FORM for v in values):
+            self.conn.executemany("INSERT INTO form_values VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                  [(sid, unit, v.field, v.value, v.raw, v.note, v.cell) for v in values if v.kind == FORM])
+            values = [v for v in values if v.kind != FORM]
         self.conn.executemany('INSERT INTO "values" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-                              [(sid, unit, *v) for v in reading.values])
+                              [(sid, unit, *v) for v in values])
         if reading.status == ACCEPTED:
             shared = self._shared
             unit = shared.setdefault(unit, unit)
             self._entries[sid] = [Entry(unit, shared.setdefault(v.item_id, v.item_id), shared.setdefault(v.field, v.field),
                                         v.value, shared.setdefault(v.note, v.note) if len(v.note) < 40 else v.note, sid)
-                                  for v in reading.values]
+                                  for v in values]
         self.conn.executemany(
             "INSERT INTO problems (submission_id, file, unit, cell, problem, action) VALUES (?, ?, ?, ?, ?, ?)",
             [(sid, record.name, reading.unit_name, f.cell, f.problem, f.action) for f in reading.findings])
@@ -280,6 +299,8 @@ class Ledger:
                 report.problems = [p.problem for s in chosen for p in problems_by_sub.get(s[0], [])]
                 shown.update(s[0] for s in chosen)
             state.units.append(report)
+        if current:
+            self._add_form_values(state, current)
         roster = {u.code for u in units}
         for s in subs:  # files that belong to no roster unit (or could not be identified) are listed too
             if s[0] not in shown and s[6] == "rejected" and s[4] not in roster:
@@ -297,6 +318,19 @@ class Ledger:
             "SELECT count(*) FROM sightings g JOIN submissions s ON s.id = g.submission_id"
             " WHERE g.duplicate = 1 AND s.round = ?", (round,)).fetchone()[0]
         return state
+
+    def _add_form_values(self, state: LedgerState, current: dict[str, tuple]) -> None:
+        """Each unit's 填报人 block, from its current (accepted) return."""
+        by_sub = {s[0]: code for code, s in current.items()}
+        form: dict[str, dict[str, str]] = {}
+        marks = ",".join("?" * len(by_sub)) if len(by_sub) < 900 else None
+        query = "SELECT submission_id, field, value FROM form_values" + (
+            f" WHERE submission_id IN ({marks})" if marks else "") + " ORDER BY rowid"
+        for sid, name, value in self.conn.execute(query, list(by_sub) if marks else []):
+            if sid in by_sub:
+                form.setdefault(by_sub[sid], {})[name] = value
+        for report in state.units:
+            report.form = form.get(report.unit.code, {})
 
     def _stored_entries(self, wanted: list[int], round: str) -> dict[int, list[Entry]]:
         """The values of accepted submissions written by earlier runs, by submission."""

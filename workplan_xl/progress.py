@@ -39,6 +39,7 @@ class UnitReport:
     identified_by: str = ""
     problems: list[str] = field(default_factory=list)
     submissions: int = 0
+    form: dict[str, str] = field(default_factory=dict)  # the 填报人 block of the current return, by field
 
 
 @dataclass

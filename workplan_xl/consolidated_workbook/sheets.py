@@ -17,7 +17,7 @@ from workplan_xl.consolidated_workbook.layout import (
     shorten,
     table,
 )
-from workplan_xl.form_layout import COMPARATOR_SIGNS
+from workplan_xl.form_layout import COMPARATOR_SIGNS, CONTACT_FIELDS
 from workplan_xl.ledger import LATER_RULE
 from workplan_xl.plan import STATUSES
 from workplan_xl.progress import MISSING, PROBLEM, REPORTED, IndicatorProgress, Progress
@@ -31,6 +31,8 @@ NOTE_MAX = 100  # characters of one unit's 进展情况 shown in 任务汇总 (�
 PROBLEM_LINES = 8  # a unit's problems listed in 报送情况 (问题清单 has all of them)
 _STATE_ORDER = {MISSING: 0, PROBLEM: 1, REPORTED: 2}
 _TASK_STATE_STYLE = {"已完成": REPORTED, "未启动": PROBLEM, MISSING: MISSING}
+# 报送情况's columns for the 填报人 block (联系人 and 电话 beside them are the roster's)
+CONTACT_HEADERS = {"filler": "填报人", "reviewer": "审核人", "phone": "填报人电话", "fill_date": "填报日期"}
 ACTUAL_DIGITS, RATE_DIGITS = 2, 1  # as the report prints them: format_number(actual), format_number(rate, 1)
 
 
@@ -68,14 +70,17 @@ def units_sheet(workbook: Any, fmt: dict[str, Any], progress: Progress) -> None:
     counts = {s: sum(1 for u in progress.units if u.state == s) for s in (REPORTED, PROBLEM, MISSING)}
     note = (f"批次：{round_name(progress)}。应报 {len(progress.units)} 个单位：已报 {counts[REPORTED]}，"
             f"有问题 {counts[PROBLEM]}，未报 {counts[MISSING]}。未报单位排在最前（红色），其次是有问题的单位（黄色），"
-            f"可按联系人、电话催报。{LATER_RULE}。报送时间为回表文件的修改时间。")
+            f"可按联系人、电话催报。{LATER_RULE}。报送时间为回表文件的修改时间；填报人、审核人、联系电话、"
+            "填报日期取自回表末尾的填报人栏。")
     rows = []
     for _, u in units:
         problems = capped([shorten(p, 150) for p in u.problems], 50, lambda n: f"……另有 {n} 条，见「问题清单」",
                           PROBLEM_LINES)
         rows.append([u.unit.code, u.unit.name, u.unit.type, u.state, u.received.replace("T", " ")[:16], u.file,
-                     u.identified_by, problems, u.unit.contact, u.unit.phone])
-    styles = ["center", "text", "center", "center", "center", "text", "center", "text", "center", "center"]
+                     u.identified_by, problems, u.unit.contact, u.unit.phone,
+                     *(u.form.get(name, "") for _, name in CONTACT_FIELDS)])
+    styles = ["center", "text", "center", "center", "center", "text", "center", "text", "center", "center",
+              "center", "center", "center", "center"]
 
     def row_style(_n: int, values: Sequence[Any], c: int) -> str | None:
         if c == 3:
@@ -83,7 +88,8 @@ def units_sheet(workbook: Any, fmt: dict[str, Any], progress: Progress) -> None:
         return f"{styles[c]}:{values[3]}" if values[3] in ROW_TINT else None
 
     table(workbook, fmt, "报送情况", f"{progress.plan.title} 回表报送情况".strip(), note,
-          ["代码", "名称", "类型", "状态", "报送时间", "文件", "识别方式", "问题", "联系人", "电话"], rows, styles,
+          ["代码", "名称", "类型", "状态", "报送时间", "文件", "识别方式", "问题", "联系人", "电话",
+           *(CONTACT_HEADERS[name] for _, name in CONTACT_FIELDS)], rows, styles,
           row_style=row_style, widths=(6, 50))
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from workplan_xl.form_layout import (
+    CONTACT_FIELDS,
     FORM_SCHEMA,
     HEADER_ROW,
     INDICATOR_COLUMNS,
@@ -48,7 +49,7 @@ class Finding:
 class Value(NamedTuple):
     """One value taken from a return (a tuple: a return carries a hundred of them between processes)."""
 
-    kind: str  # task / indicator
+    kind: str  # task / indicator / form (about the return as a whole: 填报人, 联系电话 …; item_id "")
     item_id: str
     field: str
     value: str
@@ -106,11 +107,12 @@ def interpret(raw: dict[str, Any], index: PlanIndex, round: str | None, file_nam
     for table, kind in ((tasks, "task"), (indicators, "indicator")):
         if table is not None:
             _read_rows(reading, table, kind, index)
+    _read_contact(reading, [t for t in (tasks, indicators) if t is not None])
     if tasks is None and meta.get("task_ids"):
         reading.findings.append(Finding("", f"找不到「{SHEET_TASKS}」表，任务进展未计入", RESEND_FORM))
     if indicators is None and meta.get("indicator_ids"):
         reading.findings.append(Finding("", f"找不到「{SHEET_INDICATORS}」表，指标填报值未计入", RESEND_FORM))
-    if not reading.values and not any(f.cell for f in reading.findings):
+    if not any(v.kind != FORM for v in reading.values) and not any(f.cell for f in reading.findings):
         reading.findings.append(Finding("", "回表中没有填写任何内容", "请填写后重新发送。"))
     return reading
 
@@ -149,6 +151,16 @@ class _Table:
 
 
 _HEADER_JUNK = re.compile(r"[\s*＊:：]")
+FORM = "form"
+_CONTACT_LABELS = {_HEADER_JUNK.sub("", label): name for label, name in CONTACT_FIELDS}
+_CONTACT_LABELS["审核人"] = _CONTACT_LABELS["单位负责人"] = "reviewer"  # a label shortened by hand
+_CONTACT_TYPED = re.compile(r"^(" + "|".join(map(re.escape, sorted(_CONTACT_LABELS, key=len, reverse=True)))
+                            + r")[:：\s]+(.+)$", re.S)
+
+
+def _contact_label(value: Any) -> str:
+    """The field of a 填报人 block label cell, or ""."""
+    return _CONTACT_LABELS.get(_norm_header(value), "") if isinstance(value, str) and len(value) < 30 else ""
 
 
 def _norm_header(value: Any) -> str:
@@ -325,6 +337,8 @@ def _read_rows(reading: Reading, table: _Table, kind: str, index: PlanIndex) -> 
         if not filled:
             continue
         item_id = cell_text(row[id_col]) if id_col is not None else ""
+        if not item_id and any(_contact_label(v) for v in row):
+            continue  # the 填报人 block below the table
         by_fallback = False
         if not item_id and fallback_col is not None:
             item_id = fallback.get(cell_text(row[fallback_col]), "")
@@ -358,6 +372,36 @@ def _read_rows(reading: Reading, table: _Table, kind: str, index: PlanIndex) -> 
             add(Value(kind, item_id, name, value, value if name in _TEXT_FIELDS else clean_cell(row[c]), note, cell))
 
 
+def _read_contact(reading: Reading, tables: list[_Table]) -> None:
+    """The 填报人 block below the table(s): each label's value is the first filled cell to its right
+    before the next label. A value typed into the label cell itself ("填报人：张三") counts too."""
+    found: dict[str, tuple[str, str]] = {}
+    for table in tables:
+        sheet, rows = table.sheet["name"], table.sheet["rows"]
+        for r in range(table.header_row + 1, len(rows)):
+            row = rows[r]
+            for c, cell in enumerate(row):
+                if not isinstance(cell, str) or len(cell) > 200:
+                    continue
+                name, value, where = _contact_label(cell), "", c
+                if name:
+                    for k in range(c + 1, min(len(row), c + 6)):
+                        if _contact_label(row[k]):
+                            break
+                        if clean_cell(row[k]).strip():
+                            value, where = row[k], k
+                            break
+                elif typed := _CONTACT_TYPED.match(cell.strip()):
+                    name, value = _CONTACT_LABELS[_norm_header(typed.group(1))], typed.group(2)
+                if name and name not in found and clean_cell(value).strip():
+                    found[name] = (value, f"{sheet}!{column_letter(where)}{r + 1}")
+    for _, name in CONTACT_FIELDS:
+        if name in found:
+            raw, cell = found[name]
+            value, note = field_value("done_date" if name == "fill_date" else "remark", raw)
+            reading.values.append(Value(FORM, "", name, value, clean_cell(raw), note, cell))
+
+
 def _merged_inputs(reading: Reading, table: _Table, inputs: list[tuple[str, str, int]]) -> dict[tuple[int, int], str]:
     """Input cells merged across rows: the value counts for the first row only; say so."""
     notes: dict[tuple[int, int], str] = {}
@@ -376,5 +420,5 @@ def _merged_inputs(reading: Reading, table: _Table, inputs: list[tuple[str, str,
     return notes
 
 
-__all__ = ["ACCEPTED", "BY_FILE_NAME", "BY_META", "BY_SHEET_CODE", "BY_SHEET_NAME", "REJECTED", "SKIPPED", "Finding",
+__all__ = ["ACCEPTED", "FORM", "BY_FILE_NAME", "BY_META", "BY_SHEET_CODE", "BY_SHEET_NAME", "REJECTED", "SKIPPED", "Finding",
            "PlanIndex", "Reading", "Value", "column_letter", "interpret", "task_numbers"]

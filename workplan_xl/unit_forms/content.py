@@ -10,6 +10,7 @@ from datetime import datetime
 from workplan_xl.cjk import clean_text
 from workplan_xl.form_layout import (
     COMPARATOR_SIGNS,
+    CONTACT_FIELDS,
     FORM_SCHEMA,
     FORM_VERSION,
     INDICATOR_COLUMNS,
@@ -43,14 +44,18 @@ class FormContent:
     checksum: str = ""
     issuer: str = ""
     created: datetime = datetime(2000, 1, 1)
+    year: int | None = None
 
     @property
     def title_line(self) -> str:
-        return f"{self.unit_name} {self.plan_title}".strip()
+        """One title, as schools know their forms: 单位《计划》填报表."""
+        plan = self.plan_title.strip().strip("《》")
+        return f"{self.unit_name}《{plan}》填报表" if plan else f"{self.unit_name}填报表"
 
     @property
     def unit_line(self) -> str:
-        line = f"单位代码：{self.unit_code}　单位名称：{self.unit_name}"
+        """The unit line; the printed copy is stamped over the unit's name, as 填报单位（盖章） says."""
+        line = f"填报单位（盖章）：{self.unit_name}　单位代码：{self.unit_code}"
         return line + (f"　报送批次：{self.round}" if self.round else "")
 
     @property
@@ -88,7 +93,7 @@ class FormContent:
     def properties(self) -> dict[str, object]:
         """Workbook properties; the fixed creation date keeps re-runs byte-identical."""
         return {
-            "title": f"{self.title_line} 填报表",
+            "title": self.title_line,
             "subject": "填报表",
             "author": self.issuer or "workplan_xl",
             "company": self.issuer,
@@ -166,6 +171,7 @@ def indicator_row(indicator: Indicator, task: Task | None, task_number: str) -> 
 def guide_lines(content: FormContent, n_tasks: int, n_indicators: int) -> list[tuple[str, str]]:
     """The 填报说明 sheet: label and text per row."""
     statuses = "、".join(STATUSES)
+    year = content.year or content.created.year  # examples in the plan's own year
     return [
         ("填报单位", f"{content.unit_name}（代码 {content.unit_code}）"),
         ("工作计划", content.plan_title or "—"),
@@ -177,9 +183,11 @@ def guide_lines(content: FormContent, n_tasks: int, n_indicators: int) -> list[t
         ("主要成效", "写明取得的成效，尽量用数字，一句一事，如：开展专题培训12场，覆盖教职工360人次。"),
         ("存在问题", "写明这项任务推进中遇到的困难和不足；没有可不填。"),
         ("下一步打算", "写明下一步准备怎么做；没有可不填。"),
-        ("完成时间", "已完成的任务填写完成时间，如 2024年6月 或 2024-06-15。"),
+        ("完成时间", f"已完成的任务填写完成时间，如 {year}年6月 或 {year}-06-15。"),
         ("佐证材料", "列出可以佐证的文件、报道或数据名称。"),
         ("数字", "「填报值」只填数字，如 95 或 12.5，不要加 %，不带单位（单位见「单位」列）。"),
+        ("填报人", "表格末尾的" + "、".join(f"「{label}」" for label, _ in CONTACT_FIELDS)
+         + f"填在其后的黄色单元格中，日期如 {year}年6月30日；打印稿请在「填报单位（盖章）」处加盖公章。"),
         ("报送时间", "各项任务的完成时限见「任务进展」表；填报表请按通知要求时间报送。"),
         ("报送方式", "填好后保存为 .xlsx，直接发回；不要改文件结构、不要增删行列、不要改工作表名称。"),
         ("文件名", "文件可以随意改名，不影响汇总。"),
@@ -211,7 +219,8 @@ def build_contents(plan: Plan, units: list[Unit], round: str = "",
         content = FormContent(unit_code=text(unit.code), unit_name=text(unit.name), plan_title=title,
                               round=text(round), task_rows=[task_rows[id(t)] for t in tasks],
                               indicator_rows=[indicator_rows[id(i)] for i in indicators],
-                              fingerprint=fingerprint, issuer=text(plan.issuer), created=created)
+                              fingerprint=fingerprint, issuer=text(plan.issuer), created=created,
+                              year=plan.year or None)
         key = (tuple(map(id, tasks)), tuple(map(id, indicators)))
         if key not in checksums:
             checksums[key] = locked_checksum(content.task_rows, content.indicator_rows)

@@ -15,6 +15,7 @@ import xlsxwriter
 
 from workplan_xl.cjk import display_width
 from workplan_xl.form_layout import (
+    CONTACT_FIELDS,
     HEADER_ROW,
     INDICATOR_COLUMNS,
     SHEET_GUIDE,
@@ -93,6 +94,12 @@ def _formats(workbook: Any) -> dict[str, Any]:
         "hint": workbook.add_format({"font_name": FONT, "font_size": SIZE, "valign": "vcenter",
                                      "font_color": "#595959"}),
         "label": workbook.add_format({**base, "bold": True, "align": "center", "bg_color": "#D9E1F2"}),
+        # The 填报人 block: a right-aligned label runs left into the empty cells of its span.
+        "contact_label": workbook.add_format({"font_name": FONT, "font_size": SIZE, "valign": "vcenter",
+                                              "align": "right"}),
+        "contact_input": workbook.add_format({"font_name": FONT, "font_size": SIZE, "valign": "vcenter",
+                                              "locked": False, "bg_color": "#FFF2CC", "bottom": 1,
+                                              "num_format": "@", "shrink": True}),
     }
 
 
@@ -111,9 +118,54 @@ def _top_rows(sheet: Any, fmt: dict[str, Any], title: str, unit_line: str, hint:
     sheet.write_string(2, 0, hint, fmt["hint"])
 
 
+# Input cells of the 填报人 block need room for a name, an 11-digit phone number or a typed date.
+_CONTACT_INPUT_WIDTH = {"filler": 8, "reviewer": 8, "phone": 12, "fill_date": 12}
+
+
+def contact_layout(widths: list[float]) -> list[list[tuple[int, int, str, str]]]:
+    """Where the 填报人 block goes under a table of these visible column widths: two rows (填报人 and
+    审核人, then 联系电话 and 填报日期) of (label column, input column, label, field). Each label takes as
+    many columns as its text needs (it is written in the last one, right-aligned, and runs left over
+    the empty ones), each input the next column wide enough; a pair that does not fit starts a row."""
+    rows: list[list[tuple[int, int, str, str]]] = []
+    for group in (CONTACT_FIELDS[:2], CONTACT_FIELDS[2:]):
+        rows.append([])
+        col = 0
+        for label, name in group:
+            need, room = display_width(label + "：") + 1, _CONTACT_INPUT_WIDTH[name]
+            for _ in range(2):
+                span, c = 0.0, col
+                while c < len(widths) and span < need:  # the label's columns
+                    span, c = span + widths[c], c + 1
+                while c < len(widths) and widths[c] < room:  # a narrow column joins the label
+                    c += 1
+                if c < len(widths):
+                    rows[-1].append((c - 1, c, label, name))
+                    col = c + 1
+                    break
+                if not rows[-1]:  # narrower than any form we write: label and input side by side
+                    rows[-1].append((0, 1, label, name))
+                    break
+                rows.append([])
+                col = 0
+    return rows
+
+
+def _contact_block(sheet: Any, fmt: dict[str, Any], first_row: int, widths: list[float]) -> int:
+    """Write the 填报人 block from ``first_row``; return the row after it."""
+    row = first_row
+    for line in contact_layout(widths):
+        for label_col, input_col, label, _ in line:
+            sheet.write_string(row, label_col, label + "：", fmt["contact_label"])
+            sheet.write_blank(row, input_col, None, fmt["contact_input"])
+        sheet.set_row(row, 24)
+        row += 1
+    return row
+
+
 def _data_sheet(workbook: Any, fmt: dict[str, Any], name: str, columns: list[tuple[str, str | None]],
                 spec: dict[str, tuple[str, float, float]], rows: list[Row], title: str,
-                content: FormContent, hint: str, password: str, lines: int) -> Any:
+                content: FormContent, hint: str, password: str, lines: int, contact: bool = False) -> Any:
     sheet = workbook.add_worksheet(name)
     headers = [h for h, _ in columns]
     visible = sum(1 for h in headers if spec[h][0] != "id")
@@ -143,6 +195,9 @@ def _data_sheet(workbook: Any, fmt: dict[str, Any], name: str, columns: list[tup
         sheet.set_row(r, row_height(spec, headers, widths, row, lines))
     if rows:
         _validations(sheet, headers, HEADER_ROW + 1, HEADER_ROW + len(rows))
+    if contact:  # below the table, where a printed form is signed; one blank row between
+        _contact_block(sheet, fmt, HEADER_ROW + len(rows) + 2,
+                       [widths[h] for h in headers if spec[h][0] != "id"])
     office_sheet(sheet, HEADER_ROW)
     sheet.protect(password, dict(_PROTECTION))
     return sheet
@@ -196,7 +251,7 @@ def _validations(sheet: Any, headers: list[str], first: int, last: int) -> None:
 
 def _guide_sheet(workbook: Any, fmt: dict[str, Any], content: FormContent, password: str) -> None:
     sheet = workbook.add_worksheet(SHEET_GUIDE)
-    sheet.write_string(0, 0, f"{content.title_line} 填报说明", fmt["title"])
+    sheet.write_string(0, 0, content.title_line, fmt["title"])
     sheet.write_blank(0, 1, None, fmt["title"])
     sheet.set_row(0, 30)
     label_width, text_width = GUIDE_WIDTHS
@@ -223,12 +278,15 @@ def form_bytes(content: FormContent, password: str = "") -> bytes:
     fmt = _formats(workbook)
     _guide_sheet(workbook, fmt, content, password)
     task_hint = _HINT if content.task_rows else "本单位本次无需填报任务进展。"
+    # One 填报人 block per form: under the tasks, or under the indicators when there are no tasks.
     _data_sheet(workbook, fmt, SHEET_TASKS, TASK_COLUMNS, TASK_SPEC, content.task_rows,
-                f"{content.title_line} 任务进展填报表", content, task_hint, password, TASK_LINES)
+                f"{content.title_line}（任务进展）", content, task_hint, password, TASK_LINES,
+                contact=bool(content.task_rows))
     indicator_hint = (f"黄色单元格为填报区：「填报值」{VALUE_HINT}（单位见「单位」列）。" if content.indicator_rows
                       else "本单位本次无需填报指标。")
     _data_sheet(workbook, fmt, SHEET_INDICATORS, INDICATOR_COLUMNS, INDICATOR_SPEC, content.indicator_rows,
-                f"{content.title_line} 指标填报表", content, indicator_hint, password, INDICATOR_LINES)
+                f"{content.title_line}（指标填报）", content, indicator_hint, password, INDICATOR_LINES,
+                contact=not content.task_rows)
     meta = workbook.add_worksheet(SHEET_META)
     for row, (key, value) in enumerate(content.meta):
         meta.write_string(row, 0, key)

@@ -74,7 +74,7 @@ class Stamper:
         if not stampable(content):
             return form_bytes(content, self.password)
         key = "\x1f".join((content.items_key, content.plan_title, content.round, content.fingerprint,
-                            content.issuer, content.created.isoformat()))
+                            content.issuer, content.created.isoformat(), str(content.year)))
         template = self.templates.get(key)
         if template is None:
             template = self.templates[key] = Template(content, self.password)
