@@ -132,13 +132,18 @@ def parse(file: Path, json_out: str | None, encoding: str | None) -> None:
 
     文件可以是 .docx、.pdf、.txt、.md、.html 文件、Plan JSON 或台账.xlsx。
     """
-    from workplan_xl.plan_document import format_outline, read_plan
+    from workplan_xl.outputs import Inputs, check_output
+    from workplan_xl.plan_document import format_outline, read_plan, write_plan_json
 
+    if json_out not in (None, "-"):
+        check_output(Path(json_out), "json", "Plan JSON", Inputs(plan=file), option="--json")  # before a long read
     plan = read_plan(file, encoding=encoding)
     if json_out == "-":
         click.echo(plan.to_json())
     elif json_out:
-        Path(json_out).write_text(plan.to_json(), encoding="utf-8")
+        backup = write_plan_json(plan, Path(json_out), source=file)
+        if backup is not None:
+            click.echo(f"原文件已移到：{backup}")
         _say(Path(json_out), "Plan JSON")
     else:
         click.echo(format_outline(plan))
@@ -222,7 +227,7 @@ def report(master: Path, output: Path | None, db: Path | None, round_: str | Non
     """起草年度工作总结（.docx，GB/T 9704 公文格式）。"""
     from workplan_xl.word_report import make_report
 
-    path = make_report(master, output=output, db=db, round=round_, template=template, day=date_)
+    path = make_report(master, output=output, db=db, round=round_, template=template, day=date_, echo=click.echo)
     _say(path, "工作总结")
 
 
@@ -240,7 +245,7 @@ def notices(master: Path, output: Path, db: Path | None, round_: str | None, as_
     """起草督办单（每个滞后单位一份）和报送情况通报。"""
     from workplan_xl.notices import make_notices
 
-    paths = make_notices(master, output, db=db, round=round_, as_of=as_of, day=date_)
+    paths = make_notices(master, output, db=db, round=round_, as_of=as_of, day=date_, echo=click.echo)
     click.echo(f"已写入督办单和通报 {len(paths)} 份：{output}")
 
 

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from workplan_xl.errors import InputFileError, RosterError, WorkbookError, WorkplanError
 from workplan_xl.ledger import NO_LEDGER, FileRecord, Ledger, LedgerState, read_state
+from workplan_xl.outputs import Inputs, check_not_input
+from workplan_xl.outputs import check_output as check_outputs
 from workplan_xl.plan import Plan
 from workplan_xl.progress import MISSING, PROBLEM, REPORTED, Progress
 from workplan_xl.returns import (
@@ -60,6 +62,7 @@ class CollectResult:
     files_seen: list[list[str]] = field(default_factory=list)  # 文件清单's rows
     sources: list[Path] = field(default_factory=list)
     fates: dict[str, tuple[int | None, bool, str]] = field(default_factory=dict)  # file → (submission, duplicate?, name)
+    backup: Path | None = None  # where the 汇总 this run replaced went (备份/)
 
     @property
     def exit_code(self) -> int:
@@ -81,6 +84,8 @@ class CollectResult:
             lines.append(f"问题清单共 {len(problems)} 条（涉及 {files} 个文件），请查看汇总表的「问题清单」。")
         if self.quarantined:
             lines.append(f"未使用的 {self.quarantined} 个文件已复制到隔离区（原文件未动）：{self.quarantine}")
+        if self.backup is not None:
+            lines.append(f"原汇总表已移到：{self.backup}")
         lines.append(f"已写入汇总表：{self.output}")
         return "\n".join(lines)
 
@@ -119,6 +124,9 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
 
     db = Path(db) if db is not None else master.with_suffix(".db")
     output = Path(output) if output is not None else master.parent / "汇总.xlsx"
+    inputs = Inputs(master=master, ledger=db, returns=[Path(s) for s in sources])
+    check_outputs(output, "workbook", "汇总表", inputs)
+    check_not_input(db, "台账数据库", Inputs(master=master), option="--db")
     check_output(output)
     pool = pool or ReaderPool()
     pool.start()  # the readers load while the master workbook is read
@@ -134,7 +142,9 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
     finally:
         pool.close()
     result.progress = state.progress(plan)
-    write_consolidated_workbook(result.progress, output, details=state.entries, files=result.files_seen)
+    moved: list[Path] = []
+    write_consolidated_workbook(result.progress, output, details=state.entries, moved=moved, files=result.files_seen)
+    result.backup = moved[0] if moved else None
     return result
 
 
