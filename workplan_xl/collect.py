@@ -207,11 +207,11 @@ def _files_seen(ledger: Ledger, fates: dict[str, tuple[int | None, bool, str]], 
     """文件清单: each file this run found, in the order taken, and what became of it (from the ledger,
     after the supersede rule was applied)."""
     ids = sorted({sid for sid, _, _ in fates.values() if sid is not None})
-    known: dict[int, tuple[str, str, str, str, str | None]] = {}
+    known: dict[int, tuple[str, str, str, str, str | None, str]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         for sid, *row in ledger.conn.execute(
-                "SELECT id, file_name, unit_name, status, reason, round FROM submissions WHERE id IN"
+                "SELECT id, file_name, unit_name, status, reason, round, path FROM submissions WHERE id IN"
                 f" ({','.join('?' * len(chunk))})", chunk):
             known[sid] = tuple(row)  # type: ignore[assignment]
     folders = [s for s in sources if s.is_dir()]
@@ -219,9 +219,9 @@ def _files_seen(ledger: Ledger, fates: dict[str, tuple[int | None, bool, str]], 
     for key, (sid, duplicate, shown) in fates.items():
         where = Path(key).absolute()
         folder = next((str(where.parent.relative_to(f)) for f in folders if where.is_relative_to(f)), str(where.parent))
-        name, unit, status, reason, file_round = known.get(sid, ("", "", "", "", None)) if sid is not None else (
-            "", "", "", "", None)
-        if duplicate:
+        name, unit, status, reason, file_round, first = known.get(sid, ("", "", "", "", None, key)) if (
+            sid is not None) else ("", "", "", "", None, key)
+        if duplicate or first != key:  # the bytes were recorded from another file: the same in every run
             fate, why = "重复", f"与「{name}」内容完全相同，只算一份" if name else "与另一文件内容完全相同，只算一份"
         else:
             fate, why = _FATES.get(status, status), reason
