@@ -72,7 +72,8 @@ def test_seed_plans_give_clean_headings(seeds_dir: Path) -> None:
     from workplan_xl.plan import Unit
     from workplan_xl.plan_document import read_plan
     from workplan_xl.progress import UnitReport, compute_progress
-    from workplan_xl.word_report.compose import compose_report, tracked_sections
+    from workplan_xl.word_report import compose_report
+    from workplan_xl.word_report.compose import tracked_sections
 
     for path in sorted(seeds_dir.glob("*.txt")):
         plan = read_plan(path)
