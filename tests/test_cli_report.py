@@ -44,17 +44,18 @@ def test_report_default_output_and_backup(master: Path) -> None:
     result = runner.invoke(cli, ["report", str(master)])
     assert result.exit_code == 0, result.output
     out = master.parent / "2025年工作总结.docx"
-    assert result.output == f"已写入工作总结：{out}\n"
+    used = "工作总结依据批次「2025-年度」的回表（应报 30 个单位，已报 23 个，部分填报 4 个，有问题 1 个，未报 2 个）。\n"
+    assert result.output == f"{used}已写入工作总结：{out}\n"
     texts = _texts(out)
     assert texts[0] == "青禾县教育督导室2025年工作总结"
     assert "【请在此补充下一步工作打算】" not in texts  # written from the units' plans and the open work
     again = runner.invoke(cli, ["report", str(master)])  # the same bytes: nothing to keep
-    assert again.exit_code == 0 and again.output == f"已写入工作总结：{out}\n"
+    assert again.exit_code == 0 and again.output == f"{used}已写入工作总结：{out}\n"
     out.write_bytes(b"officer's edits")
     edited = runner.invoke(cli, ["report", str(master)])
     [backup] = (master.parent / "备份").iterdir()
     assert edited.exit_code == 0
-    assert edited.output == f"原工作总结已移到：{backup}\n已写入工作总结：{out}\n"
+    assert edited.output == f"原工作总结已移到：{backup}\n{used}已写入工作总结：{out}\n"
     assert backup.read_bytes() == b"officer's edits" and backup.name.startswith("2025年工作总结.")
 
 
@@ -111,7 +112,8 @@ def test_notices_through_the_cli(master: Path, tmp_path: Path) -> None:
                                        "--date", "2025-12-20"])
     assert result.exit_code == 0, result.output
     files = sorted(p.name for p in folder.glob("*.docx"))
-    assert re.fullmatch(r"已写入督办单和通报 (\d+) 份：.*\n", result.output)
+    assert re.fullmatch(r"督办单和通报依据批次「2025-年度」的回表（应报 30 个单位.*）。\n已写入督办单和通报 (\d+) 份：.*\n",
+                        result.output)
     count = int(re.search(r"(\d+) 份", result.output)[1])
     assert len(files) == count >= 2
     assert files[-1].startswith("督办单_") and any(f.startswith("关于") and f.endswith("推进情况的通报.docx") for f in files)

@@ -272,3 +272,51 @@ def test_implausible_values_are_taken_as_typed_and_named(forms, tmp_path: Path) 
     con.close()
     assert values == {("1001", "I001"): "12", ("1001", "I002"): "320", ("1002", "I001"): "150",
                       ("1002", "I002"): "-5", ("1003", "I001"): "95", ("1003", "I002"): "12.5"}
+
+
+def test_rounds_are_kept_apart_and_the_report_says_which_it_uses(forms, tmp_path: Path) -> None:
+    master, _returns, _made = project(forms, tmp_path)
+    plan = read_master_workbook(master)
+    folders = {}
+    for round_, status in (("2025-06", "推进中"), ("2025-年度", "已完成")):
+        made = make_forms(plan, tmp_path / f"表 {round_}", round=round_)
+        folder = folders[round_] = tmp_path / f"回表 {round_}"
+        folder.mkdir()
+        for code in ("1001", "1002"):
+            fill(made[code], folder / f"{code}.xlsx", tasks={t: {"完成状态": status} for t in ("T001", "T002", "T003")},
+                 indicators={"I001": 96, "I002": 150 if round_ == "2025-06" else 320})
+    year_end = collect(master, folders["2025-年度"])
+    assert year_end.exit_code == 0, year_end.output
+    assert year_end.stdout.endswith(f"已写入汇总表：{master.parent / '汇总_2025-年度.xlsx'}\n")
+    before = (master.parent / "汇总_2025-年度.xlsx").read_bytes()
+    mid = collect(master, folders["2025-06"], "--round", "2025-06")
+    assert mid.exit_code == 0, mid.output
+    assert mid.stdout.endswith(f"已写入汇总表：{master.parent / '汇总_2025-06.xlsx'}\n")
+    assert (master.parent / "汇总_2025-年度.xlsx").read_bytes() == before  # the year-end file is untouched
+    assert not (master.parent / "汇总.xlsx").exists()
+    # the year-end report uses the year-end round although 2025-06 was collected last, and says so
+    report = CliRunner().invoke(cli, ["report", str(master), "-o", str(tmp_path / "总结.docx")])
+    assert report.exit_code == 0, report.output
+    assert report.stdout.startswith("工作总结依据批次「2025-年度」的回表（应报 4 个单位，已报 2 个，")
+    text = "\n".join(p.text for p in Document(str(tmp_path / "总结.docx")).paragraphs)
+    assert "（2025-年度批次）" in text and "实际640人" in text
+    named = CliRunner().invoke(cli, ["report", str(master), "--round", "2025-06", "-o", str(tmp_path / "年中.docx")])
+    assert named.stdout.startswith("工作总结依据批次「2025-06」的回表")
+    notices = CliRunner().invoke(cli, ["notices", str(master), "-o", str(tmp_path / "督办"), "--as-of", "2025-12-31"])
+    assert notices.exit_code == 0 and "督办单和通报依据批次「2025-06」的回表" in notices.stdout  # the latest
+
+
+def test_the_report_refuses_when_it_cannot_tell_the_year_end_round(forms, tmp_path: Path) -> None:
+    master, _returns, _made = project(forms, tmp_path)
+    plan = read_master_workbook(master)
+    for round_ in ("第一批", "第二批"):
+        made = make_forms(plan, tmp_path / f"表 {round_}", round=round_)
+        folder = tmp_path / f"回表 {round_}"
+        folder.mkdir()
+        fill(made["1001"], folder / "1001.xlsx")
+        assert collect(master, folder).exit_code == 0
+    assert {p.name for p in master.parent.glob("汇总*.xlsx")} == {"汇总_第一批.xlsx", "汇总_第二批.xlsx"}
+    report = CliRunner().invoke(cli, ["report", str(master)])
+    assert report.exit_code == 2
+    assert report.stderr == ("错误：台账数据库中有 2 个批次（「第一批」、「第二批」），无法确定年度工作总结用哪一个：请用 --round 指定，"
+                             "如 --round 第二批。\n")

@@ -47,7 +47,7 @@ def test_every_artefact_is_written(demo):
     assert len(result.forms) == 30 and all(p.exists() and p.suffix == ".xlsx" for p in result.forms)
     returned = [p for p in result.returns.iterdir() if p.is_file()]
     assert len(returned) == 29  # 30 units, two never answer, one answers twice
-    assert result.consolidated.name == "汇总.xlsx" and result.consolidated.exists()
+    assert result.consolidated.name == "汇总_2025-年度.xlsx" and result.consolidated.exists()  # the round's own file
     assert result.ledger.exists() and result.ledger.suffix == ".db"
     assert result.report.suffix == ".docx" and result.report.exists()
     assert result.notices and all(p.exists() for p in result.notices)
@@ -88,10 +88,10 @@ def test_second_run_through_the_cli_backs_up_and_repeats_the_figures(demo):
     assert "上次的演示结果已移到" in outcome.output
     assert "先看这里：" in outcome.output
     backup = result.folder / BACKUP
-    assert (backup / "汇总.xlsx").exists() and (backup / "台账.xlsx").exists()
+    assert (backup / "汇总_2025-年度.xlsx").exists() and (backup / "台账.xlsx").exists()
     for sheet, rows in before.items():  # file times are set explicitly: the same figures and dates
         assert _sheet_rows(result.consolidated, sheet) == rows, sheet
-        assert _sheet_rows(backup / "汇总.xlsx", sheet) == rows, sheet
+        assert _sheet_rows(backup / "汇总_2025-年度.xlsx", sheet) == rows, sheet
     assert not (backup / BACKUP).exists()  # an older backup is replaced, never nested
 
 

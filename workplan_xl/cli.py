@@ -185,7 +185,7 @@ def forms(master: Path, output: Path, round_: str, codes: tuple[str, ...], passw
 @click.argument("master", metavar="台账", type=EXISTING)
 @click.argument("returns", metavar="回表...", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", metavar="文件", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="汇总表的保存位置；默认为台账旁的 汇总.xlsx。")
+              help="汇总表的保存位置；默认为台账旁的 汇总_<批次>.xlsx（未分批次时为 汇总.xlsx）。")
 @click.option("--round", "round_", metavar="批次", default=None, help="只收本批次的回表；默认取填报表上的批次。")
 @click.option("--db", metavar="文件", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="台账数据库（SQLite）；默认为台账旁的同名 .db 文件。")
@@ -222,7 +222,7 @@ def status(master: Path, round_: str | None, db: Path | None) -> None:
 @click.option("-o", "--output", metavar="文件", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="工作总结的保存位置；默认为台账旁的“<年度>年工作总结.docx”。")
 @click.option("--db", metavar="文件", type=click.Path(dir_okay=False, path_type=Path), default=None, help="台账数据库位置。")
-@click.option("--round", "round_", metavar="批次", default=None, help="报送批次；默认为最近一次收集的批次。")
+@click.option("--round", "round_", metavar="批次", default=None, help="报送批次；默认为年终批次（只收过一个批次时即为该批次）。")
 @click.option("--date", "date_", metavar="日期", default=None,
               help="成文日期（落款日期），如 2025-12-20 或 2025年12月20日；默认今天。")
 @click.option("--template", metavar="文件", type=EXISTING, default=None, help="自己的 Word 模板（含 {{标题}} {{年度}} {{正文}} 占位符）。")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workplan_xl.errors import InputFileError, RosterError, WorkbookError, WorkplanError
-from workplan_xl.ledger import NO_LEDGER, FileRecord, Ledger, LedgerState, read_state
+from workplan_xl.ledger import NO_LEDGER, FileRecord, Ledger, LedgerState, read_state, round_file_name
 from workplan_xl.outputs import Inputs, check_not_input
 from workplan_xl.outputs import check_output as check_outputs
 from workplan_xl.plan import Plan, Unit
@@ -145,7 +145,10 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
     from workplan_xl.consolidated_workbook import check_output, write_consolidated_workbook
 
     db = Path(db) if db is not None else master.with_suffix(".db")
-    output = Path(output) if output is not None else master.parent / "汇总.xlsx"
+    # Each round its own 汇总 by default (汇总_<批次>.xlsx), so no round's collect overwrites another's;
+    # when the round comes from the forms the name is settled once they are read.
+    named = output is not None
+    output = Path(output) if named else master.parent / round_file_name(round or "")
     inputs = Inputs(master=master, ledger=db, returns=[Path(s) for s in sources])
     check_outputs(output, "workbook", "汇总表", inputs)
     check_not_input(db, "台账数据库", Inputs(master=master), option="--db")
@@ -167,6 +170,10 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
                 state = result.state = _collect(ledger, plan, items, round, pool, progress, result, pins)
     finally:
         pool.close()
+    if not named and output.name != round_file_name(result.round):
+        output = result.output = master.parent / round_file_name(result.round)
+        check_outputs(output, "workbook", "汇总表", inputs)
+        check_output(output)
     result.progress = state.progress(plan)
     moved: list[Path] = []
     write_consolidated_workbook(result.progress, output, details=state.entries, moved=moved, files=result.files_seen)

@@ -11,6 +11,7 @@ file silently loses the last runs. With DELETE the .db is the whole ledger whene
 from __future__ import annotations
 
 import datetime
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,6 +36,7 @@ from workplan_xl.returns.interpret import ACCEPTED, FORM, Reading
 SCHEMA_VERSION = 2  # 2: form_values (the 填报人 block); a version 1 ledger gains the table when opened
 LATER_RULE = ("同一单位同一批次有多份可用的回表时，以文件修改时间较晚者为准，时间相同按文件名排序（排在后面的为准）；"
               "空表、损坏或不属于本批次的文件不替换已采用的回表（可用 --pin 指定采用哪份）")
+_YEAR_END = re.compile(r"年度|年终|全年|年底|年末|四季度|第四季度|[Qq]4|(?<![0-9])12月?$|-12$")
 NO_LEDGER = "还没有收集过回表：请先运行 wpx collect。"
 
 # Values about a return as a whole rather than one item (填报人, 审核人, 联系电话, 填报日期 …).
@@ -198,6 +200,27 @@ class Ledger:
     def latest_round(self) -> str | None:
         row = self.conn.execute("SELECT round FROM runs WHERE round IS NOT NULL ORDER BY id DESC LIMIT 1").fetchone()
         return None if row is None else row[0]
+
+    def rounds(self) -> list[str]:
+        """The rounds collected, in the order they were first collected."""
+        return list(dict.fromkeys(r for (r,) in self.conn.execute(
+            "SELECT round FROM runs WHERE round IS NOT NULL ORDER BY id")))
+
+    def year_end_round(self) -> str:
+        """The round a 年度工作总结 is drafted from: the only round, or the only one named as year-end
+        (年度, 年终, 全年, 12月, -12, 四季度); else one sentence listing the rounds."""
+        rounds = self.rounds()
+        if not rounds:
+            raise WorkplanError(NO_LEDGER)
+        if len(rounds) == 1:
+            return rounds[0]
+        year_end = [r for r in rounds if _YEAR_END.search(r)]
+        if len(year_end) == 1:
+            return year_end[0]
+        listed = "、".join(f"「{r or '未分批次'}」" for r in rounds)
+        example = next((r for r in reversed(year_end or rounds) if r), "2025-年度")
+        raise WorkplanError(f"台账数据库中有 {len(rounds)} 个批次（{listed}），无法确定年度工作总结用哪一个：请用 --round 指定，"
+                            f"如 --round {example}。")
 
     def check_round(self, round: str) -> None:
         """A round asked for by name must have been collected."""
@@ -477,10 +500,13 @@ class LedgerState:
         return compute_progress(plan, self.entries, self.units, self.problems, self.round)
 
 
-def read_state(plan: Plan | None, db: Path, round: str | None = None) -> LedgerState:
-    """The ledger's current state for ``round`` (default: the latest collected), over the plan's roster,
-    or over the roster stored at the last collect when ``plan`` is None."""
+def read_state(plan: Plan | None, db: Path, round: str | None = None, year_end: bool = False) -> LedgerState:
+    """The ledger's current state for ``round`` (default: the latest collected, or with ``year_end`` the
+    year-end round), over the plan's roster, or over the roster stored at the last collect when ``plan``
+    is None."""
     with Ledger(db, create=False) as ledger:
+        if round is None and year_end:
+            round = ledger.year_end_round()
         if round is None:
             round = ledger.latest_round()
             if round is None:
@@ -489,9 +515,18 @@ def read_state(plan: Plan | None, db: Path, round: str | None = None) -> LedgerS
         return ledger.state(plan.units if plan is not None else ledger.roster(), round)
 
 
-def read_progress(plan: Plan, db: Path, round: str | None = None) -> Progress:
-    """Where the year stands according to the ledger (round: default the latest collected)."""
-    return read_state(plan, db, round).progress(plan)
+def read_progress(plan: Plan, db: Path, round: str | None = None, year_end: bool = False) -> Progress:
+    """Where the year stands according to the ledger (round: default the latest collected, or the
+    year-end round with ``year_end``)."""
+    return read_state(plan, db, round, year_end).progress(plan)
 
 
-__all__ = ["LATER_RULE", "MISSING", "NO_LEDGER", "FileRecord", "Ledger", "LedgerState", "read_progress", "read_state"]
+def round_file_name(round: str) -> str:
+    """汇总.xlsx for the unnamed round, 汇总_2025-年度.xlsx for a named one: each round its own file."""
+    if not round:
+        return "汇总.xlsx"
+    return "汇总_" + re.sub(r'[\\/:*?"<>|\s]+', "-", round).strip("-.")[:60] + ".xlsx"
+
+
+__all__ = ["LATER_RULE", "MISSING", "NO_LEDGER", "FileRecord", "Ledger", "LedgerState", "read_progress", "read_state",
+           "round_file_name"]

@@ -33,7 +33,7 @@ from workplan_xl.gongwen import (
 )
 from workplan_xl.outputs import Inputs, check_folder
 from workplan_xl.plan import Plan, Task, Unit
-from workplan_xl.progress import MISSING, PARTIAL, PROBLEM, REPORTED, Progress, TaskProgress
+from workplan_xl.progress import MISSING, PARTIAL, PROBLEM, REPORTED, Progress, TaskProgress, counts_sentence
 from workplan_xl.word_report.compose import plan_name, summary_heading, tracked_sections, trim_note
 
 DONE = ("已完成", "不适用")
@@ -314,9 +314,11 @@ def make_notices(master: Path, output: Path, db: Path | None = None, round: str 
     db = Path(db) if db else master.with_suffix(".db")
     check_folder(Path(output), "督办单和通报", Inputs(master=master, ledger=db))
     plan = read_master_workbook(master)
-    progress = read_progress(plan, db, round)
+    progress = read_progress(plan, db, round)  # the latest round collected unless one is named
     moved: list[Path] = []
     paths = write_notices(progress, Path(output), as_of, day, moved=moved)
     if moved and echo is not None:
         echo(f"同名旧文件 {len(moved)} 份已移到：{moved[0].parent}")
+    if echo is not None:
+        echo(f"督办单和通报依据批次「{progress.round or '未分批次'}」的回表（{counts_sentence(progress.units)}）。")
     return paths

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from workplan_xl.gongwen import format_date, parse_date, save_document
 from workplan_xl.outputs import Inputs, check_output
-from workplan_xl.progress import Progress
+from workplan_xl.progress import Progress, counts_sentence
 from workplan_xl.word_report.compose import (
     pick_notes,
     report_figures,
@@ -63,13 +63,15 @@ def make_report(master: Path, output: Path | None = None, db: Path | None = None
     if output is not None:
         check_output(Path(output), "document", "工作总结", inputs)
     plan = read_master_workbook(master)
-    progress = read_progress(plan, db, round)
+    progress = read_progress(plan, db, round, year_end=True)  # the year-end round unless one is named
     if output is None:
         output = master.parent / f"{report_year(plan, day)}年工作总结.docx"
     moved: list[Path] = []
     path = write_report(progress, Path(output), template=template, day=day, moved=moved)
     if moved and echo is not None:
         echo(f"原工作总结已移到：{moved[0]}")
+    if echo is not None:
+        echo(f"工作总结依据批次「{progress.round or '未分批次'}」的回表（{counts_sentence(progress.units)}）。")
     return path
 
 
