@@ -58,7 +58,8 @@ def build_letterhead(path: Path = HERE / "letterhead_report.docx") -> Path:
         _order(p.find(qn("w:pPr")))
     for p in paragraphs[8:10]:  # 版记: thin black rules above and below
         _border(p, "top" if p is paragraphs[8] else "bottom", color="000000", size=8)
-    return gongwen.save_document(doc, path, title="红头工作总结模板", author="workplan_xl")
+    # keep_old=False: this file is built from source and tracked by git, so no 备份 copy is kept beside it
+    return gongwen.save_document(doc, path, title="红头工作总结模板", author="workplan_xl", keep_old=False)
 
 
 def _order(ppr) -> None:  # noqa: ANN001 - keep w:jc after w:ind, as the schema orders them

@@ -70,11 +70,3 @@ def test_round_half_up(value, digits, expected):
     assert round_half_up(value, digits) == expected
 
 
-def test_backup_path_takes_the_next_free_number(tmp_path):
-    from workplan_xl.cjk import backup_path
-
-    master = tmp_path / "台账.xlsx"
-    assert backup_path(master) == tmp_path / "台账.备份-1.xlsx"
-    (tmp_path / "台账.备份-1.xlsx").write_bytes(b"")
-    (tmp_path / "台账.备份-2.xlsx").write_bytes(b"")
-    assert backup_path(master) == tmp_path / "台账.备份-3.xlsx"

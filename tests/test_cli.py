@@ -80,7 +80,7 @@ def test_python_m_entry_point():
     (["parse", "没有 这个.txt"],
      "错误：找不到「没有 这个.txt」：请检查路径是否正确（路径中有空格时请加引号）。用 wpx parse --help 查看用法。\n"),
     (["parse", "--bogus", "x"], "错误：没有选项 --bogus。用 wpx parse --help 查看用法。\n"),
-    (["bogus"], "错误：没有命令「bogus」：可用的命令有 parse、build、forms、collect、status、report、notices、demo。"
+    (["bogus"], "错误：没有命令「bogus」：可用的命令有 parse、build、forms、collect、status、report、notices、serve、demo。"
                 "用 wpx --help 查看用法。\n"),
     (["--verbos"], "错误：没有选项 --verbos（是不是 --verbose、--version？）。用 wpx --help 查看用法。\n"),
     (["collect", "README.md"], "错误：缺少参数 回表。用 wpx collect --help 查看用法。\n"),

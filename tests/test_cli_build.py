@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -58,18 +59,29 @@ def test_roster_without_a_code_column_exits_2_with_one_sentence(inputs: tuple[Pa
 
 
 def test_an_existing_workbook_is_backed_up_not_overwritten(inputs: tuple[Path, Path, Path]) -> None:
+    import os
+
     plan_json, roster, output = inputs
     args = ["build", str(plan_json), "-o", str(output), "--units", str(roster)]
     assert CliRunner().invoke(cli, args).exit_code == 0
     first = output.read_bytes()
+    result = CliRunner().invoke(cli, args)  # the same bytes again: nothing to keep
+    assert result.exit_code == 0, result.output
+    assert result.output == f"已写入台账：{output}\n"
+    assert not (output.parent / "备份").exists()
+    output.write_bytes(first + b"officer's edits")
+    os.utime(output, (1765094102, 1765094102))  # 2025-12-07 07:55:02 UTC
+    saved = time.strftime("%Y%m%d-%H%M%S", time.localtime(1765094102))
     result = CliRunner().invoke(cli, args)
-    backup = output.with_name("台账.备份-1.xlsx")
+    backup = output.parent / "备份" / f"台账.{saved}.xlsx"
     assert result.exit_code == 0, result.output
     assert result.output == f"原台账已备份为：{backup}\n已写入台账：{output}\n"
-    assert backup.read_bytes() == first
+    assert backup.read_bytes() == first + b"officer's edits"
+    output.write_bytes(b"more edits")
+    os.utime(output, (1765094102, 1765094102))
     result = CliRunner().invoke(cli, args)
-    assert f"原台账已备份为：{output.with_name('台账.备份-2.xlsx')}\n" in result.output
-    assert backup.read_bytes() == first
+    assert f"原台账已备份为：{backup.with_name(f'台账.{saved}-2.xlsx')}\n" in result.output
+    assert sorted(p.name for p in output.parent.iterdir()) == ["台账.xlsx", "备份"]
 
 
 def test_output_open_in_excel_is_one_sentence_and_the_old_file_stays(inputs, monkeypatch) -> None:
@@ -80,10 +92,11 @@ def test_output_open_in_excel_is_one_sentence_and_the_old_file_stays(inputs, mon
     def locked(src, dst) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("workplan_xl.master_workbook.build.os.replace", locked)
+    monkeypatch.setattr("workplan_xl.outputs.os.replace", locked)
     result = CliRunner().invoke(cli, ["build", str(plan_json), "-o", str(output)])
     assert result.exit_code == 2
-    assert result.output == "错误：「台账.xlsx」无法写入：文件可能正在 Excel 或 WPS 中打开，请关闭后重新运行。\n"
+    assert result.output == ("错误：「台账.xlsx」无法写入（Permission denied）：文件可能正在 Excel、Word 或 WPS 中打开，"
+                             "请关闭后重新运行。\n")
     assert output.read_bytes() == before
     assert sorted(p.name for p in output.parent.iterdir()) == ["台账.xlsx"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -69,8 +70,10 @@ def test_forms_command_moves_an_edited_form_aside(tmp_path: Path) -> None:
         path.write_bytes(b"a school's edit")
         second = runner.invoke(cli, ["forms", "台账.xlsx", "--units", "X01"])
         assert first.exit_code == 0 and second.exit_code == 0
-        assert second.output.splitlines() == ["已生成填报表 1 份：填报表", f"同名旧文件 1 份已移到：{Path('填报表', '_旧版')}"]
-        assert (Path("填报表") / "_旧版" / path.name).read_bytes() == b"a school's edit"
+        assert second.output.splitlines() == ["已生成填报表 1 份：填报表", f"同名旧文件 1 份已移到：{Path('填报表', '备份')}"]
+        [old] = (Path("填报表") / "备份").iterdir()
+        assert re.fullmatch(re.escape(path.stem) + r"\.\d{8}-\d{6}\.xlsx", old.name)
+        assert old.read_bytes() == b"a school's edit"
 
 
 def test_forms_command_unknown_unit_is_one_sentence(tmp_path: Path) -> None:

@@ -48,8 +48,14 @@ def test_report_default_output_and_backup(master: Path) -> None:
     texts = _texts(out)
     assert texts[0] == "青禾县教育督导室2025年工作总结"
     assert "【请在此补充下一步工作打算】" in texts
-    again = runner.invoke(cli, ["report", str(master)])
-    assert again.exit_code == 0 and (master.parent / "2025年工作总结.备份-1.docx").exists()
+    again = runner.invoke(cli, ["report", str(master)])  # the same bytes: nothing to keep
+    assert again.exit_code == 0 and again.output == f"已写入工作总结：{out}\n"
+    out.write_bytes(b"officer's edits")
+    edited = runner.invoke(cli, ["report", str(master)])
+    [backup] = (master.parent / "备份").iterdir()
+    assert edited.exit_code == 0
+    assert edited.output == f"原工作总结已移到：{backup}\n已写入工作总结：{out}\n"
+    assert backup.read_bytes() == b"officer's edits" and backup.name.startswith("2025年工作总结.")
 
 
 def test_report_figures_match_the_ledger(master: Path) -> None:

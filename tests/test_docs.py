@@ -19,7 +19,7 @@ TEST = 'python3 -m venv .venv && .venv/bin/pip install ".[test]" && .venv/bin/py
 
 def test_cli_has_the_documented_commands():
     assert sorted(cli.commands) == sorted(["parse", "build", "forms", "collect", "status", "report", "notices",
-                                           "demo"])
+                                           "serve", "demo"])
 
 
 @pytest.mark.parametrize("name", sorted(cli.commands))

@@ -190,10 +190,13 @@ def test_save_is_reproducible_and_backs_up(tmp_path: Path) -> None:
     first = gongwen.save_document(build(), tmp_path / "一.docx", day=date(2024, 12, 5), title="t")
     second = gongwen.save_document(build(), tmp_path / "二.docx", day=date(2024, 12, 5), title="t")
     assert first.read_bytes() == second.read_bytes()
-    again = gongwen.save_document(build(), tmp_path / "一.docx", day=date(2024, 12, 5))
-    assert again == first and (tmp_path / "一.备份-1.docx").read_bytes() == second.read_bytes()
-    gongwen.save_document(build(), tmp_path / "一.docx")
-    assert (tmp_path / "一.备份-2.docx").exists()
+    moved: list[Path] = []
+    again = gongwen.save_document(build(), tmp_path / "一.docx", day=date(2024, 12, 5), title="t", moved=moved)
+    assert again == first and moved == [] and not (tmp_path / "备份").exists()  # same bytes: nothing to keep
+    gongwen.save_document(build(), tmp_path / "一.docx", moved=moved)
+    [backup] = moved
+    assert backup.parent == tmp_path / "备份" and backup.read_bytes() == second.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["一.docx", "二.docx", "备份"]
 
 
 def test_save_into_missing_folder_says_what_to_do(tmp_path: Path) -> None:

@@ -133,9 +133,14 @@ def test_bulletin_content(written: list[Path]) -> None:
 
 def test_rerun_backs_up_and_nothing_behind_gives_only_the_bulletin(progress, tmp_path: Path) -> None:
     first = write_notices(progress, tmp_path, AS_OF)
-    write_notices(progress, tmp_path, AS_OF)
-    assert (tmp_path / "督办单_03_城东县实验中学.备份-1.docx").exists()
-    assert len(list(tmp_path.glob("*.docx"))) == 2 * len(first)
+    moved: list[Path] = []
+    write_notices(progress, tmp_path, AS_OF, moved=moved)
+    assert moved == []  # the same bytes again
+    (tmp_path / "督办单_03_城东县实验中学.docx").write_bytes(b"edited")
+    write_notices(progress, tmp_path, AS_OF, moved=moved)
+    [backup] = moved
+    assert backup.parent == tmp_path / "备份" and backup.read_bytes() == b"edited"
+    assert len(list(tmp_path.glob("*.docx"))) == len(first)
     early = write_notices(progress, tmp_path / "三月", date(2024, 3, 1))
     assert [p.name for p in early] == ["关于城东县教育督导室2024年工作要点推进情况的通报.docx"]
     assert "各项任务均按序时推进，暂无滞后任务。" in _texts(early[0])

@@ -4,7 +4,9 @@ after a LibreOffice re-save)."""
 from __future__ import annotations
 
 import math
+import os
 import subprocess
+import time
 from pathlib import Path
 
 import openpyxl
@@ -387,11 +389,15 @@ def test_empty_roster_is_an_error(tmp_path: Path) -> None:
 def test_existing_files_are_moved_to_old_folder(tmp_path: Path) -> None:
     name = f"Y02_星星幼儿园_{TITLE}.xlsx"
     (tmp_path / name).write_bytes(b"filled in by the school")
+    os.utime(tmp_path / name, (1765094102, 1765094102))
+    saved = time.strftime("%Y%m%d-%H%M%S", time.localtime(1765094102))
     [path] = write_unit_forms(make_plan(), tmp_path, codes=["Y02"])
-    assert (tmp_path / "_旧版" / name).read_bytes() == b"filled in by the school"
+    first = tmp_path / "备份" / f"Y02_星星幼儿园_{TITLE}.{saved}.xlsx"
+    assert first.read_bytes() == b"filled in by the school"
     (tmp_path / name).write_bytes(b"second edit")
+    os.utime(tmp_path / name, (1765094102, 1765094102))
     result = write_unit_forms(make_plan(), tmp_path, codes=["Y02"])
-    moved = tmp_path / "_旧版" / f"Y02_星星幼儿园_{TITLE}(2).xlsx"
+    moved = tmp_path / "备份" / f"Y02_星星幼儿园_{TITLE}.{saved}-2.xlsx"
     assert moved.read_bytes() == b"second edit"
     assert result.moved == [(path, moved)]
     assert openpyxl.load_workbook(path)[SHEET_META]["B4"].value == "Y02"
@@ -400,7 +406,7 @@ def test_existing_files_are_moved_to_old_folder(tmp_path: Path) -> None:
 def test_rerun_is_identical_and_moves_nothing(tmp_path: Path) -> None:
     first = write_unit_forms(make_plan(), tmp_path / "a", round=ROUND)
     again = write_unit_forms(make_plan(), tmp_path / "a", round=ROUND)
-    assert again.moved == [] and not (tmp_path / "a" / "_旧版").exists()
+    assert again.moved == [] and not (tmp_path / "a" / "备份").exists()
     other = write_unit_forms(make_plan(), tmp_path / "b", round=ROUND)
     for a, b in zip(first, other, strict=True):
         assert a.read_bytes() == b.read_bytes()

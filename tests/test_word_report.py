@@ -295,8 +295,10 @@ def test_template_that_is_not_a_docx(progress, tmp_path: Path) -> None:
 def test_existing_report_is_backed_up(progress, tmp_path: Path) -> None:
     path = tmp_path / "2024年工作总结.docx"
     path.write_bytes(b"officer's edits")
-    write_report(progress, path, day=DAY)
-    assert (tmp_path / "2024年工作总结.备份-1.docx").read_bytes() == b"officer's edits"
+    moved: list[Path] = []
+    write_report(progress, path, day=DAY, moved=moved)
+    [backup] = (tmp_path / "备份").iterdir()
+    assert moved == [backup] and backup.read_bytes() == b"officer's edits"
     assert _texts(path)[0] == "城东县教育督导室2024年工作总结"
 
 

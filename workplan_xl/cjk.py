@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from pathlib import Path
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
@@ -108,15 +107,6 @@ def safe_file_name(name: str, max_length: int = 80) -> str:
     if not cleaned or cleaned.split(".")[0].upper() in _RESERVED:
         cleaned = "_" + cleaned
     return cleaned
-
-
-def backup_path(path: Path) -> Path:
-    """Where an existing output goes before it is replaced: 台账.xlsx → 台账.备份-1.xlsx, or the next
-    number not yet taken, so nothing a user edited is ever overwritten."""
-    n = 1
-    while (candidate := path.with_name(f"{path.stem}.备份-{n}{path.suffix}")).exists():
-        n += 1
-    return candidate
 
 
 # -- values typed by hand into a return ------------------------------------------------------------

@@ -115,6 +115,7 @@ def cli(ctx: click.Context, verbose: bool) -> None:
       wpx build    生成台账.xlsx（任务清单、配档表、指标跟踪、填报单位）
       wpx forms    为每个填报单位生成一份受保护的填报表
       wpx collect  收集回表，更新台账数据库，生成汇总.xlsx 和未报名单
+      wpx serve    网页填报：各单位凭专用链接上传回表，督导室在网页上看报送情况
       wpx report   起草年度工作总结（GB/T 9704 公文格式）
       wpx notices  起草督办单和通报
     wpx demo 用自带示例把一整年跑一遍。所有数据只在本机处理。
@@ -131,13 +132,18 @@ def parse(file: Path, json_out: str | None, encoding: str | None) -> None:
 
     文件可以是 .docx、.pdf、.txt、.md、.html 文件、Plan JSON 或台账.xlsx。
     """
-    from workplan_xl.plan_document import format_outline, read_plan
+    from workplan_xl.outputs import Inputs, check_output
+    from workplan_xl.plan_document import format_outline, read_plan, write_plan_json
 
+    if json_out not in (None, "-"):
+        check_output(Path(json_out), "json", "Plan JSON", Inputs(plan=file), option="--json")  # before a long read
     plan = read_plan(file, encoding=encoding)
     if json_out == "-":
         click.echo(plan.to_json())
     elif json_out:
-        Path(json_out).write_text(plan.to_json(), encoding="utf-8")
+        backup = write_plan_json(plan, Path(json_out), source=file)
+        if backup is not None:
+            click.echo(f"原文件已移到：{backup}")
         _say(Path(json_out), "Plan JSON")
     else:
         click.echo(format_outline(plan))
@@ -221,7 +227,7 @@ def report(master: Path, output: Path | None, db: Path | None, round_: str | Non
     """起草年度工作总结（.docx，GB/T 9704 公文格式）。"""
     from workplan_xl.word_report import make_report
 
-    path = make_report(master, output=output, db=db, round=round_, template=template, day=date_)
+    path = make_report(master, output=output, db=db, round=round_, template=template, day=date_, echo=click.echo)
     _say(path, "工作总结")
 
 
@@ -239,8 +245,45 @@ def notices(master: Path, output: Path, db: Path | None, round_: str | None, as_
     """起草督办单（每个滞后单位一份）和报送情况通报。"""
     from workplan_xl.notices import make_notices
 
-    paths = make_notices(master, output, db=db, round=round_, as_of=as_of, day=date_)
+    paths = make_notices(master, output, db=db, round=round_, as_of=as_of, day=date_, echo=click.echo)
     click.echo(f"已写入督办单和通报 {len(paths)} 份：{output}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("master", metavar="台账", type=EXISTING)
+@click.option("--host", metavar="地址", default="127.0.0.1", show_default=True,
+              help="监听地址；内网使用时用 0.0.0.0 或本机的内网地址。不要暴露到互联网。")
+@click.option("--port", metavar="端口", default=8080, show_default=True, type=click.IntRange(1, 65535), help="端口。")
+@click.option("--returns", metavar="文件夹", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="回表文件夹；默认为台账旁的「回表」，网页上传的文件存在其中的「网页上传」里。")
+@click.option("--db", metavar="文件", type=click.Path(dir_okay=False, path_type=Path), default=None, help="台账数据库位置。")
+@click.option("--round", "round_", metavar="批次", default=None, help="只收本批次的回表；默认取填报表上的批次。")
+@click.option("--url", metavar="网址", default=None,
+              help="各单位打开本服务用的网址（如 http://10.0.0.5:8080），写进填报链接；默认 http://HOST:PORT。")
+@click.option("--set-password", "set_password_", is_flag=True, help="设置督导室页面的密码（输入两次），然后退出。")
+@click.option("--links", "links_only", is_flag=True, help="只写出各单位的填报链接（CSV），不启动服务。")
+@click.option("--new-link", "new_links", metavar="单位代码", multiple=True,
+              help="给这个单位换一个新链接（旧链接立即作废），可重复使用。")
+def serve(master: Path, host: str, port: int, returns: Path | None, db: Path | None, round_: str | None,
+          url: str | None, set_password_: bool, links_only: bool, new_links: tuple[str, ...]) -> None:
+    """在本机或单位内网启动网页填报：每个单位一个专用上传链接，督导室页面看报送情况。"""
+    from workplan_xl.serve import ServeOptions, prepare_links, renew_links, run_server, set_password
+
+    options = ServeOptions(master, host=host, port=port, returns=returns, db=db, round=round_, url=url)
+    if set_password_:
+        password = click.prompt("督导室页面的新密码", hide_input=True, confirmation_prompt="请再输入一次",
+                                prompt_suffix="：", err=True)
+        set_password(master, password)
+        click.echo("密码已设置。")
+        return
+    if new_links:
+        for code, link in zip(new_links, renew_links(options, list(new_links)), strict=True):
+            click.echo(f"单位 {code} 的新链接（旧链接已作废）：{link}")
+    if links_only or new_links:
+        _, path = prepare_links(options)
+        click.echo(f"各单位的填报链接已写入：{path}")
+        return
+    run_server(options, echo=click.echo)
 
 
 @cli.command(context_settings=CONTEXT)

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from workplan_xl.errors import InputFileError, RosterError, WorkbookError, WorkplanError
 from workplan_xl.ledger import NO_LEDGER, FileRecord, Ledger, LedgerState, read_state
+from workplan_xl.outputs import Inputs, check_not_input
+from workplan_xl.outputs import check_output as check_outputs
 from workplan_xl.plan import Plan
 from workplan_xl.progress import MISSING, PROBLEM, REPORTED, Progress
 from workplan_xl.returns import (
@@ -33,6 +35,7 @@ from workplan_xl.returns import (
     quarantine_folder,
     skip_reason,
 )
+from workplan_xl.returns.unpack import Unpacked, unpack_containers
 from workplan_xl.returns.worker import display_name
 
 ProgressFactory = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
@@ -56,6 +59,7 @@ class CollectResult:
     other_rounds: dict[str, int] = field(default_factory=dict)
     progress: Progress | None = None
     state: LedgerState | None = None
+    backup: Path | None = None  # where the 汇总 this run replaced went (备份/)
 
     @property
     def exit_code(self) -> int:
@@ -77,6 +81,8 @@ class CollectResult:
             lines.append(f"问题清单共 {len(problems)} 条（涉及 {files} 个文件），请查看汇总表的「问题清单」。")
         if self.quarantined:
             lines.append(f"未使用的 {self.quarantined} 个文件已复制到隔离区（原文件未动）：{self.quarantine}")
+        if self.backup is not None:
+            lines.append(f"原汇总表已移到：{self.backup}")
         lines.append(f"已写入汇总表：{self.output}")
         return "\n".join(lines)
 
@@ -115,6 +121,9 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
 
     db = Path(db) if db is not None else master.with_suffix(".db")
     output = Path(output) if output is not None else master.parent / "汇总.xlsx"
+    inputs = Inputs(master=master, ledger=db, returns=[Path(s) for s in sources])
+    check_outputs(output, "workbook", "汇总表", inputs)
+    check_not_input(db, "台账数据库", Inputs(master=master), option="--db")
     check_output(output)
     pool = pool or ReaderPool()
     pool.start()  # the readers load while the master workbook is read
@@ -122,17 +131,28 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
         plan = load_plan(master)
         quarantine = quarantine_folder(db)
         files = list_files([Path(s) for s in sources], exclude=[master, db, output, quarantine])
-        result = CollectResult(output, db, round or "", files=len(files), quarantine=quarantine)
-        with Ledger(db) as ledger:
-            state = result.state = _collect(ledger, plan, files, round, pool, progress, result)
+        with unpack_containers(files) as items:  # each attachment and archive member a return of its own
+            result = CollectResult(output, db, round or "", files=len(items), quarantine=quarantine)
+            with Ledger(db) as ledger:
+                state = result.state = _collect(ledger, plan, items, round, pool, progress, result)
     finally:
         pool.close()
     result.progress = state.progress(plan)
-    write_consolidated_workbook(result.progress, output, details=state.entries)
+    moved: list[Path] = []
+    write_consolidated_workbook(result.progress, output, details=state.entries, moved=moved)
+    result.backup = moved[0] if moved else None
     return result
 
 
-def _collect(ledger: Ledger, plan: Plan, files: list[Path], round: str | None, pool: ReaderPool,
+def record_returns(ledger: Ledger, plan: Plan, files: list[Path], round: str | None, pool: ReaderPool) -> LedgerState:
+    """Read ``files`` into an open ledger exactly as collect does (the path wpx serve takes for each
+    upload), without writing 汇总.xlsx."""
+    result = CollectResult(ledger.path.parent / "汇总.xlsx", ledger.path, round or "", files=len(files),
+                           quarantine=quarantine_folder(ledger.path))
+    return _collect(ledger, plan, list(files), round, pool, None, result)
+
+
+def _collect(ledger: Ledger, plan: Plan, files: list[Path | Unpacked], round: str | None, pool: ReaderPool,
              progress: ProgressFactory | None, result: CollectResult) -> LedgerState:
     index = PlanIndex(plan)
     quarantine = result.quarantine or quarantine_folder(result.db)
@@ -156,7 +176,7 @@ def _collect(ledger: Ledger, plan: Plan, files: list[Path], round: str | None, p
                     if time.monotonic() > deadline:
                         more = True
                         break
-    result.read = len(todo)
+    result.read += len(todo)
     file_rounds += [file_round for status, file_round in outcomes if status != SKIPPED]
     result.skipped += sum(1 for status, _ in outcomes if status == SKIPPED)
     result.round = round if round is not None else _most_common(file_rounds, ledger.latest_round())
@@ -201,7 +221,7 @@ def _quarantine(record: FileRecord, reading: Reading, folder: Path) -> int:
     return copied
 
 
-def _triage(ledger: Ledger, run: int, files: list[Path], round: str | None,
+def _triage(ledger: Ledger, run: int, files: list[Path | Unpacked], round: str | None,
             result: CollectResult) -> tuple[list[FileRecord], list[FileRecord], list[str | None]]:
     """Decide per file: skip (lock/system file), already in the ledger, a duplicate, or to read."""
     todo: list[FileRecord] = []
@@ -209,8 +229,16 @@ def _triage(ledger: Ledger, run: int, files: list[Path], round: str | None,
     known_rounds: list[str | None] = []
     in_run: set[str] = set()
     with ledger.transaction():
-        for path in files:
-            record = file_record(path, ledger)
+        for item in files:
+            if isinstance(item, Unpacked) and item.reading is not None:  # a member or archive that cannot be read
+                if ledger.evaluated(item.record.sha256, round) is None:
+                    ledger.add_submission(run, item.record, round, item.reading)
+                    result.read += 1
+                else:
+                    result.known += 1
+                continue
+            path = item.record.path if isinstance(item, Unpacked) else item
+            record = item.record if isinstance(item, Unpacked) else file_record(path, ledger)
             reason = skip_reason(path)
             if reason is not None:
                 if ledger.evaluated(record.sha256, round) is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -30,6 +31,7 @@ from workplan_xl.gongwen import (
     signature,
     write_blocks,
 )
+from workplan_xl.outputs import Inputs, check_folder
 from workplan_xl.plan import Plan, Task, Unit
 from workplan_xl.progress import Progress, TaskProgress
 from workplan_xl.word_report.compose import plan_name, summary_heading, tracked_sections, trim_note
@@ -247,9 +249,10 @@ def bulletin_blocks(progress: Progress, lags: dict[str, list[Lag]], as_of: date,
 
 
 # -- files ------------------------------------------------------------------------------------------------------
-def write_notices(progress: Progress, folder: Path, as_of: date, day: date | None = None) -> list[Path]:
+def write_notices(progress: Progress, folder: Path, as_of: date, day: date | None = None,
+                  moved: list[Path] | None = None) -> list[Path]:
     """督办单_<代码>_<单位>.docx for each unit with tasks behind, then 关于…推进情况的通报.docx; ``day``
-    is their 成文日期 (default ``as_of``)."""
+    is their 成文日期 (default ``as_of``). Older files of the same names go to <folder>/备份 (``moved``)."""
     day = day or as_of
     folder = Path(folder)
     try:
@@ -268,26 +271,35 @@ def write_notices(progress: Progress, folder: Path, as_of: date, day: date | Non
         doc = new_document()
         write_blocks(doc, notice_blocks(plan, unit, lags[unit.code], number, as_of, day))
         name = safe_file_name(f"督办单_{unit.code}_{unit.name}") + ".docx"
-        paths.append(save_document(doc, folder / name, day=day, title=f"督办单 {number}", author=plan.issuer))
+        paths.append(save_document(doc, folder / name, day=day, title=f"督办单 {number}", author=plan.issuer,
+                                   moved=moved))
     doc = new_document()
     write_blocks(doc, bulletin_blocks(progress, lags, as_of, day))
     name = safe_file_name(bulletin_title(plan), max_length=120) + ".docx"
-    paths.append(save_document(doc, folder / name, day=day, title=bulletin_title(plan), author=plan.issuer))
+    paths.append(save_document(doc, folder / name, day=day, title=bulletin_title(plan), author=plan.issuer,
+                               moved=moved))
     return paths
 
 
 def make_notices(master: Path, output: Path, db: Path | None = None, round: str | None = None,
-                 as_of: str | date | None = None, day: str | date | None = None) -> list[Path]:
+                 as_of: str | date | None = None, day: str | date | None = None,
+                 echo: Callable[[str], object] | None = None) -> list[Path]:
     """wpx notices: 台账.xlsx + its ledger → 督办单 and 通报 in ``output``.
 
     ``day`` is the 成文日期 of the 落款 (default today); ``as_of`` the date lags are judged on (default
-    ``day``: a notice judges as of the day it is signed)."""
+    ``day``: a notice judges as of the day it is signed). ``echo`` is told where older copies went."""
     from workplan_xl.ledger import read_progress
     from workplan_xl.master_workbook import read_master_workbook
 
     day = parse_date(day)
     as_of = parse_as_of(as_of) if as_of is not None else day
     master = Path(master)
+    db = Path(db) if db else master.with_suffix(".db")
+    check_folder(Path(output), "督办单和通报", Inputs(master=master, ledger=db))
     plan = read_master_workbook(master)
-    progress = read_progress(plan, Path(db) if db else master.with_suffix(".db"), round)
-    return write_notices(progress, Path(output), as_of, day)
+    progress = read_progress(plan, db, round)
+    moved: list[Path] = []
+    paths = write_notices(progress, Path(output), as_of, day, moved=moved)
+    if moved and echo is not None:
+        echo(f"同名旧文件 {len(moved)} 份已移到：{moved[0].parent}")
+    return paths

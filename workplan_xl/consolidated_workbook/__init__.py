@@ -39,6 +39,7 @@ from workplan_xl.consolidated_workbook.sheets import (
     units_sheet,
 )
 from workplan_xl.errors import OutputError
+from workplan_xl.outputs import replace_output
 from workplan_xl.progress import Entry, Progress
 
 __all__ = ["check_output", "write_consolidated_workbook"]
@@ -47,8 +48,10 @@ _OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_
 _SAMPLE = 2000  # 明细 rows that set its column widths
 
 
-def write_consolidated_workbook(progress: Progress, path: Path, details: Iterable[Entry] = ()) -> Path:
-    """Write 汇总.xlsx to ``path`` (replacing our own earlier one) and return the path.
+def write_consolidated_workbook(progress: Progress, path: Path, details: Iterable[Entry] = (),
+                                moved: list[Path] | None = None) -> Path:
+    """Write 汇总.xlsx to ``path`` and return the path. An earlier file there with other bytes is moved
+    into 备份/ beside it and where it went appended to ``moved``.
 
     ``details`` are the entries listed in 明细, in the order given (the ledger gives roster order)."""
     path = Path(path)
@@ -83,7 +86,9 @@ def write_consolidated_workbook(progress: Progress, path: Path, details: Iterabl
             chunk = rows_xml(itertools.islice(rows, count), 4, styles, number_style, widths[n], shared)
             streams[f"xl/worksheets/sheet{4 + n}.xml"] = (chunk, f"A1:I{3 + max(count, 0)}")
         stream_into(draft, temp, streams, shared)
-        os.replace(temp, path)
+        backup = replace_output(temp, path)
+        if backup is not None and moved is not None:
+            moved.append(backup)
     except OSError as error:
         raise OutputError(f"无法写入汇总表「{path}」（{error.strerror or error}）：如果它正在 Excel/WPS 中打开，"
                           "请关闭后重新运行；否则请用 -o 换一个有写入权限的位置。") from None

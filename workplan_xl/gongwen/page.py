@@ -17,8 +17,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
 from docx.text.run import Run
 
-from workplan_xl.cjk import backup_path
 from workplan_xl.errors import OutputError
+from workplan_xl.outputs import check_output, move_aside
 
 # -- fonts and sizes -------------------------------------------------------------------------------
 XBS, FANGSONG, HEITI, KAITI, SONG = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"
@@ -274,24 +274,18 @@ def new_document() -> Document:
 
 # -- saving -------------------------------------------------------------------------------------------
 def backup_existing(path: Path) -> Path | None:
-    """Move an existing output aside to 名称.备份-1.docx (then -2, -3 …; as 台账.备份-1.xlsx) instead of
-    clobbering it."""
-    if not path.exists():
-        return None
-    backup = backup_path(path)
-    try:
-        path.rename(backup)
-    except OSError as error:
-        raise OutputError(f"文件「{path}」无法改名备份（{error.strerror or error}）：可能正在 Word/WPS 中打开，"
-                          "请关闭后重试。") from error
-    return backup
+    """Move an existing output into the 备份 folder beside it (outputs.move_aside) instead of
+    clobbering it; returns where it went."""
+    return move_aside(path)
 
 
 def save_document(doc: Document, path: Path, day: date | None = None, title: str = "",
-                  author: str = "") -> Path:
-    """Save with a backup of any existing file, fixed zip timestamps and core properties taken
-    from the document's own date, so the same inputs give the same file."""
+                  author: str = "", moved: list[Path] | None = None, keep_old: bool = True) -> Path:
+    """Save with fixed zip timestamps and core properties taken from the document's own date, so the
+    same inputs give the same file. An existing file with other bytes is moved into 备份/ first and its
+    new place appended to ``moved`` (``keep_old=False``: replaced, for the templates built from source)."""
     path = Path(path)
+    check_output(path, "document", title or "文档")
     if not path.parent.is_dir():
         raise OutputError(f"文件夹「{path.parent}」不存在：请先创建它，或用 -o 换一个保存位置。")
     props = doc.core_properties
@@ -299,15 +293,19 @@ def save_document(doc: Document, path: Path, day: date | None = None, title: str
     props.comments, props.keywords, props.revision = "", "", 1
     if day is not None:
         props.created = props.modified = datetime(day.year, day.month, day.day)
-    buffer = io.BytesIO()
+    buffer, fixed = io.BytesIO(), io.BytesIO()
     doc.save(buffer)
-    backup_existing(path)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), src.read(info.filename),
+                         zipfile.ZIP_DEFLATED)
+    data = fixed.getvalue()
+    if keep_old:
+        backup = move_aside(path, replacement=data)
+        if backup is not None and moved is not None:
+            moved.append(backup)
     try:
-        with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src, \
-                zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-            for info in src.infolist():
-                dst.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), src.read(info.filename),
-                             zipfile.ZIP_DEFLATED)
+        path.write_bytes(data)
     except OSError as error:
         raise OutputError(f"文件「{path}」无法写入（{error.strerror or error}）：可能正在 Word/WPS 中打开，"
                           "请关闭后重试。") from error

@@ -7,10 +7,9 @@
 layout.py is the contract between write.py and read.py (sheet names, headers, cell text conventions).
 """
 
-from workplan_xl.master_workbook.build import backup_path, build_master_workbook
+from workplan_xl.master_workbook.build import build_master_workbook
 from workplan_xl.master_workbook.layout import MASTER_SCHEMA
 from workplan_xl.master_workbook.read import read_master_workbook
 from workplan_xl.master_workbook.write import write_master_workbook
 
-__all__ = ["MASTER_SCHEMA", "backup_path", "build_master_workbook", "read_master_workbook",
-           "write_master_workbook"]
+__all__ = ["MASTER_SCHEMA", "build_master_workbook", "read_master_workbook", "write_master_workbook"]

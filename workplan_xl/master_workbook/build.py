@@ -1,20 +1,19 @@
 """`wpx build`: plan document (or Plan JSON, or an earlier 台账) + roster → 台账.xlsx.
 
-Nothing is overwritten that cannot be recovered: an existing output is moved aside to
-台账.备份-1.xlsx (the next free number) — only after the new workbook has been written completely,
-so a failure leaves the old file where it was.
+Nothing is overwritten that cannot be recovered: an existing output is moved into the 备份 folder beside
+it (outputs.py) — only after the new workbook has been written completely, so a failure leaves the old
+file where it was. The output is never the plan or roster being read.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
-from workplan_xl.cjk import backup_path
 from workplan_xl.errors import OutputError
 from workplan_xl.master_workbook.read import read_master_workbook
 from workplan_xl.master_workbook.write import write_master_workbook
+from workplan_xl.outputs import Inputs, check_output, replace_output
 from workplan_xl.plan import Plan
 from workplan_xl.roster import read_roster, units_from_owners
 
@@ -25,14 +24,15 @@ def build_master_workbook(plan_file: Path, output: Path, roster: Path | None = N
 
     ``echo`` is told about a backup of an existing output.
     """
+    output = Path(output)
+    check_output(output, "master", "台账", Inputs(plan=Path(plan_file),
+                                                 others={"填报单位名单": Path(roster)} if roster else {}))
     plan = _load_plan(Path(plan_file))
     if roster is not None:
         plan.units = read_roster(Path(roster))
     elif not plan.units:
         part = plan.plan_part()
         plan.units = units_from_owners(t for s in (part.sections if part else []) for t in s.tasks)
-    output = Path(output)
-    busy = f"「{output.name}」无法写入：文件可能正在 Excel 或 WPS 中打开，请关闭后重新运行。"
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -43,17 +43,7 @@ def build_master_workbook(plan_file: Path, output: Path, roster: Path | None = N
     except OutputError as error:
         raise OutputError(f"无法在文件夹「{output.parent}」中写入「{output.name}」：请检查该文件夹是否可写，"
                           "或用 -o 指定另一个位置。") from error
-    backup = None
-    try:
-        if output.exists():
-            backup = backup_path(output)
-            os.replace(output, backup)
-        os.replace(temporary, output)
-    except OSError as error:
-        if backup is not None and backup.exists() and not output.exists():
-            os.replace(backup, output)  # put the old workbook back where the user left it
-        temporary.unlink(missing_ok=True)
-        raise OutputError(busy) from error
+    backup = replace_output(temporary, output)
     if backup is not None and echo is not None:
         echo(f"原台账已备份为：{backup}")
     return output

@@ -7,6 +7,6 @@
 """
 
 from workplan_xl.plan_document.assemble import parse_blocks, read_plan
-from workplan_xl.plan_document.display import format_outline
+from workplan_xl.plan_document.display import format_outline, write_plan_json
 
-__all__ = ["format_outline", "parse_blocks", "read_plan"]
+__all__ = ["format_outline", "parse_blocks", "read_plan", "write_plan_json"]

@@ -1,8 +1,10 @@
-"""The outline of a Plan as an indented text tree, as `wpx parse FILE` prints it."""
+"""The outline of a Plan as an indented text tree, as `wpx parse FILE` prints it, and the Plan JSON
+that `wpx parse FILE --json PATH` writes."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from workplan_xl.plan import Plan, Section, Task
 
@@ -82,3 +84,21 @@ def format_outline(plan: Plan) -> str:
         lines.append("注意：")
         lines += [f"  - {w}" for w in plan.warnings]
     return "\n".join(lines)
+
+
+def write_plan_json(plan: Plan, path: Path, source: Path | None = None) -> Path | None:
+    """Write the Plan JSON to ``path`` (never onto the plan being read; an older file goes to 备份/).
+    Returns where the older file went, or None."""
+    from workplan_xl.errors import OutputError
+    from workplan_xl.outputs import Inputs, check_output, move_aside
+
+    path = Path(path)
+    check_output(path, "json", "Plan JSON", Inputs(plan=source), option="--json")
+    data = plan.to_json().encode("utf-8")
+    backup = move_aside(path, replacement=data)
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        raise OutputError(f"无法写入「{path}」（{error.strerror or error}）：请检查文件夹是否存在、是否可写，"
+                          "或用 --json 换一个位置。") from error
+    return backup

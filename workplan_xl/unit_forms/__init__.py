@@ -4,8 +4,8 @@ indicators (plan.units_for decides who reports what).
 content.py turns the Plan into small picklable FormContent objects; sheets.py turns one into .xlsx
 bytes; stamp.py builds each distinct layout once and stamps every unit's form from it. Hundreds of
 forms are shared out to worker processes. A file already in the output folder is never silently
-overwritten: an identical one is left alone, any other is moved to <folder>/_旧版/ first, since a
-school may have filled it in already.
+overwritten: an identical one is left alone, any other is moved to <folder>/备份/ first (outputs.py),
+since a school may have filled it in already.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 
 from workplan_xl.cjk import safe_file_name
 from workplan_xl.errors import OutputError, RosterError
+from workplan_xl.outputs import Inputs, check_folder, check_not_input, move_aside
 from workplan_xl.plan import Plan, Unit
 from workplan_xl.unit_forms.content import FormContent, build_contents, items_by_unit, text
 from workplan_xl.unit_forms.sheets import form_bytes
@@ -30,7 +31,6 @@ __all__ = ["FormsWritten", "build_contents", "form_bytes", "items_by_unit", "mak
 
 Progress = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
 
-OLD_FOLDER = "_旧版"
 # Below this many forms a process pool costs more (start-up, pickling, layouts built twice) than it
 # saves: stamping writes a few hundred forms a second in one process.
 POOL_THRESHOLD = 200
@@ -40,7 +40,7 @@ _NAME_MAX = 80
 
 class FormsWritten(list[Path]):
     """The paths written (a list), plus the units skipped for having nothing to report and the
-    same-named older files moved to _旧版 (old path, new path)."""
+    same-named older files moved to 备份 (old path, new path)."""
 
     def __init__(self, paths: list[Path] | None = None, skipped: list[Unit] | None = None,
                  moved: list[tuple[Path, Path]] | None = None) -> None:
@@ -69,13 +69,16 @@ class _Job:
 
 
 def write_unit_forms(plan: Plan, folder: Path, round: str = "", codes: list[str] | None = None,
-                     password: str | None = None, progress: Progress | None = None) -> FormsWritten:
+                     password: str | None = None, progress: Progress | None = None,
+                     inputs: Inputs | None = None) -> FormsWritten:
     """Write one form per unit of ``plan.units`` (or only ``codes``) into ``folder``; return the paths.
 
-    Units with nothing to report get no form: they are in the result's ``skipped``.
+    Units with nothing to report get no form: they are in the result's ``skipped``. No form lands on
+    one of ``inputs`` (the master workbook, its ledger).
     """
     units = _chosen_units(plan, codes)
     folder = Path(folder)
+    check_folder(folder, "填报表", inputs)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -85,6 +88,8 @@ def write_unit_forms(plan: Plan, folder: Path, round: str = "", codes: list[str]
     skipped = [u for u in units if text(u.code) not in kept]
     names = form_names(contents, plan.title, round)
     jobs = [_Job(c, folder / n, password or "") for c, n in zip(contents, names, strict=True)]
+    for job in jobs:
+        check_not_input(job.path, "填报表", inputs)
     moved: list[tuple[Path, Path]] = []
     with _progress(progress, len(jobs)) as update:
         if len(jobs) > POOL_THRESHOLD and _cores() > 1:
@@ -102,10 +107,12 @@ def make_unit_forms(master: Path, output: Path, round: str = "", codes: list[str
     """What ``wpx forms`` calls: read the master workbook 台账.xlsx, then write the forms."""
     from workplan_xl.master_workbook import read_master_workbook
 
+    inputs = Inputs(master=Path(master), ledger=Path(master).with_suffix(".db"))
+    check_folder(Path(output), "填报表", inputs)
     plan = read_master_workbook(Path(master))
     _chosen_units(plan, codes, f"台账「{Path(master).name}」")  # the same checks, naming the file
     return write_unit_forms(plan, Path(output), round=round, codes=codes, password=password,
-                            progress=progress)
+                            progress=progress, inputs=inputs)
 
 
 def _chosen_units(plan: Plan, codes: list[str] | None, master: str = "台账") -> list[Unit]:
@@ -189,22 +196,13 @@ def _write_one(job: _Job, stamper: Stamper) -> list[tuple[Path, Path]]:
     moved: list[tuple[Path, Path]] = []
     try:
         if job.path.exists():
-            if job.path.is_file() and job.path.stat().st_size == len(data) and job.path.read_bytes() == data:
+            backup = move_aside(job.path, replacement=data)
+            if backup is None and job.path.is_file():
                 return moved  # our own unfilled form of the same plan, byte for byte
-            moved.append((job.path, _move_aside(job.path)))
+            if backup is not None:
+                moved.append((job.path, backup))
         job.path.write_bytes(data)
     except OSError as error:
         raise OutputError(f"无法写入填报表「{job.path}」（{error.strerror or error}）："
                           "文件可能正在 Excel/WPS 中打开，请关闭后重试。") from error
     return moved
-
-
-def _move_aside(path: Path) -> Path:
-    """Move an existing file into <folder>/_旧版/, numbering it when that name is taken too."""
-    old = path.parent / OLD_FOLDER
-    old.mkdir(exist_ok=True)
-    target, n = old / path.name, 2
-    while target.exists():
-        target, n = old / f"{path.stem}({n}){path.suffix}", n + 1
-    path.replace(target)
-    return target

@@ -6,10 +6,12 @@ shipped template or a user's own letterhead; gongwen.py does the 公文 layout.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from workplan_xl.gongwen import format_date, parse_date, save_document
+from workplan_xl.outputs import Inputs, check_output
 from workplan_xl.progress import Progress
 from workplan_xl.word_report.compose import (
     NEXT_STEPS,
@@ -29,8 +31,10 @@ from workplan_xl.word_report.template import (
 )
 
 
-def write_report(progress: Progress, path: Path, template: Path | None = None, day: date | None = None) -> Path:
-    """Write the 工作总结 for ``progress`` to ``path`` (an existing file is moved to …备份-1.docx).
+def write_report(progress: Progress, path: Path, template: Path | None = None, day: date | None = None,
+                 moved: list[Path] | None = None) -> Path:
+    """Write the 工作总结 for ``progress`` to ``path`` (an existing file is moved into 备份/ beside it, and
+    where it went appended to ``moved``).
 
     ``template``: a user's .docx with {{标题}} and {{正文}} (optional {{年度}} {{单位}} {{日期}}); when it
     has {{日期}} the template's own 落款 is used instead of the generated one. ``day``: 成文日期
@@ -42,23 +46,32 @@ def write_report(progress: Progress, path: Path, template: Path | None = None, d
     content = compose_report(progress, day, closing=not has_date)
     values = {"标题": content.title, "年度": str(content.year), "单位": content.issuer, "日期": format_date(day)}
     fill_template(doc, values, content.body, content.closing, content.appendix)
-    return save_document(doc, Path(path), day=day, title=content.title, author=content.issuer)
+    return save_document(doc, Path(path), day=day, title=content.title, author=content.issuer, moved=moved)
 
 
 def make_report(master: Path, output: Path | None = None, db: Path | None = None, round: str | None = None,
-                template: Path | None = None, day: str | date | None = None) -> Path:
+                template: Path | None = None, day: str | date | None = None,
+                echo: Callable[[str], object] | None = None) -> Path:
     """wpx report: 台账.xlsx + its ledger → <年度>年工作总结.docx beside the master workbook; ``day`` is
-    the 成文日期 (2025-12-20 or 2025年12月20日; default today)."""
+    the 成文日期 (2025-12-20 or 2025年12月20日; default today). ``echo`` is told where an older copy went."""
     from workplan_xl.ledger import read_progress
     from workplan_xl.master_workbook import read_master_workbook
 
     day = parse_date(day)
     master = Path(master)
+    db = Path(db) if db else master.with_suffix(".db")
+    inputs = Inputs(master=master, ledger=db, others={"模板": Path(template)} if template else {})
+    if output is not None:
+        check_output(Path(output), "document", "工作总结", inputs)
     plan = read_master_workbook(master)
-    progress = read_progress(plan, Path(db) if db else master.with_suffix(".db"), round)
+    progress = read_progress(plan, db, round)
     if output is None:
         output = master.parent / f"{report_year(plan, day)}年工作总结.docx"
-    return write_report(progress, Path(output), template=template, day=day)
+    moved: list[Path] = []
+    path = write_report(progress, Path(output), template=template, day=day, moved=moved)
+    if moved and echo is not None:
+        echo(f"原工作总结已移到：{moved[0]}")
+    return path
 
 
 __all__ = ["DEFAULT_TEMPLATE", "NEXT_STEPS", "build_default_template", "compose_report", "make_report",

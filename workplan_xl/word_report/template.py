@@ -30,7 +30,7 @@ def build_default_template(path: Path = DEFAULT_TEMPLATE) -> Path:
     """The shipped template: a GB/T 9704 page with the title and body placeholders."""
     doc = gongwen.new_document()
     gongwen.write_blocks(doc, [gongwen.para("title", "{{标题}}"), gongwen.para("body", "{{正文}}")])
-    return gongwen.save_document(doc, Path(path), title="工作总结模板", author="workplan_xl")
+    return gongwen.save_document(doc, Path(path), title="工作总结模板", author="workplan_xl", keep_old=False)
 
 
 def open_template(path: Path | None) -> Document:

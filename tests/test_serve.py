@@ -1,0 +1,236 @@
+"""wpx serve through Flask's test client: uploads go through collect's reading path into the same
+ledger, feedback is immediate and exact, a unit only ever reports for itself, and every refusal
+(wrong link, no CSRF token, too big, path in the name, too many uploads, a unit link on the office
+page) holds. The browser tests (test_serve_browser.py) drive the same through a real server."""
+
+from __future__ import annotations
+
+import csv
+import re
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from test_returns import PNG, fill, make_forms, make_plan
+
+from workplan_xl.cli import cli
+from workplan_xl.collect import collect_returns
+from workplan_xl.master_workbook import read_master_workbook, write_master_workbook
+from workplan_xl.serve import ServeOptions, prepare_links
+from workplan_xl.serve.app import create_app
+from workplan_xl.serve.intake import Intake
+from workplan_xl.serve.settings import Settings, settings_path
+
+
+@dataclass
+class Site:
+    base: Path
+    master: Path
+    returns: Path
+    db: Path
+    forms: dict[str, Path]
+    filled: dict[str, Path]
+    settings: Settings
+    intake: Intake
+    app: object
+
+    def client(self, remote: str = "127.0.0.1"):  # noqa: ANN201
+        client = self.app.test_client()
+        client.environ_base["REMOTE_ADDR"] = remote
+        return client
+
+    def token(self, code: str) -> str:
+        return self.settings.tokens[code]
+
+
+def make_site(base: Path, password: str = "", max_bytes: int = 20 * 1024 * 1024, rate: int = 30) -> Site:
+    base.mkdir(parents=True, exist_ok=True)
+    master = write_master_workbook(make_plan(units=4), base / "工作 台账.xlsx")
+    forms = make_forms(read_master_workbook(master), base / "填报表")
+    (base / "填好").mkdir()
+    filled = {code: fill(forms[code], base / "填好" / f"{code} 回表.xlsx") for code in ("1001", "1002", "1003")}
+    settings, _ = prepare_links(ServeOptions(master))
+    if password:
+        settings.set_password(password)
+        settings.save()
+    intake = Intake(master, base / "回表", master.with_suffix(".db"))
+    app = create_app(intake, settings, "http://127.0.0.1:8080", max_bytes, uploads_per_minute=rate)
+    return Site(base, master, base / "回表", master.with_suffix(".db"), forms, filled, settings, intake, app)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[Site]:
+    made = make_site(tmp_path / "督导 室")
+    yield made
+    made.intake.close()
+
+
+def csrf(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def upload(client, token: str, data: bytes, name: str, with_csrf: bool = True):  # noqa: ANN001, ANN201
+    form = {"file": (BytesIO(data), name)}
+    if with_csrf:
+        form["csrf"] = csrf(client.get(f"/u/{token}").get_data(as_text=True))
+    return client.post(f"/u/{token}", data=form, content_type="multipart/form-data")
+
+
+def text(response) -> str:  # noqa: ANN001
+    return re.sub(r"<[^>]+>", "", response.get_data(as_text=True))
+
+
+def test_good_upload_is_accepted_stored_and_collects_to_the_same_ledger(site: Site, tmp_path: Path) -> None:
+    client = site.client()
+    page = upload(client, site.token("1001"), site.filled["1001"].read_bytes(), "我校 回表.xlsx")
+    assert page.status_code == 200
+    assert "已采用：我校 回表.xlsx" in text(page)
+    assert "已采用，谢谢！如需修改，改好后重新上传即可，以最后一次上传的为准。" in text(page)
+    stored = site.returns / "网页上传" / "1001_我校 回表.xlsx"
+    assert stored.read_bytes() == site.filled["1001"].read_bytes()
+    # the same bytes again: stored once, recorded once
+    again = upload(client, site.token("1001"), site.filled["1001"].read_bytes(), "我校 回表.xlsx")
+    assert "已采用" in text(again)
+    assert sorted(p.name for p in (site.returns / "网页上传").iterdir()) == ["1001_我校 回表.xlsx"]
+    with sqlite3.connect(site.db) as db:
+        assert db.execute("SELECT file_name, unit_code, status FROM submissions").fetchall() == [
+            ("1001_我校 回表.xlsx", "1001", "accepted")]
+    office = text(client.get("/office"))
+    assert "已报 1 个" in office and "未报 3 个" in office
+    # a plain collect of the returns folder afterwards finds everything already in the ledger
+    result = collect_returns(site.master, [site.returns], output=tmp_path / "汇总.xlsx", db=site.db)
+    assert (result.read, result.known) == (0, 1)
+    assert [(u.unit.code, u.state) for u in result.state.units] == [
+        (u.unit.code, u.state) for u in site.intake.state.units]
+
+
+def test_another_units_form_a_broken_file_and_a_picture(site: Site) -> None:
+    client = site.client()
+    foreign = upload(client, site.token("1001"), site.filled["1002"].read_bytes(), "1002 回表.xlsx")
+    assert "这份表是「第二中学」的填报表，不是本单位（第一中学）的：请上传本单位的填报表。这份文件没有保存。" in text(foreign)
+    assert not (site.returns / "网页上传").exists()
+    broken = upload(client, site.token("1003"), PNG, "实验小学.xlsx")
+    body = text(broken)
+    assert "有问题：实验小学.xlsx" in body
+    assert "这份文件没有采用：文件「1003_实验小学.xlsx」实际上不是 Excel 文件（是图片）。" in body
+    assert "隔离区" not in body  # where the office keeps its copy is not the school's business
+    picture = upload(client, site.token("1003"), PNG, "照片.png")
+    assert "这不是电子表格" in text(picture)
+    office = text(client.get("/office"))
+    assert re.search(r"实验小学（1003）\s*有问题", office)
+    with sqlite3.connect(site.db) as db:
+        assert db.execute("SELECT unit_code, status FROM submissions").fetchall() == [("1003", "rejected")]
+
+
+def test_unit_page_shows_only_its_own_unit(site: Site) -> None:
+    client = site.client()
+    upload(client, site.token("1002"), site.filled["1002"].read_bytes(), "二中.xlsx")
+    mine = text(client.get(f"/u/{site.token('1001')}"))
+    assert "第一中学" in mine and "二中" not in mine and "第二中学" not in mine and "还没有收到" in mine
+    theirs = text(client.get(f"/u/{site.token('1002')}"))
+    assert "1002_二中.xlsx" in theirs and "已报" in theirs
+
+
+def test_refusals(site: Site) -> None:
+    client = site.client()
+    token = site.token("1001")
+    good = site.filled["1001"].read_bytes()
+    assert client.get("/u/" + "A" * 32).status_code == 404
+    assert "这个链接无效或已经作废" in text(client.get("/u/" + token[:-1]))
+    assert upload(client, token, good, "a.xlsx", with_csrf=False).status_code == 403
+    forged = client.post(f"/u/{token}", data={"file": (BytesIO(good), "a.xlsx"), "csrf": "1.abc"})
+    assert forged.status_code == 403
+    other_units_csrf = csrf(client.get(f"/u/{site.token('1002')}").get_data(as_text=True))
+    assert client.post(f"/u/{token}", data={"file": (BytesIO(good), "a.xlsx"), "csrf": other_units_csrf}).status_code == 403
+    for name in ("../../etc/x.xlsx", "a/b.xlsx", "..", "x\x00.xlsx", "..x.xlsx"):
+        response = upload(client, token, good, name)
+        assert response.status_code == 400 and "文件名不合规" in text(response), name
+    assert not (site.returns / "网页上传").exists()
+    # security headers on every answer
+    headers = client.get(f"/u/{token}").headers
+    assert headers["Referrer-Policy"] == "no-referrer" and headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff" and "script-src" not in headers["Content-Security-Policy"]
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+
+
+def test_size_and_rate_limits(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "s", max_bytes=100 * 1024, rate=3)
+    try:
+        client = site.client()
+        token = site.token("1001")
+        big = upload(client, token, bytes(150 * 1024), "大.xlsx")
+        assert big.status_code == 413 and "没有保存" in text(big)
+        good = site.filled["1001"].read_bytes()
+        codes = [upload(client, token, good, "a.xlsx").status_code for _ in range(3)]
+        assert codes == [200, 200, 429]  # the oversized attempt counted too: 3 a minute
+        assert upload(client, site.token("1002"), site.filled["1002"].read_bytes(), "b.xlsx").status_code == 200
+    finally:
+        site.intake.close()
+
+
+def test_office_needs_the_password_and_never_takes_a_unit_link(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "s", password="督导室 2024 密码")
+    try:
+        remote = site.client(remote="10.1.2.3")
+        token = site.token("1001")
+        for path in ("/office", f"/office?token={token}", f"/office/unit/1001?t={token}", "/office/summary.xlsx",
+                     "/office/remind", f"/office/../u/{token}/../../office"):
+            response = remote.get(path)
+            assert response.status_code == 401 and "督导室登录" in text(response), path
+        login = remote.get("/office/login").get_data(as_text=True)
+        wrong = remote.post("/office/login", data={"password": "guess", "csrf": csrf(login)})
+        assert wrong.status_code == 401 and "密码不对" in text(wrong)
+        no_csrf = remote.post("/office/login", data={"password": "督导室 2024 密码"})
+        assert "页面已过期" in text(no_csrf)
+        ok = remote.post("/office/login", data={"password": "督导室 2024 密码", "csrf": csrf(login)})
+        assert ok.status_code == 303
+        page = text(remote.get("/office"))
+        assert "报送情况" in page and "未报 4 个" in page
+        remind = text(remote.get("/office/remind"))
+        assert f"http://127.0.0.1:8080/u/{token}" in remind and "第一中学（未报" in remind
+        summary = remote.get("/office/summary.xlsx")
+        assert summary.status_code == 200 and summary.data[:2] == b"PK"
+        assert "1001" in text(remote.get("/office/unit/1001"))
+        assert not list(site.returns.rglob("*.xlsx"))  # nothing the office downloads lands among the returns
+    finally:
+        site.intake.close()
+
+
+def test_office_without_password_is_for_this_machine_only(site: Site) -> None:
+    assert site.client(remote="10.1.2.3").get("/office").status_code == 403
+    assert site.client().get("/office").status_code == 200
+
+
+def test_cli_links_new_link_and_password(tmp_path: Path) -> None:
+    base = tmp_path / "链接 测试"
+    base.mkdir()
+    master = write_master_workbook(make_plan(units=3), base / "台账.xlsx")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["serve", str(master), "--links", "--url", "http://10.0.0.5:8080/"])
+    assert result.exit_code == 0, result.output
+    links = base / "台账-填报链接.csv"
+    assert result.stdout == f"各单位的填报链接已写入：{links}\n"
+    rows = list(csv.reader(links.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0] == ["单位代码", "单位名称", "联系人", "电话", "填报链接"] and len(rows) == 4
+    first = rows[1][4]
+    assert re.fullmatch(r"http://10\.0\.0\.5:8080/u/[A-Za-z0-9_-]{32}", first)
+    renewed = runner.invoke(cli, ["serve", str(master), "--new-link", "1001", "--url", "http://10.0.0.5:8080"])
+    assert renewed.exit_code == 0
+    new = list(csv.reader(links.read_text(encoding="utf-8-sig").splitlines()))[1][4]
+    assert new != first and f"单位 1001 的新链接（旧链接已作废）：{new}" in renewed.stdout
+    assert list(csv.reader(links.read_text(encoding="utf-8-sig").splitlines()))[2] == rows[2]  # others unchanged
+    unknown = runner.invoke(cli, ["serve", str(master), "--new-link", "9999"])
+    assert unknown.exit_code == 2
+    assert unknown.stderr == "错误：台账的填报单位里没有代码为「9999」的单位：请检查 --new-link 后的单位代码。\n"
+    short = runner.invoke(cli, ["serve", str(master), "--set-password"], input="short\nshort\n")
+    assert short.exit_code == 2 and short.stderr.endswith("错误：密码太短：请至少用 8 个字符。\n")
+    ok = runner.invoke(cli, ["serve", str(master), "--set-password"], input="一个足够长的密码口令\n一个足够长的密码口令\n")
+    assert ok.exit_code == 0 and ok.stdout == "密码已设置。\n"
+    stored = settings_path(master).read_text(encoding="utf-8")
+    assert "一个足够长的密码口令" not in stored and '"scheme": "scrypt"' in stored
+    assert Settings.load(settings_path(master)).check_password("一个足够长的密码口令")
+    assert settings_path(master).stat().st_mode & 0o077 == 0

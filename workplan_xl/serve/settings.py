@@ -1,0 +1,109 @@
+"""What wpx serve keeps beside the master workbook (台账.网页填报.json, readable by its owner only):
+the secret that signs sessions and CSRF tokens, one link token per unit and the office password's
+hash. Tokens are 128-bit or more (secrets.token_urlsafe), compared in constant time, and a unit's link
+is revoked by giving it a new one. The password is kept only as a scrypt hash."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workplan_xl.errors import InputFileError, OutputError
+from workplan_xl.plan import Unit
+
+TOKEN_BYTES = 24  # 192 bits
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+
+
+def settings_path(master: Path) -> Path:
+    return Path(master).with_name(Path(master).stem + ".网页填报.json")
+
+
+@dataclass
+class Settings:
+    path: Path
+    secret: str = ""
+    tokens: dict[str, str] = field(default_factory=dict)  # unit code → token
+    password: dict[str, str | int] = field(default_factory=dict)  # scrypt salt, hash and cost
+
+    @classmethod
+    def load(cls, path: Path) -> Settings:
+        if not path.exists():
+            return cls(path, secret=secrets.token_urlsafe(32))
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(path, secret=data["secret"], tokens=dict(data.get("tokens", {})),
+                       password=dict(data.get("password", {})))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise InputFileError(f"「{path.name}」已损坏，无法读取：请把它移走后重新运行 wpx serve（各单位的链接会换新，"
+                                 "需要重新发给各单位）。") from None
+
+    def save(self) -> None:
+        text = json.dumps({"secret": self.secret, "tokens": self.tokens, "password": self.password},
+                          ensure_ascii=False, indent=1)
+        temp = self.path.with_name(self.path.name + ".tmp")
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(temp, self.path)
+        except OSError as error:
+            raise OutputError(f"无法保存「{self.path}」（{error.strerror or error}）：请确认该文件夹可以写入。") from None
+
+    # -- unit links ----------------------------------------------------------------------------
+    def ensure_tokens(self, units: list[Unit]) -> bool:
+        """Give every unit without a link one; True when something changed."""
+        changed = False
+        for unit in units:
+            if unit.code not in self.tokens:
+                self.tokens[unit.code] = secrets.token_urlsafe(TOKEN_BYTES)
+                changed = True
+        return changed
+
+    def renew(self, code: str) -> None:
+        self.tokens[code] = secrets.token_urlsafe(TOKEN_BYTES)
+
+    def unit_for(self, token: str) -> str | None:
+        """The unit whose link this is; every stored token is compared, in constant time."""
+        found = None
+        for code, known in self.tokens.items():
+            if hmac.compare_digest(known.encode(), token.encode("utf-8", "replace")):
+                found = code
+        return found
+
+    # -- the office password -------------------------------------------------------------------
+    def set_password(self, password: str) -> None:
+        salt = secrets.token_bytes(16)
+        digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, **_SCRYPT)
+        self.password = {"scheme": "scrypt", "salt": salt.hex(), "hash": digest.hex(), "n": _SCRYPT["n"]}
+
+    def check_password(self, password: str) -> bool:
+        if not self.password:
+            return False
+        digest = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(str(self.password["salt"])),
+                                n=int(self.password["n"]), r=8, p=1, dklen=32)
+        return hmac.compare_digest(digest.hex(), str(self.password["hash"]))
+
+
+def write_links(units: list[Unit], settings: Settings, base_url: str, path: Path) -> Path:
+    """The unit links as a CSV the officer can mail-merge (UTF-8 with BOM, so Excel and WPS read the
+    Chinese names)."""
+    try:
+        with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["单位代码", "单位名称", "联系人", "电话", "填报链接"])
+            for unit in units:
+                writer.writerow([unit.code, unit.name, unit.contact, unit.phone, unit_link(base_url, settings, unit.code)])
+    except OSError as error:
+        raise OutputError(f"无法写入「{path}」（{error.strerror or error}）：如果它正在 Excel/WPS 中打开，请关闭后重试。") from None
+    return path
+
+
+def unit_link(base_url: str, settings: Settings, code: str) -> str:
+    return f"{base_url.rstrip('/')}/u/{settings.tokens[code]}"
