@@ -170,3 +170,82 @@ def test_no_row_is_lower_than_libreoffice_needs(run: str, request: pytest.Fixtur
     assert not short, f"{len(short)} rows lower than LibreOffice's optimal height, e.g. {short[:5]}"
     assert len(rows) > 100
     print(f"{run}: {len(rows)} rows measured", file=sys.stderr)
+
+
+# -- 通报 and 督办单 -----------------------------------------------------------------------------------------
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def notices_of(folder: Path, tmp_path: Path) -> Path:
+    """The run's 督办单 and 通报: the demo's own, or written now for the seed run."""
+    if (folder / "督办通报").is_dir():
+        return folder / "督办通报"
+    out = tmp_path / "督办 通报"
+    result = CliRunner().invoke(cli, ["notices", str(folder / "台账.xlsx"), "--as-of", "2024-12-20",
+                                      "--date", "2024-12-20", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.mark.parametrize("run", ["demo", "seed_run"])
+def test_notice_tables_label_tasks_with_full_numbers(run: str, request: pytest.FixtureRequest,
+                                                     tmp_path: Path) -> None:
+    import docx
+
+    from workplan_xl.master_workbook.layout import composite_number
+
+    folder = request.getfixturevalue(run)
+    out = notices_of(folder, tmp_path)
+    plan = read_master_workbook(folder / "台账.xlsx")
+    bulletin = next(p for p in out.glob("*.docx") if not p.name.startswith("督办单"))
+    appendix = docx.Document(bulletin).tables[-1]
+    labels = [row.cells[1].text for row in appendix.rows[1:]]
+    assert len(labels) == len(set(labels)) == len(list(plan.tasks()))  # none ambiguous
+    for section in plan.sections():
+        for task in section.tasks:
+            number = composite_number(section.numeral, task.number)
+            label = next(x for x in labels if x.startswith(number) and task.title[:6] in x)
+            rest = label[len(number):]
+            assert rest[0] in "、 " or number.endswith("）"), label  # never 六加强自身建设
+    header = appendix._tbl.find(f"{W}tr").find(f"{W}trPr")
+    assert header.find(f"{W}tblHeader") is not None  # repeated when the table breaks
+    for path in out.glob("督办单_*.docx"):
+        table = docx.Document(path).tables[0]
+        rows = table._tbl.findall(f"{W}tr")
+        assert rows[0].find(f"{W}trPr").find(f"{W}tblHeader") is not None
+        assert [c.text for c in table.rows[0].cells][0] == "编号"
+        assert all(r.find(f"{W}trPr").find(f"{W}cantSplit") is not None for r in rows)
+        items = [r.cells[1].text for r in table.rows if r.cells[0].text.startswith("督办事项")]
+        assert items and all(any(x in item for x in "（、 ") for item in items)
+
+
+def test_headings_keep_with_the_next_paragraph(demo: Path) -> None:
+    import docx
+
+    bulletin = next(p for p in (demo / "督办通报").glob("*.docx") if not p.name.startswith("督办单"))
+    styles = {s.name: s for s in docx.Document(bulletin).styles}
+    for name in ("公文标题", "一级标题", "二级标题", "附件标识"):
+        assert styles[name].paragraph_format.keep_with_next, name
+
+
+def test_a_short_notice_fits_one_page_and_a_long_one_repeats_its_header(demo: Path, tmp_path: Path,
+                                                                        soffice: str) -> None:
+    import docx
+    import pdfplumber
+    from conftest import convert
+
+    checked = 0
+    for path in sorted((demo / "督办通报").glob("督办单_*.docx")):
+        items = sum(1 for r in docx.Document(path).tables[0].rows if r.cells[0].text.startswith("督办事项"))
+        pdf = convert(soffice, path, "pdf", tmp_path / path.stem)
+        with pdfplumber.open(pdf) as document:
+            pages = [p.extract_text() or "" for p in document.pages]
+        receipt = next(i for i, text in enumerate(pages) if "督办事项落实情况回执" in text)
+        if items <= 2:
+            assert receipt == 1, f"{path.name}: {items} items on {receipt} pages"  # one page, then the 回执
+            checked += 1
+        else:
+            for text in pages[1:receipt]:  # a page the table runs onto starts with its header row
+                if any(label in text for label in ("督办事项", "依据", "当前状态", "督办要求", "反馈时限")):
+                    assert text.lstrip().startswith("编号"), text[:40]
+    assert checked >= 3
