@@ -10,6 +10,7 @@ still reports 未启动 (or nothing).
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -33,7 +34,6 @@ from workplan_xl.gongwen import (
 from workplan_xl.outputs import Inputs, check_folder
 from workplan_xl.plan import Plan, Task, Unit
 from workplan_xl.progress import Progress, TaskProgress
-from workplan_xl.returns.plan_index import task_numbers
 from workplan_xl.word_report.compose import plan_name, summary_heading, tracked_sections, trim_note
 
 DONE = ("已完成", "不适用")
@@ -145,6 +145,11 @@ def task_labels(plan: Plan) -> dict[str, str]:
     return labels
 
 
+def _item_number(task: Task, k: int) -> str:
+    digits = re.sub(r"[^0-9一二三四五六七八九十]", "", task.number)
+    return digits or str(k)
+
+
 def _task_label(tp: TaskProgress, labels: dict[str, str]) -> str:
     return labels.get(tp.task.id) or (tp.task.title or tp.task.text[:30]).strip()
 
@@ -166,7 +171,6 @@ def notice_blocks(plan: Plan, unit: Unit, lags: list[Lag], number: str, as_of: d
     feedback = format_date(day + timedelta(days=FEEDBACK_DAYS))
     source = f"《{plan_name(plan) or '年度工作要点'}》"
     labels = task_labels(plan)
-    numbers = task_numbers(plan)
     # 编号 is the header row: repeated at the top of a page when the items run onto the next
     rows = [["承办单位", unit.name]]
     heights: dict[int, int] = {}
@@ -178,7 +182,7 @@ def notice_blocks(plan: Plan, unit: Unit, lags: list[Lag], number: str, as_of: d
         detail = _task_detail(task)
         label = f"督办事项{k}" if len(lags) > 1 else "督办事项"
         rows += [[label, _task_label(lag.progress, labels) + (f"：{detail}" if detail else "")],
-                 ["依据", f"{source}第{numbers.get(task.id) or k}项"],
+                 ["依据", f"{source}“{lag.section}”第{_item_number(task, k)}项"],
                  ["牵头/配合", lead or "—"],
                  ["原定时限", schedule_text(plan, task, plan.year or as_of.year)],
                  ["当前状态", state]]
