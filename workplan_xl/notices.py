@@ -163,6 +163,17 @@ def _item_number(task: Task, k: int) -> str:
     return digits or str(k)
 
 
+def basis(source: str, lag: Lag, k: int) -> str:
+    """依据, on one line: 《…工作要点》第二部分第3项 (the 督办事项 row above names the task in full)."""
+    numeral = lag.section.split("、", 1)[0] if "、" in lag.section else ""
+    task = lag.progress.task
+    if not numeral:
+        return f"{source}第{_item_number(task, k)}项"
+    if task.number.strip() in ("", numeral):
+        return f"{source}第{numeral}部分"
+    return f"{source}第{numeral}部分第{_item_number(task, k)}项"
+
+
 def _task_label(tp: TaskProgress, labels: dict[str, str]) -> str:
     return labels.get(tp.task.id) or (tp.task.title or tp.task.text[:30]).strip()
 
@@ -195,7 +206,7 @@ def notice_blocks(plan: Plan, unit: Unit, lags: list[Lag], number: str, as_of: d
         detail = _task_detail(task)
         label = f"督办事项{k}" if len(lags) > 1 else "督办事项"
         rows += [[label, _task_label(lag.progress, labels) + (f"：{detail}" if detail else "")],
-                 ["依据", f"{source}“{lag.section}”第{_item_number(task, k)}项"],
+                 ["依据", basis(source, lag, k)],
                  ["牵头/配合", lead or "—"],
                  ["原定时限", schedule_text(plan, task, plan.year or as_of.year)],
                  ["当前状态", state]]
