@@ -269,3 +269,24 @@ def test_forms_carry_each_units_link_once_the_links_are_made(tmp_path: Path) -> 
     filled.rename(base / "回表" / filled.name)
     result = collect_returns(master, [base / "回表"], output=base / "汇总.xlsx")
     assert result.exit_code == 0 and result.state.units[0].state == "已报"
+
+
+def test_concurrent_uploads_are_batched_into_one_consistent_ledger(site: Site, tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    versions = {code: [fill(site.forms[code], tmp_path / f"{code}-{v}.xlsx",
+                            indicators={"I001": 90 + v, "I002": 70 + v}).read_bytes() for v in range(3)]
+                for code in ("1001", "1002", "1003")}
+
+    def school(code: str) -> list[str]:
+        client = site.client()
+        return [text(upload(client, site.token(code), data, f"第{v}版.xlsx")) for v, data in enumerate(versions[code])]
+
+    with ThreadPoolExecutor(3) as pool:
+        answers = [a for part in pool.map(school, versions) for a in part]
+    assert len(answers) == 9 and all("已采用" in a for a in answers)
+    values = {(e.unit_code, e.item_id): e.value for e in site.intake.state.entries if e.item_id.startswith("I")}
+    assert values == {(code, item): str(base + 2) for code in versions for item, base in (("I001", 90), ("I002", 70))}
+    result = collect_returns(site.master, [site.returns], output=tmp_path / "汇总.xlsx", db=site.db)
+    assert result.read == 0 and sorted(values.items()) == sorted(
+        ((e.unit_code, e.item_id), e.value) for e in result.state.entries if e.item_id.startswith("I"))
