@@ -40,8 +40,8 @@ def mail(subject_header: bytes, sender: bytes, attachments: list[tuple[bytes, by
     return b"\r\n".join(lines)
 
 
-def b_word(text: str, charset: str = "gb2312") -> bytes:
-    return f"=?{charset}?B?{base64.b64encode(text.encode(charset)).decode()}?=".encode()
+def b_word(text: str, charset: str = "gb2312", label: str = "") -> bytes:
+    return f"=?{label or charset}?B?{base64.b64encode(text.encode(charset)).decode()}?=".encode()
 
 
 def gbk_zip(members: dict[str, bytes]) -> bytes:
@@ -77,11 +77,12 @@ def as_loose_and_packed(kit: Kit, tmp_path: Path) -> tuple[Path, Path]:  # noqa:
     data = {code: path.read_bytes() for code, path in kit.returns.items()}
     for path in kit.returns.values():
         shutil.copy2(path, loose / path.name)
-    # 1001: Foxmail-style mail, GB2312 subject in RFC 2047, RFC 2231 GBK attachment name
+    # 1001: Foxmail-style mail, a subject in RFC 2047 labelled GB2312 holding a GBK-only character (as
+    # mail clients write it), an RFC 2231 GBK attachment name
     name = "1001第一中学回表.xlsx"
     disposition = b"Content-Disposition: attachment; filename*=gbk''" + quote(name.encode("gbk")).encode()
     (packed / "回表 第一中学.eml").write_bytes(
-        mail(b_word("第一中学：2024年督导回表"), b_word("第一中学", "gbk") + b" <yizhong@school.example.cn>",
+        mail(b_word("第一中学（堃）：2024年督导回表", "gbk", label="GB2312"), b_word("第一中学", "gbk") + b" <yizhong@school.example.cn>",
              [(disposition, data["1001"])]))
     # 1002: a zip packed on Windows with GBK member names inside a sub-folder
     (packed / "二中.zip").write_bytes(gbk_zip({"二中材料/1002回表.xlsx": data["1002"]}))
@@ -117,7 +118,7 @@ def test_mail_and_archives_collect_to_the_same_values_as_loose_files(kit: Kit, t
         ("压缩包 二中.zip 中的 二中材料/1002回表.xlsx", "1002", "accepted"),
         ("邮件《实验小学回表》（shiyan@school.example.cn）的附件 打包下载.zip 中的 附件/1003回表.xlsx", "1003", "accepted"),
         ("邮件《实验小学回表》（shiyan@school.example.cn）的附件 打包下载.zip 中的 附件/照片.png", "", "skipped"),
-        ("邮件《第一中学：2024年督导回表》（yizhong@school.example.cn）的附件 1001第一中学回表.xlsx", "1001", "accepted"),
+        ("邮件《第一中学（堃）：2024年督导回表》（yizhong@school.example.cn）的附件 1001第一中学回表.xlsx", "1001", "accepted"),
     ]
     # nothing was unpacked beside the inputs, and a second run reads nothing again
     assert snapshot(packed) == before
