@@ -153,6 +153,17 @@ def lying_sizes(data: bytes) -> bytes:
     return bytes(out)
 
 
+def deflate64(data: bytes) -> bytes:
+    """Members marked as Deflate64 (method 9), as Windows writes large zips."""
+    out = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        start = 0
+        while (start := out.find(signature, start)) >= 0:
+            out[start + offset:start + offset + 2] = (9).to_bytes(2, "little")
+            start += 4
+    return bytes(out)
+
+
 def nested(data: bytes, depth: int) -> bytes:
     for n in range(depth):
         data = utf8_zip({f"第{n}层.zip": data})
@@ -174,6 +185,10 @@ def test_hostile_archives_and_mail_cost_only_themselves(kit: Kit, tmp_path: Path
     (folder / "打包.7z").write_bytes(b"7z\xbc\xaf\x27\x1c" + bytes(100))
     (folder / "邮件.msg").write_bytes(OLE2 + bytes(500) + "__substg1.0_0037001F".encode("utf-16-le") + bytes(500))
     (folder / "空邮件.eml").write_bytes(mail(b"no attachment", b"a@b.cn", []))
+    (folder / "大压缩包.zip").write_bytes(deflate64(utf8_zip({"1002回表.xlsx": form})))
+    (folder / "回表.tar.gz").write_bytes(b"\x1f\x8b\x08\x00" + bytes(100))
+    (folder / "outlook.eml").write_bytes(mail(b"RTF mail", b"c@d.cn", [
+        (b'Content-Disposition: attachment; filename="winmail.dat"', b"\x78\x9f\x3e\x22" + bytes(200))]))
     before = snapshot(folder)
 
     result = CliRunner().invoke(cli, ["collect", str(kit.master), str(folder), "-o", str(tmp_path / "汇总.xlsx"),
@@ -192,6 +207,11 @@ def test_hostile_archives_and_mail_cost_only_themselves(kit: Kit, tmp_path: Path
         ("打包.7z", "压缩包「打包.7z」是 7z 格式，wpx 不能直接读取其中的文件"),
         ("邮件.msg", "文件「邮件.msg」是 Outlook 邮件（.msg），wpx 不能直接读取其中的附件"),
         ("空邮件.eml", "邮件《no attachment》（a@b.cn）（文件「空邮件.eml」）没有附件"),
+        ("压缩包 大压缩包.zip 中的 1002回表.xlsx",
+         "「压缩包 大压缩包.zip 中的 1002回表.xlsx」的压缩方式不受支持（That compression method is not supported）"),
+        ("回表.tar.gz", "压缩包「回表.tar.gz」是 gzip/tar 格式，wpx 不能直接读取其中的文件"),
+        ("邮件《RTF mail》（c@d.cn）的附件 winmail.dat",
+         "「邮件《RTF mail》（c@d.cn）的附件 winmail.dat」是 Outlook 打包的 winmail.dat，wpx 不能直接读取其中的附件"),
     }
     # the traversal member is read as a return of its own, under its base name, and nothing escaped
     status = CliRunner().invoke(cli, ["status", str(kit.master), "--db", str(tmp_path / "台账.db")])
