@@ -164,7 +164,7 @@ def test_indicator_sheet_formulas_cached_values_and_dropdowns(built: Path) -> No
     assert cached.cell(ids["I003"], header["状态"]).value == "未填"
     assert cached.cell(ids["I003"], header["完成率（%）"]).value in (None, "")
     lists = {str(v.sqref).split(":")[0]: v.formula1 for v in ws.data_validations.dataValidation if v.type == "list"}
-    assert lists["H3"] == '"求和,平均,最大,最小,计数,不汇总"'
+    assert lists["H3"] == '"取牵头单位值,求和,平均,最大,最小,计数,不汇总"'
     assert lists["D3"] == '"≥,>,≤,<,=,≈"'
     rules = [r.formula[0] for cf in ws.conditional_formatting for r in cf.rules]
     assert set(rules) == {'"达成"', '"未达成"', '"未填"'}

@@ -117,6 +117,35 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 
 
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+
+
+def _chinese_number(text: str) -> float | None:
+    """九十五, 三百二十, 一千零五, 2万, 九十五点五 → the number; None when the text is not one."""
+    whole, _, decimals = text.partition("点")
+    if not whole or any(c not in _CN_DIGIT for c in decimals):
+        return None
+    total, section, digit = 0, 0, None
+    for ch in whole:
+        if ch in _CN_DIGIT:
+            digit = _CN_DIGIT[ch]
+        elif ch.isdigit() and ch.isascii():
+            digit = (digit or 0) * 10 + int(ch)
+        elif ch in _CN_UNIT:
+            section += (1 if digit is None else digit) * _CN_UNIT[ch]
+            digit = None
+        elif ch == "万":
+            total += (section + (digit or 0)) * 10000
+            section, digit = 0, None
+        else:
+            return None
+    if not any(c in _CN_DIGIT or c in _CN_UNIT or c == "万" for c in whole):
+        return None  # plain digits are for _NUMBER
+    value = total + section + (digit or 0)
+    return float(f"{value}.{''.join(str(_CN_DIGIT[c]) for c in decimals)}") if decimals else float(value)
+
+
 def round_half_up(value: float, digits: int = 2) -> float:
     """Round as people and Excel's number formats do (95.125 → 95.13, 2.675 → 2.68), not as Python's
     round() does (banker's rounding on the binary value: 95.12, 2.67). The report, the notices and
@@ -154,7 +183,10 @@ def parse_number(value: object) -> tuple[float, str]:
     if _THOUSANDS.match(text):
         text = text.replace(",", "")
     if not _NUMBER.fullmatch(text):
-        raise ValueError(original)
+        chinese = _chinese_number(text)
+        if chinese is None:
+            raise ValueError(original)
+        return chinese, f"「{original}」按{number_text(chinese)}计"
     number = float(text)
     note = "" if text == original else f"「{original}」按{number_text(number)}计"
     return number, note

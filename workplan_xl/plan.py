@@ -17,7 +17,7 @@ SCHEMA = "workplan-xl/plan@1"
 
 COMPARATORS = (">=", ">", "<=", "<", "=", "~")
 KINDS = ("target", "baseline", "achieved")
-AGGREGATES = ("sum", "mean", "min", "max", "count", "none")
+AGGREGATES = ("sum", "mean", "min", "max", "count", "owner", "none")  # owner: the owning office's single figure
 STATUSES = ("未启动", "推进中", "已完成", "不适用")
 
 # Units counted per unit add up across schools; rates and shares are averaged.
@@ -269,6 +269,43 @@ def describe_units(roster: list[Unit], chosen: list[Unit]) -> str:
         else:
             parts.append(unit.name or unit.code)
     return "、".join(parts)
+
+
+def owners_first(plan: Plan, indicator: Indicator) -> list[Unit]:
+    """An indicator's reporters with its task's 牵头单位 first (in the order they are named), then the
+    配合单位, then the rest: whose figure counts for an indicator of the whole county."""
+    reporters = units_for(plan, indicator)
+    task = plan.task(indicator.task) if indicator.task else None
+    entries = (task.owners + task.partners) if task is not None else []
+    ranked = sorted(range(len(reporters)), key=lambda i: (next(
+        (k for k, e in enumerate(entries) if _matches(e, reporters[i])), len(entries)), i))
+    return [reporters[i] for i in ranked]
+
+
+def default_aggregate_for(plan: Plan, indicator: Indicator) -> str:
+    """汇总方式 as the plan means it: a figure the task's own offices report (no explicit 填报对象, the
+    reporters are the task's 牵头/配合单位 on the roster) is one county figure, the owner's ("owner");
+    figures every school reports add up (counts) or average (rates), as the unit says."""
+    base = default_aggregate(indicator.unit)
+    if base == "none" or indicator.reporters:
+        return base
+    task = plan.task(indicator.task) if indicator.task else None
+    if task is None or task.reporters:
+        return base
+    entries = [e for e in task.owners + task.partners if e.strip()]
+    named = [u for u in plan.units if any(_matches(e, u) for e in entries)]
+    # offices named one by one (基教科、计财科), not a kind of unit (各中小学) that stands for many schools
+    if named and len(named) <= len(entries):
+        return "owner"
+    return base
+
+
+def apply_default_aggregates(plan: Plan) -> None:
+    """Give each indicator whose 汇总方式 only follows its unit the plan's meaning (default_aggregate_for),
+    once the roster is known: what wpx build writes into 指标跟踪, where the user can change it."""
+    for indicator in plan.indicators():
+        if indicator.aggregate == default_aggregate(indicator.unit):
+            indicator.aggregate = default_aggregate_for(plan, indicator)
 
 
 def items_for(plan: Plan, unit: Unit) -> tuple[list[Task], list[Indicator]]:
