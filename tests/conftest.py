@@ -43,7 +43,7 @@ def convert(soffice: str, src: Path, fmt: str, outdir: Path, timeout: int = 180)
     """
     outdir.mkdir(parents=True, exist_ok=True)
     profile = outdir / ".lo-profile"
-    cmd = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+    cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
            "--convert-to", fmt, "--outdir", str(outdir), str(src)]
     subprocess.run(cmd, check=True, capture_output=True, timeout=timeout)
     out = outdir / (src.stem + "." + fmt.split(":")[0])

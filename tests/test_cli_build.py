@@ -130,7 +130,7 @@ def test_build_refuses_a_spreadsheet_that_is_not_a_workbook(tmp_path: Path) -> N
     workbook.close()
     result = CliRunner().invoke(cli, ["build", str(other), "-o", str(tmp_path / "台账.xlsx")])
     assert result.exit_code == 2
-    assert result.output == "错误：「别的表.xlsx」不是 wpx 生成的台账（缺少 _meta 工作表）：请先用 wpx build 生成台账。\n"
+    assert result.output == "错误：「别的表.xlsx」里没有可读取的文字：请检查是否选错了文件。\n"
 
 
 def test_a_folder_that_cannot_be_written(inputs, monkeypatch) -> None:

@@ -100,12 +100,13 @@ def test_missing_file_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> Non
     assert "Traceback" not in result.output
 
 
-def test_old_word_file(runner: CliRunner, tmp_path: Path) -> None:
+def test_old_word_file(runner: CliRunner, tmp_path: Path, soffice: str) -> None:
     path = tmp_path / "旧版.doc"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 2048)
     result = runner.invoke(cli, ["parse", str(path)])
     assert result.exit_code == 2
-    assert result.stderr == "错误：「旧版.doc」是旧版 Word 文档（.doc），无法直接读取：请在 Word/WPS 中另存为 .docx 后再试。\n"
+    assert result.stderr == ("错误：「旧版.doc」是旧版 Word 文档（.doc），LibreOffice 无法转换它（文件可能已损坏、加了密码或"
+                             "不是文档）：请在 Word/WPS 中打开并另存为 .docx 后再试。\n")
     assert result.stdout == ""
 
 

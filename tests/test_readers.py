@@ -13,8 +13,8 @@ import pytest
 from docx.oxml import parse_xml
 
 from workplan_xl.errors import InputFileError
-from workplan_xl.plan_document.docx_numbering import chinese_counting, format_number
 from workplan_xl.plan_document.readers import Block, ReaderWarning, is_page_number, read_blocks, sniff
+from workplan_xl.plan_document.readers.word_numbering import chinese_counting, format_number
 
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
@@ -73,7 +73,7 @@ def test_random_bytes_never_crash(tmp_path: Path) -> None:
     with pytest.raises(InputFileError) as err:
         read_blocks(binary)
     assert str(err.value) == ("「noise.txt」不是可读取的文档（无法识别的二进制文件）："
-                              "请给出 Word（.docx）、文字版 PDF、网页（.html）或文本（.txt）文件。")
+                              "请给出 Word（.docx）、文字版 PDF、网页（.html）、文本（.txt）或任务分解表（.xlsx）文件。")
     # high bytes without control characters: decoded with replacement characters and a warning
     for seed in range(5):
         rng = random.Random(seed)
@@ -503,17 +503,20 @@ def test_kind_comes_from_the_bytes_not_the_suffix(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name,data,kind,message", [
     ("old.doc", _ole2("Root Entry", "WordDocument", "1Table"), "doc",
-     "「old.doc」是旧版 Word 文档（.doc），无法直接读取：请在 Word/WPS 中另存为 .docx 后再试。"),
+     "「old.doc」是旧版 Word 文档（.doc），需要 LibreOffice 才能读取：请安装 LibreOffice（soffice），"
+     "或在 Word/WPS 中另存为 .docx 后再试。"),
     ("locked.docx", _ole2("Root Entry", "EncryptionInfo", "EncryptedPackage"), "encrypted",
      "「locked.docx」设有打开密码（已加密），无法读取：请在 Word/WPS 中去掉密码后再试。"),
     ("old.xls", _ole2("Root Entry", "Workbook"), "xls",
-     "「old.xls」是电子表格（Excel 工作簿），不是计划文档：请给出工作要点的 Word（.docx）、文字版 PDF、网页（.html）或文本（.txt）文件。"),
+     "「old.xls」这份电子表格无法读取（文件可能已损坏或格式异常）：请在 Excel/WPS 中打开后另存为 .xlsx 再试。"),
     ("empty.txt", b"", "empty", "「empty.txt」是空文件，没有任何文字：请检查是否选错了文件。"),
     ("blank.txt", " \r\n\t\u3000\n".encode(), "empty", "「blank.txt」是空文件，没有任何文字：请检查是否选错了文件。"),
     ("photo.docx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "binary",
-     "「photo.docx」是 PNG 图片，不是计划文档：请给出 Word（.docx）、文字版 PDF、网页（.html）或文本（.txt）文件。"),
+     "「photo.docx」是 PNG 图片，不是计划文档：请给出 Word（.docx）、文字版 PDF、网页（.html）、文本（.txt）或任务分解表（.xlsx）文件。"),
 ])
-def test_wrong_kinds_of_file(tmp_path: Path, name: str, data: bytes, kind: str, message: str) -> None:
+def test_wrong_kinds_of_file(tmp_path: Path, name: str, data: bytes, kind: str, message: str,
+                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WPX_SOFFICE", "")  # as on a machine without LibreOffice
     path = tmp_path / name
     path.write_bytes(data)
     assert sniff(path) == kind
@@ -538,8 +541,9 @@ def test_spreadsheet_zip_and_missing_file(tmp_path: Path) -> None:
     with zipfile.ZipFile(book, "w") as zf:
         zf.writestr("xl/workbook.xml", "<workbook/>")
     assert sniff(book) == "xlsx"
-    with pytest.raises(InputFileError, match="是电子表格"):
+    with pytest.raises(InputFileError) as err:
         read_blocks(book)
+    assert str(err.value) == "「台账.xlsx」这份电子表格无法读取（文件可能已损坏或格式异常）：请在 Excel/WPS 中打开后另存为 .xlsx 再试。"
     archive = tmp_path / "材料.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("a.txt", "x")
@@ -547,7 +551,7 @@ def test_spreadsheet_zip_and_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputFileError) as err:
         read_blocks(archive)
     assert str(err.value) == ("「材料.zip」是压缩包，不是计划文档：请解压后给出其中的 Word（.docx）、文字版 PDF、"
-                              "网页（.html）或文本（.txt）文件。")
+                              "网页（.html）、文本（.txt）或任务分解表（.xlsx）文件。")
     missing = tmp_path / "没有.docx"
     with pytest.raises(InputFileError) as err:
         sniff(missing)
@@ -570,7 +574,7 @@ def test_seeds_read_as_lines(seeds_dir: Path) -> None:
 
 
 def test_pdf_table_continued_on_the_next_page() -> None:
-    from workplan_xl.plan_document.read_pdf import _continue_table
+    from workplan_xl.plan_document.readers.pdf import _continue_table
 
     rows = [["月份", "工作内容", "责任科室"], ["3月", "开展专项督导检查，形成问", "督导室"]]
     _continue_table(rows, [["", "题清单", ""], ["4月", "召开总结会", "督导室"]])

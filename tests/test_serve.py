@@ -234,3 +234,38 @@ def test_cli_links_new_link_and_password(tmp_path: Path) -> None:
     assert "一个足够长的密码口令" not in stored and '"scheme": "scrypt"' in stored
     assert Settings.load(settings_path(master)).check_password("一个足够长的密码口令")
     assert settings_path(master).stat().st_mode & 0o077 == 0
+
+
+def test_forms_carry_each_units_link_once_the_links_are_made(tmp_path: Path) -> None:
+    import openpyxl
+
+    from workplan_xl.form_layout import SHEET_GUIDE
+
+    base = tmp_path / "表 和 链接"
+    base.mkdir()
+    master = write_master_workbook(make_plan(units=3), base / "台账.xlsx")
+    runner = CliRunner()
+
+    def guide(folder: Path) -> dict[str, str]:
+        lines = {}
+        for form in sorted(folder.glob("*.xlsx")):
+            rows = openpyxl.load_workbook(form)[SHEET_GUIDE].iter_rows(values_only=True)
+            lines[form.name[:4]] = next((r[1] for r in rows if r[0] == "网上填报"), "")
+        return lines
+
+    assert runner.invoke(cli, ["forms", str(master), "-o", str(base / "无链接")]).exit_code == 0
+    assert set(guide(base / "无链接").values()) == {""}
+    assert runner.invoke(cli, ["serve", str(master), "--links", "--url", "http://10.0.0.5:8080"]).exit_code == 0
+    assert runner.invoke(cli, ["forms", str(master), "-o", str(base / "有链接")]).exit_code == 0
+    tokens = Settings.load(settings_path(master)).tokens
+    lines = guide(base / "有链接")
+    assert len(lines) == 3
+    for code, line in lines.items():
+        assert line == (f"也可以用浏览器打开本单位专用网址 http://10.0.0.5:8080/u/{tokens[code]} 上传本表，"
+                        "几秒内即可看到检查结果（请勿转发给其他单位）。")
+    # the forms with links are still collected as any form
+    filled = fill(next((base / "有链接").glob("1001_*.xlsx")), base / "1001.xlsx")
+    (base / "回表").mkdir()
+    filled.rename(base / "回表" / filled.name)
+    result = collect_returns(master, [base / "回表"], output=base / "汇总.xlsx")
+    assert result.exit_code == 0 and result.state.units[0].state == "已报"

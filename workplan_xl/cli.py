@@ -132,12 +132,13 @@ def parse(file: Path, json_out: str | None, encoding: str | None) -> None:
 
     文件可以是 .docx、.pdf、.txt、.md、.html 文件、Plan JSON 或台账.xlsx。
     """
+    from workplan_xl.master_workbook import load_plan
     from workplan_xl.outputs import Inputs, check_output
-    from workplan_xl.plan_document import format_outline, read_plan, write_plan_json
+    from workplan_xl.plan_document import format_outline, write_plan_json
 
     if json_out not in (None, "-"):
         check_output(Path(json_out), "json", "Plan JSON", Inputs(plan=file), option="--json")  # before a long read
-    plan = read_plan(file, encoding=encoding)
+    plan = load_plan(file, encoding=encoding)
     if json_out == "-":
         click.echo(plan.to_json())
     elif json_out:

@@ -11,10 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from workplan_xl.errors import OutputError
-from workplan_xl.master_workbook.read import read_master_workbook
+from workplan_xl.master_workbook.load import load_plan
 from workplan_xl.master_workbook.write import write_master_workbook
 from workplan_xl.outputs import Inputs, check_output, replace_output
-from workplan_xl.plan import Plan
 from workplan_xl.roster import read_roster, units_from_owners
 
 
@@ -27,7 +26,8 @@ def build_master_workbook(plan_file: Path, output: Path, roster: Path | None = N
     output = Path(output)
     check_output(output, "master", "台账", Inputs(plan=Path(plan_file),
                                                  others={"填报单位名单": Path(roster)} if roster else {}))
-    plan = _load_plan(Path(plan_file))
+    # rebuilding from an earlier 台账 keeps the parts it stores but does not show (a 工作总结)
+    plan = load_plan(Path(plan_file), include_other_parts=True)
     if roster is not None:
         plan.units = read_roster(Path(roster))
     elif not plan.units:
@@ -48,11 +48,3 @@ def build_master_workbook(plan_file: Path, output: Path, roster: Path | None = N
         echo(f"原台账已备份为：{backup}")
     return output
 
-
-def _load_plan(path: Path) -> Plan:
-    if path.suffix.lower() == ".xlsx":
-        # Rebuilding from an earlier 台账 keeps the parts it stores but does not show (a 工作总结).
-        return read_master_workbook(path, include_other_parts=True)
-    from workplan_xl.plan_document import read_plan
-
-    return read_plan(path)

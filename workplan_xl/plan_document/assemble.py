@@ -165,7 +165,12 @@ def parse_blocks(blocks: list[Any], source_name: str = "", sha256: str = "") -> 
     year = year_of(title) or (int(meta.issued[:4]) if meta.issued else None)
     outline = build_outline(items, title=title, year=year, read_table=tasks_from_table)
     monthly = _monthly_section(outline, entries, title, year)
+    _drop_blank(outline)
     if not any(section.tasks for part in outline.parts for section in part.sections):
+        if any(getattr(b, "kind", "p") == "table" for b in blocks):
+            raise PlanStructureError(
+                f"「{name}」中找不到工作任务：没有带编号的条目（如“一、”“（一）”“1.”），其中的表格也不是任务表"
+                "（表头应有“重点任务”“牵头单位”“完成时限”等列）：请确认这是工作要点、工作计划或任务分解表。")
         raise PlanStructureError(
             f"「{name}」中找不到带编号的工作任务（如“一、”“（一）”“1.”）：请确认这是工作要点或工作计划。")
     count = sum(len(section.tasks) for part in outline.parts for section in part.sections)
@@ -204,6 +209,15 @@ def parse_blocks(blocks: list[Any], source_name: str = "", sha256: str = "") -> 
             entry.task = task.id
         plan.schedule = list(entries)
     return plan
+
+
+def _drop_blank(outline: Outline) -> None:
+    """A task with neither title nor text is no task (an empty table row, a heading that lost its
+    words); a section left with nothing and no title goes too."""
+    for part in outline.parts:
+        for section in part.sections:
+            section.tasks = [t for t in section.tasks if t.title.strip() or t.text.strip()]
+        part.sections = [s for s in part.sections if s.tasks or s.title.strip() or s.text.strip()]
 
 
 def _monthly_section(outline: Outline, entries: list[Any], title: str, year: int | None) -> Section | None:
@@ -258,7 +272,8 @@ def _month_task(outline: Outline, section: Section, entry: Any) -> None:
 
 
 def read_plan(path: Path, encoding: str | None = None) -> Plan:
-    """Read a plan document (.docx .pdf .html .txt .md), a Plan JSON or a master workbook (台账.xlsx).
+    """Read a plan document (.docx .pdf .html .txt .md) or a Plan JSON. A 台账 written by wpx is
+    master_workbook's to read (master_workbook.load_plan recognises it first, then calls this).
 
     Raises InputFileError for files that cannot be read and PlanStructureError for documents
     without numbered sections or tasks.
@@ -271,10 +286,6 @@ def read_plan(path: Path, encoding: str | None = None) -> Plan:
     kind = sniff(path)
     if kind == "json":
         return _read_json(path)
-    if kind == "xlsx":
-        from workplan_xl.master_workbook import read_master_workbook
-
-        return read_master_workbook(path)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -286,7 +297,14 @@ def read_plan(path: Path, encoding: str | None = None) -> Plan:
                 f"「{path.name}」的内容结构异常，无法读取（{type(exc).__name__}）："
                 "请在 Word/WPS 中打开并另存一份后再试，或改用 .txt 文件。") from exc
     data = path.read_bytes()
-    plan = parse_blocks(blocks, source_name=path.name, sha256=hashlib.sha256(data).hexdigest())
+    try:
+        plan = parse_blocks(blocks, source_name=path.name, sha256=hashlib.sha256(data).hexdigest())
+    except PlanStructureError as error:
+        if kind in ("xlsx", "xls") or (kind == "text" and path.suffix.lower() in (".csv", ".tsv")):
+            raise PlanStructureError(
+                f"「{path.name}」中找不到任务表（表头应有“重点任务”或“工作任务”一列，以及“牵头单位”“完成时限”等列）："
+                "请确认这是任务分解表或工作计划。") from error
+        raise
     # what the reader noticed (a lossy decode, a page without text) goes into the plan's warnings
     plan.warnings[:0] = [str(w.message) for w in caught if issubclass(w.category, ReaderWarning)]
     for w in caught:

@@ -17,7 +17,8 @@ PART, H1, H2, H3, H4, H5 = 0, 1, 2, 3, 4, 5
 
 _PATTERNS: list[tuple[int, re.Pattern[str]]] = [
     (PART, re.compile(rf"^第\s*({CN_NUMERAL})\s*部分\s*[、：:.．，,]?\s*")),
-    (H1, re.compile(rf"^({CN_NUMERAL})\s*[、，,．.]\s*(?=\S)")),
+    # "一?" too: a 、 that an RTF or a code-page conversion turned into a question mark
+    (H1, re.compile(rf"^({CN_NUMERAL})\s*(?:[、，,．.]|[?？](?=[\u4e00-\u9fff]))\s*(?=\S)")),
     (H2, re.compile(rf"^[（(]\s*({CN_NUMERAL})\s*[）)]\s*[、.．，,]?\s*(?=\S)")),
     (H3, re.compile(r"^(\d{1,2})\s*[.．、](?![\d.．])\s*(?=\S)")),
     (H4, re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*[、.．]?\s*(?=\S)")),

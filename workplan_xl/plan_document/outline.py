@@ -196,7 +196,7 @@ class _Builder:
                 groups.append((p, []))
             elif groups:
                 groups[-1][1].append(p)
-            elif p.table is not None:
+            elif p.table is not None and self.read_table is not None and self.read_table(p.table):
                 # a task table before any heading: its group rows ("一、…") are the sections
                 for label, sub in _table_groups(p.table) or [(title, p.table)]:
                     groups.append((_Para(label, None, numbered(label)), [_Para("", sub, None)]))
@@ -295,7 +295,7 @@ class _Builder:
                     text=str(row.get("text") or ""), owners=list(row.get("owners") or []),
                     partners=list(row.get("partners") or []), deadline=str(row.get("deadline") or ""))
         self.outline.spans[id(task)] = "。".join(t for t in (task.title, task.text) if t)
-        months = [month] if month else []
+        months = ([month] if month else []) + list(row.get("months") or [])
         if task.deadline:  # a 完成时限 cell ('2026年10月底前') names the month the work is due
             from workplan_xl.plan_document.facts import find_months
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from workplan_xl.plan_document.numerals import fold, squeeze
+from workplan_xl.plan_document.numerals import MONTH_NUM, fold, month_int, squeeze
 from workplan_xl.plan_document.units import split_units
 
 # Checked in this order: 协同配合单位 is a partner before it is anything else, 完成时限 a time.
@@ -49,6 +49,11 @@ def header_columns(row: list[str]) -> dict[str, int] | None:
     filled = [c for c in row if c and c.strip()]
     known = 0
     for k, cell in enumerate(row):
+        month = month_column(cell)
+        if month:
+            known += 1
+            roles.setdefault(f"m{month}", k)  # a 配档表's month columns: a mark below means that month
+            continue
         role = header_role(cell)
         if role:
             known += 1
@@ -58,6 +63,21 @@ def header_columns(row: list[str]) -> dict[str, int] | None:
     if "task" not in roles or len(roles) < 2 or known < max(2, (len(filled) * 3 + 4) // 5):
         return None
     return roles
+
+
+_MONTH_HEAD = re.compile(rf"^({MONTH_NUM})\s*月份?$")
+
+
+def month_column(cell: str) -> int | None:
+    """The month of a 配档表 column header ('3月', '三月', '10月份'), else None."""
+    m = _MONTH_HEAD.match(re.sub(r"\s+", "", fold(cell or "")))
+    return month_int(m.group(1)) if m else None
+
+
+def row_months(row: list[str], cols: dict[str, int]) -> list[int]:
+    """The months a row marks (●, √, ★, a word — any mark) in its month columns."""
+    return sorted(int(key[1:]) for key, k in cols.items()
+                  if key.startswith("m") and key[1:].isdigit() and k < len(row) and str(row[k]).strip())
 
 
 def find_header(rows: list[list[str]], look: int = 3) -> tuple[int, dict[str, int]] | None:
@@ -100,13 +120,20 @@ def tasks_from_table(block: Any) -> list[dict[str, Any]] | None:
     if is_schedule_header(rows[h], cols):
         return None
     tasks: list[dict[str, Any]] = []
+    previous = ("", "")  # (number, task) cells of the row above: a vertically merged task repeats them
     for row in rows[h + 1:]:
-        if not any(c and c.strip() for c in row) or is_group_row(row):
+        if not any(c and c.strip() for c in row) or is_group_row(row) or is_header_again(row, cols):
             continue
         task_text, detail = cell(row, cols, "task"), cell(row, cols, "detail")
         owners, partners = split_units(cell(row, cols, "owner")), split_units(cell(row, cols, "partner"))
+        here, previous = previous, (cell(row, cols, "number"), task_text)
+        if tasks and task_text and (cell(row, cols, "number"), task_text) == here and "detail" in cols:
+            task_text = ""  # the same merged task cell again: this row adds its measure to the task
+        months = row_months(row, cols)
         if not task_text and tasks and detail:
             last = tasks[-1]
+            if months:
+                last["months"] = sorted(set(last.get("months", [])) | set(months))
             last["text"] = "\n".join(x for x in (last["text"], detail) if x)
             last["owners"] += [o for o in owners if o not in last["owners"]]
             last["partners"] += [p for p in partners if p not in last["partners"]]
@@ -119,8 +146,14 @@ def tasks_from_table(block: Any) -> list[dict[str, Any]] | None:
         tasks.append({"number": cell(row, cols, "number") or str(len(tasks) + 1), "title": title.strip(),
                       "text": body, "owners": owners,
                       "partners": [p for p in partners if p not in owners],
-                      "deadline": re.sub(r"\s+", "", cell(row, cols, "time"))})
+                      "deadline": re.sub(r"\s+", "", cell(row, cols, "time")),
+                      **({"months": months} if months else {})})
     return tasks or None
+
+
+def is_header_again(row: list[str], cols: dict[str, int]) -> bool:
+    """The header repeated on every printed page of a long table (Word's 标题行重复, a pasted PDF)."""
+    return header_columns(row) == cols
 
 
 def is_schedule_header(row: list[str], cols: dict[str, int]) -> bool:

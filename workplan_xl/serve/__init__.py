@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ def prepare_links(options: ServeOptions) -> tuple[Settings, Path]:
     plan = load_plan(options.master)
     settings = Settings.load(settings_path(options.master))
     settings.ensure_tokens(plan.units)
+    settings.url = options.base_url
     settings.save()
     return settings, write_links(plan.units, settings, options.base_url, links_path(options.master))
 
@@ -98,6 +100,7 @@ def run_server(options: ServeOptions, echo: Callable[[str], None]) -> None:
     intake = Intake(master, returns, db, options.round, workers=options.workers)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     logging.getLogger("waitress").setLevel(logging.WARNING)
+    signal.signal(signal.SIGTERM, _stop)  # a service manager's stop: the reader workers go down too
     try:
         app = create_app(intake, settings, options.base_url, LIMITS.max_file_bytes, options.uploads_per_minute)
         echo(f"各单位的填报链接已写入：{links}（可用于邮件合并；每个单位一个，不要混发）")
@@ -110,9 +113,13 @@ def run_server(options: ServeOptions, echo: Callable[[str], None]) -> None:
             echo("注意：本机以外的电脑也能访问这个服务。请只在单位内网使用，不要直接暴露到互联网（没有 HTTPS 加密）。")
         echo("按 Ctrl+C 停止。")
         waitress.serve(app, host=options.host, port=options.port, threads=options.threads, ident="wpx",
-                       max_request_body_size=LIMITS.max_file_bytes + 1024 * 1024, _quiet=True)
+                       max_request_body_size=2 * LIMITS.max_file_bytes, _quiet=True)  # beyond this, waitress' own 413
     finally:
         intake.close()
+
+
+def _stop(*_: object) -> None:
+    raise SystemExit(0)
 
 
 def _is_loopback(host: str) -> bool:

@@ -19,7 +19,7 @@ input[type=file]{font-size:16px;margin:8px 0;max-width:100%}
 button,.button{font-size:17px;padding:8px 18px;border:0;border-radius:4px;background:#1565c0;color:#fff;
 text-decoration:none;display:inline-block;margin:6px 0}
 textarea{width:100%;font-size:14px;min-height:12em}
-.muted{color:#666;font-size:14px}.nav a{margin-right:14px}
+.muted{color:#666;font-size:14px}.nowrap{white-space:nowrap}.nav a{margin-right:14px}
 @media (max-width:600px){th,td{font-size:14px;padding:4px}}
 """
 
@@ -58,9 +58,9 @@ UNIT = _HEAD + """
 <div class="box">
 <h2>督导室目前收到的本单位回表</h2>
 {% if report %}<p>状态：<span class="s-{{ report.state }}" id="state">{{ report.state }}</span>
-{% if report.file %}　采用/最近的文件：{{ report.file }}（{{ report.received }}）{% endif %}</p>{% endif %}
+{% if report.file %}　采用/最近的文件：{{ report.file }}（{{ report.received | replace("T", " ") }}）{% endif %}</p>{% endif %}
 {% if history %}<table><tr><th>收到时间</th><th>文件</th><th>结果</th></tr>
-{% for s in history %}<tr><td>{{ s.received }}</td><td>{{ s.file }}</td><td>{{ s.status }}{% if s.reason %}：{{ s.reason }}{% endif %}</td></tr>{% endfor %}
+{% for s in history %}<tr><td>{{ s.received | replace("T", " ") }}</td><td>{{ s.file }}</td><td>{{ s.status }}{% if s.reason %}：{{ s.reason }}{% endif %}</td></tr>{% endfor %}
 </table>{% else %}<p class="muted">还没有收到。</p>{% endif %}
 </div>
 <p class="muted">这个网址是本单位专用的，请不要转发给其他单位。</p>
@@ -74,7 +74,7 @@ OFFICE = _HEAD + """
 <span class="muted">（每 60 秒自动刷新）</span></p>
 <table id="units"><tr><th>单位</th><th>状态</th><th>采用/最近的文件</th><th>收到时间</th><th>问题</th></tr>
 {% for u in units %}<tr><td><a href="/office/unit/{{ u.unit.code }}">{{ u.unit.name }}</a>（{{ u.unit.code }}）</td>
-<td class="s-{{ u.state }}">{{ u.state }}</td><td>{{ u.file }}</td><td>{{ u.received }}</td><td>{{ u.problems | join("；") }}</td></tr>
+<td class="s-{{ u.state }} nowrap">{{ u.state }}</td><td>{{ u.file }}</td><td>{{ u.received | replace("T", " ") }}</td><td>{{ u.problems | join("；") }}</td></tr>
 {% endfor %}</table>
 """ + _FOOT
 
@@ -84,7 +84,7 @@ HISTORY = _HEAD + """
 <p>联系人：{{ unit.contact or "—" }}　电话：{{ unit.phone or "—" }}</p>
 <p>状态：<span class="s-{{ report.state }}">{{ report.state }}</span></p>
 <table><tr><th>收到时间</th><th>文件</th><th>结果</th></tr>
-{% for s in history %}<tr><td>{{ s.received }}</td><td>{{ s.file }}</td><td>{{ s.status }}{% if s.reason %}：{{ s.reason }}{% endif %}</td></tr>
+{% for s in history %}<tr><td>{{ s.received | replace("T", " ") }}</td><td>{{ s.file }}</td><td>{{ s.status }}{% if s.reason %}：{{ s.reason }}{% endif %}</td></tr>
 {% else %}<tr><td colspan="3">还没有收到。</td></tr>{% endfor %}</table>
 """ + _FOOT
 

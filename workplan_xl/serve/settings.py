@@ -31,6 +31,7 @@ class Settings:
     secret: str = ""
     tokens: dict[str, str] = field(default_factory=dict)  # unit code → token
     password: dict[str, str | int] = field(default_factory=dict)  # scrypt salt, hash and cost
+    url: str = ""  # the address units open, as last given to wpx serve (for the links in the forms)
 
     @classmethod
     def load(cls, path: Path) -> Settings:
@@ -39,13 +40,13 @@ class Settings:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             return cls(path, secret=data["secret"], tokens=dict(data.get("tokens", {})),
-                       password=dict(data.get("password", {})))
+                       password=dict(data.get("password", {})), url=str(data.get("url", "")))
         except (ValueError, KeyError, TypeError, AttributeError):
             raise InputFileError(f"「{path.name}」已损坏，无法读取：请把它移走后重新运行 wpx serve（各单位的链接会换新，"
                                  "需要重新发给各单位）。") from None
 
     def save(self) -> None:
-        text = json.dumps({"secret": self.secret, "tokens": self.tokens, "password": self.password},
+        text = json.dumps({"secret": self.secret, "tokens": self.tokens, "password": self.password, "url": self.url},
                           ensure_ascii=False, indent=1)
         temp = self.path.with_name(self.path.name + ".tmp")
         try:
@@ -103,6 +104,15 @@ def write_links(units: list[Unit], settings: Settings, base_url: str, path: Path
     except OSError as error:
         raise OutputError(f"无法写入「{path}」（{error.strerror or error}）：如果它正在 Excel/WPS 中打开，请关闭后重试。") from None
     return path
+
+
+def read_links(master: Path) -> dict[str, str]:
+    """Each unit's link, once wpx serve has made them (for 填报说明 in the forms); {} before that."""
+    path = settings_path(master)
+    if not path.exists():
+        return {}
+    settings = Settings.load(path)
+    return {code: unit_link(settings.url, settings, code) for code in settings.tokens} if settings.url else {}
 
 
 def unit_link(base_url: str, settings: Settings, code: str) -> str:

@@ -70,7 +70,7 @@ class _Job:
 
 def write_unit_forms(plan: Plan, folder: Path, round: str = "", codes: list[str] | None = None,
                      password: str | None = None, progress: Progress | None = None,
-                     inputs: Inputs | None = None) -> FormsWritten:
+                     inputs: Inputs | None = None, links: dict[str, str] | None = None) -> FormsWritten:
     """Write one form per unit of ``plan.units`` (or only ``codes``) into ``folder``; return the paths.
 
     Units with nothing to report get no form: they are in the result's ``skipped``. No form lands on
@@ -84,6 +84,8 @@ def write_unit_forms(plan: Plan, folder: Path, round: str = "", codes: list[str]
     except OSError as error:
         raise OutputError(f"无法创建输出文件夹「{folder}」（{error.strerror or error}）：请换一个有写入权限的位置。") from error
     contents = build_contents(plan, units, round)
+    for content in contents if links else ():
+        content.link = links.get(content.unit_code, "")  # type: ignore[union-attr]
     kept = {c.unit_code for c in contents}
     skipped = [u for u in units if text(u.code) not in kept]
     names = form_names(contents, plan.title, round)
@@ -111,8 +113,10 @@ def make_unit_forms(master: Path, output: Path, round: str = "", codes: list[str
     check_folder(Path(output), "填报表", inputs)
     plan = read_master_workbook(Path(master))
     _chosen_units(plan, codes, f"台账「{Path(master).name}」")  # the same checks, naming the file
+    from workplan_xl.serve.settings import read_links
+
     return write_unit_forms(plan, Path(output), round=round, codes=codes, password=password,
-                            progress=progress, inputs=inputs)
+                            progress=progress, inputs=inputs, links=read_links(Path(master)))
 
 
 def _chosen_units(plan: Plan, codes: list[str] | None, master: str = "台账") -> list[Unit]:

@@ -45,6 +45,7 @@ class FormContent:
     issuer: str = ""
     created: datetime = datetime(2000, 1, 1)
     year: int | None = None
+    link: str = ""  # the unit's wpx serve page, when the office has made the links
 
     @property
     def title_line(self) -> str:
@@ -191,7 +192,8 @@ def guide_lines(content: FormContent, n_tasks: int, n_indicators: int) -> list[t
         ("报送时间", "各项任务的完成时限见「任务进展」表；填报表请按通知要求时间报送。"),
         ("报送方式", "填好后保存为 .xlsx，直接发回；不要改文件结构、不要增删行列、不要改工作表名称。"),
         ("文件名", "文件可以随意改名，不影响汇总。"),
-    ]
+    ] + ([("网上填报", f"也可以用浏览器打开本单位专用网址 {content.link} 上传本表，几秒内即可看到检查结果"
+                       "（请勿转发给其他单位）。")] if content.link else [])
 
 
 def build_contents(plan: Plan, units: list[Unit], round: str = "",

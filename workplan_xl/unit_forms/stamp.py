@@ -36,6 +36,8 @@ def _escape(value: str) -> bytes:
 def stampable(content: FormContent) -> bool:
     """Whether the placeholders can stand in for this unit. Row heights are measured on the layout,
     so a name long enough to wrap its 填报说明 line (wider than the placeholders) is built directly."""
+    if content.link:  # each unit's own link: no shared layout to stamp
+        return False
     if display_width(content.unit_code) + display_width(content.unit_name) > _STAMP_WIDTH:
         return False
     return not any(_UNSTAMPABLE.search(v) for v in (content.unit_code, content.unit_name))

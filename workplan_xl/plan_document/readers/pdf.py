@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from workplan_xl.errors import InputFileError
-from workplan_xl.plan_document.readers import Block, ReaderWarning, clean_line, is_page_number
+from workplan_xl.plan_document.readers.blocks import Block, ReaderWarning, clean_line, is_page_number
 
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
 _LIST_START = re.compile(r"^(?:\d{1,3}[.、．)）]|[（(]\s*[\d一二三四五六七八九十]{1,3}\s*[）)]|[①-⑳]|[一二三四五六七八九十]{1,3}[、是])")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from workplan_xl.plan_document.readers import Block, clean_line, decode_text, is_page_number
+from workplan_xl.plan_document.readers.blocks import Block, clean_line, decode_text, is_page_number
 
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\f\v\x85\u2028\u2029]")
 

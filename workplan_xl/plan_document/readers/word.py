@@ -23,8 +23,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from workplan_xl.errors import InputFileError
-from workplan_xl.plan_document.docx_numbering import Numbering, join_label
-from workplan_xl.plan_document.readers import Block, check_zip, clean_line
+from workplan_xl.plan_document.readers.blocks import Block, check_zip, clean_line
+from workplan_xl.plan_document.readers.word_numbering import Numbering, join_label
 
 W_MAIN = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"

@@ -14,7 +14,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from workplan_xl.plan_document.readers import Block, clean_line, decode_text
+from workplan_xl.plan_document.readers.blocks import Block, clean_line, decode_text
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
          "track", "wbr", "keygen"}

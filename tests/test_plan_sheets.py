@@ -1,0 +1,132 @@
+"""Spreadsheet plans (.xlsx .xls .ods .csv) and the same task table in Word, PDF and HTML; documents that
+are not plans; the reader's isolation."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import fixtures_plans as fx
+import pytest
+from click.testing import CliRunner
+
+from workplan_xl.cli import cli
+from workplan_xl.errors import InputFileError
+from workplan_xl.plan import Plan
+from workplan_xl.plan_document import read_plan
+from workplan_xl.plan_document.readers.isolated import run_isolated
+
+
+def _rows(plan: Plan) -> list[tuple[str, str, list[str], list[str], str]]:
+    return [(t.number, t.title, t.owners, t.partners, t.deadline) for p in plan.parts for s in p.sections
+            for t in s.tasks]
+
+
+def _sections(plan: Plan) -> list[str]:
+    return [f"{s.numeral}、{s.title}" for p in plan.parts for s in p.sections]
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    path = tmp_path / "计划 文件夹"
+    path.mkdir()
+    return path
+
+
+def test_xlsx_task_table_becomes_a_plan(folder: Path) -> None:
+    plan = read_plan(fx.task_table_xlsx(folder / "任务 分解表.xlsx"))
+    assert plan.title == fx.TITLE and plan.year == 2026
+    assert _sections(plan) == ["一、学前教育普惠发展", "二、义务教育优质均衡"]
+    assert _rows(plan) == fx.EXPECTED
+    first, last = plan.parts[0].sections[0].tasks[0], plan.parts[0].sections[1].tasks[-1]
+    assert first.text == "新建幼儿园3所，新增学位900个。完成园舍竣工验收。"  # a multi-line cell stays one task
+    assert [(i.value, i.unit) for i in first.indicators] == [(3, "所"), (900, "个")]
+    assert first.months == [9]
+    assert last.text == "课后服务覆盖率保持100%。\n开发课后服务特色课程50门。"  # merged task: both measures
+    assert "不应出现的隐藏任务" not in plan.to_json()
+
+
+def test_cli_parse_and_build_from_a_spreadsheet(folder: Path) -> None:
+    source = fx.task_table_xlsx(folder / "任务 分解表.xlsx")
+    result = CliRunner().invoke(cli, ["parse", str(source)])
+    assert result.exit_code == 0, result.output
+    assert "T001 1.新建改扩建公办幼儿园" in result.output
+    assert "责任:学前教育股、督导室" in result.output
+    assert "合计：1 个部分，2 个板块，4 项任务" in result.output
+    master = folder / "台账.xlsx"
+    result = CliRunner().invoke(cli, ["build", str(source), "-o", str(master)])
+    assert result.exit_code == 0, result.output
+    # the 台账 wpx wrote is recognised as a 台账 first, although it is a spreadsheet with a task table
+    again = CliRunner().invoke(cli, ["parse", str(master)])
+    assert again.exit_code == 0, again.output
+    assert "合计：1 个部分，2 个板块，4 项任务" in again.output
+
+
+def test_xls_and_ods_made_by_libreoffice(folder: Path, lo_convert) -> None:
+    source = fx.task_table_xlsx(folder / "分解表.xlsx")
+    for fmt in ("xls", "ods"):
+        converted = lo_convert(source, fmt, folder / fmt)
+        plan = read_plan(converted)
+        assert _rows(plan) == fx.EXPECTED, fmt
+        assert _sections(plan) == ["一、学前教育普惠发展", "二、义务教育优质均衡"], fmt
+
+
+def test_csv_in_gbk(folder: Path) -> None:
+    plan = read_plan(fx.task_table_csv(folder / "分解表.csv"))
+    assert _rows(plan) == fx.EXPECTED
+    assert _sections(plan) == ["一、学前教育普惠发展", "二、义务教育优质均衡"]
+
+
+def test_same_table_in_word_and_pdf(folder: Path, lo_convert) -> None:
+    source = fx.task_table_docx(folder / "分解表.docx")
+    plan = read_plan(source)
+    assert _rows(plan) == fx.EXPECTED
+    assert _sections(plan) == ["一、学前教育普惠发展", "二、义务教育优质均衡"]
+    pdf = read_plan(lo_convert(source, "pdf", folder / "pdf"))
+    assert [r[:3] for r in _rows(pdf)] == [r[:3] for r in fx.EXPECTED]
+
+
+def test_month_columns_are_the_schedule(folder: Path) -> None:
+    plan = read_plan(fx.month_grid_xlsx(folder / "配档表.xlsx"))
+    tasks = [t for p in plan.parts for s in p.sections for t in s.tasks]
+    assert [(t.title, t.owners, t.months) for t in tasks] == [
+        ("开展春季开学安全检查", ["安全股"], [2, 3]), ("组织中考体育测试", ["体卫艺股"], [4, 5]),
+        ("举办教师基本功大赛", ["教研室"], [10])]
+
+
+def test_documents_that_are_not_plans(folder: Path) -> None:
+    import docx
+    import xlsxwriter
+
+    document = docx.Document()
+    document.add_paragraph("关于报送联系人的函")
+    table = document.add_table(rows=2, cols=3)
+    for c, value in enumerate(["姓名", "单位", "电话"]):
+        table.cell(0, c).text = value
+    for c, value in enumerate(["张某", "第一中学", "0931-1234567"]):
+        table.cell(1, c).text = value
+    document.save(str(folder / "联系人.docx"))
+    workbook = xlsxwriter.Workbook(str(folder / "成绩 统计.xlsx"))
+    workbook.add_worksheet().write_row(0, 0, ["姓名", "语文", "数学"])
+    workbook.close()
+    result = CliRunner().invoke(cli, ["parse", str(folder / "联系人.docx")])
+    assert result.exit_code == 2
+    assert result.output == ("错误：「联系人.docx」中找不到工作任务：没有带编号的条目（如“一、”“（一）”“1.”），其中的表格也不是"
+                             "任务表（表头应有“重点任务”“牵头单位”“完成时限”等列）：请确认这是工作要点、工作计划或任务分解表。\n")
+    result = CliRunner().invoke(cli, ["build", str(folder / "成绩 统计.xlsx"), "-o", str(folder / "台账.xlsx")])
+    assert result.exit_code == 2
+    assert result.output == ("错误：「成绩 统计.xlsx」中找不到任务表（表头应有“重点任务”或“工作任务”一列，以及“牵头单位”"
+                             "“完成时限”等列）：请确认这是任务分解表或工作计划。\n")
+    assert not (folder / "台账.xlsx").exists()
+
+
+def test_a_reader_that_dies_or_panics_costs_a_sentence() -> None:
+    # SystemExit stands for pyo3's PanicException: both derive from BaseException, not Exception
+    with pytest.raises(InputFileError) as err:
+        run_isolated(sys.exit, "3", name="坏表.xlsx")
+    assert str(err.value) == "「坏表.xlsx」这份电子表格无法读取（文件可能已损坏或格式异常）：请在 Excel/WPS 中打开后另存为 .xlsx 再试。"
+    with pytest.raises(InputFileError) as err:
+        run_isolated(os._exit, 9, name="坏表.xlsx")  # type: ignore[arg-type]  # the process just ends
+    assert str(err.value) == ("「坏表.xlsx」读取时占用内存过多或读取程序异常退出（文件可能过大、已损坏或是恶意文件）："
+                              "请在 Excel/WPS 中打开后另存为 .xlsx 再试。")

@@ -1,0 +1,45 @@
+"""Any plan input → Plan: a 台账 written by wpx is recognised first (by its _meta sheet, not its
+suffix), everything else — documents, spreadsheet task tables, Plan JSON — goes to plan_document.
+
+This sits in master_workbook, after plan_document in the data flow, so plan_document never needs to
+know about 台账 (dependencies point one way)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+from workplan_xl import plan_document
+from workplan_xl.master_workbook.layout import SHEET_META
+from workplan_xl.master_workbook.read import read_master_workbook
+from workplan_xl.plan import Plan
+
+_WORKBOOK_LIMIT = 5 << 20  # a workbook part lists sheets; megabytes of it is not a 台账
+
+
+def is_master_workbook(path: Path) -> bool:
+    """True when ``path`` is an .xlsx package whose workbook lists the very hidden _meta sheet."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            part = next((n for n in zf.namelist() if n.lower().lstrip("/") == "xl/workbook.xml"), None)
+            if part is None or zf.getinfo(part).file_size > _WORKBOOK_LIMIT:
+                return False
+            root = fromstring(zf.read(part))
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, ParseError, DefusedXmlException,
+            NotImplementedError, RuntimeError):
+        return False
+    return any(el.tag.rsplit("}", 1)[-1] == "sheet" and el.get("name") == SHEET_META for el in root.iter())
+
+
+def load_plan(path: Path, encoding: str | None = None, include_other_parts: bool = False) -> Plan:
+    """The Plan in ``path``: a wpx 台账 (with the user's edits), else whatever plan_document reads.
+
+    ``include_other_parts`` keeps a 台账's untracked parts (a 工作总结) for rebuilding it."""
+    path = Path(path)
+    if path.is_file() and is_master_workbook(path):
+        return read_master_workbook(path, include_other_parts=include_other_parts)
+    return plan_document.read_plan(path, encoding=encoding)
