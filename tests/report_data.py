@@ -81,6 +81,13 @@ _NOTES = {
     ("T008", "02"): ("已完成", "督导报告已在县政府网站公开。"),
     ("T008", "03"): ("已完成", "督导报告已在县政府网站公开"),
 }
+# (task, unit code) → (主要成效, 存在问题, 下一步打算)
+_SUMMARY = {
+    ("T002", "01"): ("完成自评报告1份，整改问题8项。", "部分督学专业能力不足。", "下半年迎接实地督导。"),
+    ("T002", "06"): ("", "督学专业能力还不足。", "组织督学参加专题培训。"),
+    ("T004", "09"): ("开展保教质量评估，组织教研活动4场。", "保教人员流动性大。", ""),
+    ("T007", "02"): ("", "", "暑期完成剩余隐患整改。"),
+}
 _VALUES = {"I001": {"09": 97.5, "10": 94.9}, "I002": {"09": 1, "10": 1},
            "I003": {c: v for c, v in zip(["01", "02", "03", "04", "05", "06", "07"], [100, 95, 80, 90, 60, 85, 88], strict=True)},
            "I004": {c: 1 for c in ["01", "02", "03", "04", "05", "06", "07", "09", "10", "12"]},
@@ -100,6 +107,10 @@ def sample_progress(plan: Plan | None = None) -> Progress:
             entries.append(Entry(unit.code, task.id, "status", status))
             if note:
                 entries.append(Entry(unit.code, task.id, "progress", note))
+            for name, text in zip(("achievements", "difficulties", "next_steps"),
+                                  _SUMMARY.get((task.id, unit.code), ()), strict=False):
+                if text:
+                    entries.append(Entry(unit.code, task.id, name, text))
     for item, values in _VALUES.items():
         entries += [Entry(code, item, "value", str(v)) for code, v in values.items()]
     reports = []

@@ -80,6 +80,7 @@ def test_indicator_actuals(year):
 
 
 def test_task_status_counts(year):
+    """附表 任务推进情况表 and 汇总.xlsx 任务汇总 both give the ledger's status counts per task."""
     result, con = year
     plan = read_master_workbook(result.master)
     statuses: dict[str, dict[str, int]] = {}
@@ -89,20 +90,58 @@ def test_task_status_counts(year):
             counts[value] = counts.get(value, 0) + 1
     header, rows = _table(result.consolidated, "任务汇总", "任务编号")
     title_col = header.index("重点任务")
-    text = _report_text(result.report)
+    table = next(t for t in Document(str(result.report)).tables if t.rows[0].cells[1].text == "重点任务")
+    in_report = {r.cells[1].text: [c.text for c in r.cells[4:7]] for r in table.rows[1:]}
     checked = 0
     for task in plan.tasks():
         counts = statuses.get(task.id)
         if not counts:
             continue
         row = next(r for r in rows if r[title_col] == task.title)
-        for status in ("已完成", "推进中", "未启动"):
-            assert row[header.index(status)] == counts.get(status, 0), (task.title, status)
-        done = counts.get("已完成", 0)
-        if done:
-            # The heading is the plan's wording or its tail ("做好…自评" → "…自评"): match on the tail.
-            paragraph = next(line for line in text.splitlines() if "应报" in line
-                             and task.title.endswith(re.sub(r"^（.+?）", "", line).split("。")[0]))
-            assert re.search(rf"已完成{done}个", paragraph), paragraph
+        expected = [counts.get(status, 0) for status in ("已完成", "推进中", "未启动")]
+        assert [row[header.index(s)] for s in ("已完成", "推进中", "未启动")] == expected, task.title
+        assert in_report[task.title] == [str(n) for n in expected], task.title
         checked += 1
     assert checked >= 5
+
+
+_GROUP = re.compile(r"(?:(\d+)个单位|([^，；。（）]+?、[^，；。（）、]+?)|^)共([^，；。]+)")
+
+
+def test_summed_figures(year):
+    """Each "N个单位共开展专题培训123场" in the report is the sum, over the units, of what each wrote in
+    进展情况 and 主要成效 (a figure a unit repeats in both counts once), recomputed from the ledger."""
+    from workplan_xl.word_report.compose import summary_heading
+    from workplan_xl.word_report.consolidate import figures_in
+
+    result, con = year
+    plan = read_master_workbook(result.master)
+    texts: dict[str, dict[str, list[str]]] = {}
+    for unit, item, field, value in _current(con):
+        if field in ("progress", "achievements"):
+            texts.setdefault(item, {}).setdefault(unit, []).append(value)
+    paragraphs = [p.text for p in Document(str(result.report)).paragraphs]
+    checked = 0
+    for task in plan.tasks():
+        heading = summary_heading(task.title)
+        paragraph = next((p for p in paragraphs if re.match(rf"^（.+?）{re.escape(heading)}。", p)
+                          or p.startswith(f"围绕{task.title}，")), None)
+        if paragraph is None or task.id not in texts:
+            continue
+        for match in _GROUP.finditer(paragraph.split("。", 1)[1] if paragraph.startswith("（") else paragraph):
+            for said in match.group(3).split("、"):
+                figure = re.fullmatch(r"(.+?)(\d+(?:\.\d+)?)(余)?(\D+)", said)
+                assert figure, said
+                wording, total, measure = figure.group(1), float(figure.group(2)), figure.group(4)
+                parts = []
+                for values in texts[task.id].values():
+                    # the same wording, or one adding a word or two before it (培训覆盖教职工 = 覆盖教职工)
+                    per_text = [sum(v for w, m, v, *_ in figures_in(t) if m == measure and w.endswith(wording)
+                                    and len(w) - len(wording) <= 4) for t in values]
+                    if any(per_text):
+                        parts.append(max(per_text))
+                assert sum(parts) == pytest.approx(total), (task.title, said)
+                if match.group(1):
+                    assert len(parts) == int(match.group(1)), (task.title, said)
+                checked += 1
+    assert checked >= 10

@@ -141,18 +141,28 @@ def test_report_follows_the_plan_and_the_returns(report: Path, progress) -> None
     headings = [t for t in texts if re.match(r"^[一二三四五六七八九十]+、", t)]
     assert headings == ["一、教育督导体制机制改革", "二、学前教育普惠发展", "三、督导结果运用", "四、存在的问题",
                         "五、下一步工作打算"]
-    task_lines = [t for t in texts if t.startswith("（")]
-    assert len(task_lines) == 8
-    assert task_lines[0].startswith("（一）完善督学责任区制度。应报3个单位，已报3个，其中已完成3个。")
-    assert any(t.startswith("（二）中小学校综合督导评估。应报9个单位，已报8个，其中推进中7个、未启动1个。") for t in task_lines)
-    # the two near-identical notes are one sentence, attributed to both schools
-    assert "已按学段划分3个督学责任区，配备专职督学6名，3月20日完成调整（城东县第一中学、城东县第二中学）" in "".join(texts)
-    assert "普惠性幼儿园覆盖率目标95%左右，实际96.2%，已达成" in "".join(texts)
-    assert "问题整改完成率目标不低于90%，实际85.43%，未达成（完成率94.9%）" in "".join(texts)
+    task_lines = [t for t in texts[:texts.index("四、存在的问题")] if t.startswith("（")]
+    assert len(task_lines) == 8 and "围绕教育督导体制机制改革，重点抓了以下两项工作。" in texts
+    # figures with the same wording are added up across units and say how many units they stand for
+    assert task_lines[0].startswith("（一）完善督学责任区制度。城东县第一中学、城东县第二中学共按学段划分督学责任区6个、配备专职督学12名")
+    # near-identical sentences are one, attributed to both schools
+    assert "3月20日完成调整（城东县第一中学、城东县第二中学）" in task_lines[0]
+    assert "城东县实验小学、城东县第一中学共整改问题13项" in task_lines[1]  # 8 (主要成效) + 5 (进展情况)
+    assert "普惠性幼儿园覆盖率目标95%左右，实际96.2%，完成率101.3%，已达成（应报3个单位、已报2个，为部分数据）" in task_lines[2]
+    # a unit repeating a figure in 进展情况 and 主要成效 counts once (16 场, not 20)
+    assert "组织教研活动16场" in task_lines[3] and "20场" not in task_lines[3]
     problems = texts[texts.index("四、存在的问题") + 1: texts.index("五、下一步工作打算")]
-    assert [p[:2] for p in problems] == ["1.", "2.", "3.", "4."]
-    assert "城东县北街小学、城东县机关幼儿园" in problems[2]
-    assert texts[texts.index("五、下一步工作打算") + 1] == NEXT_STEPS
+    assert [p[:3] for p in problems] == ["（一）", "（二）", "（三）", "（四）", "（五）"]
+    assert problems[0].startswith("（一）各单位反映的困难和问题。在教育督导体制机制改革方面，一是部分督学专业能力不足"
+                                  "（城东县第一中学、城东县实验小学）。")
+    assert "保教人员流动性大（城东县第一幼儿园）" in problems[0]
+    assert "城东县北街小学、城东县机关幼儿园" in problems[3]
+    steps = texts[texts.index("五、下一步工作打算") + 1: texts.index("附表：1.指标完成情况表") - 1]
+    assert "下半年迎接实地督导（城东县第一中学）" in steps[0] and "组织督学参加专题培训（城东县实验小学）" in steps[0]
+    assert "暑期完成剩余隐患整改（城东县第二中学）" in steps[2] and NEXT_STEPS not in texts
+    body = [t for t in texts[1:texts.index("附表：1.指标完成情况表")] if t]
+    said = [s for t in body for s in re.split(r"[。；]", re.sub(r"^（.）", "", t)) if len(s) > 6]
+    assert len(said) == len(set(said)), [s for s in said if said.count(s) > 1]
     assert "城东县人民政府教育督导室" in texts and "2024年12月5日" in texts
 
 
@@ -184,14 +194,21 @@ def test_every_run_names_its_east_asian_font_and_page_is_gbt9704(report: Path) -
     margins = doc.sections[0]._sectPr.find(qn("w:pgMar"))
     assert [margins.get(qn(f"w:{k}")) for k in ("top", "bottom", "left", "right")] == ["2098", "1984", "1587", "1474"]
     marked = [r for r in runs if r.find(qn("w:rPr")).find(qn("w:highlight")) is not None]
-    assert ["".join(t.text for t in r.iter(qn("w:t"))) for r in marked] == [NEXT_STEPS]
+    assert marked == []  # no placeholder: 下一步工作打算 is written from the returns
     first = doc.paragraphs[0]
     assert first.style.name == "公文标题" and first.runs[0].font.size.pt == 22
+    # headings navigate in Word (outline level 1 = w:val 0) and keep 黑体
+    outlined = [p for p in doc.paragraphs if p._p.pPr is not None and p._p.pPr.find(qn("w:outlineLvl")) is not None]
+    assert [p.text for p in outlined][:2] == ["一、教育督导体制机制改革", "二、学前教育普惠发展"] and len(outlined) == 5
+    assert {p._p.pPr.find(qn("w:outlineLvl")).get(qn("w:val")) for p in outlined} == {"0"}
+    assert {p.runs[0]._r.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) for p in outlined} == {"黑体"}
 
 
 def test_appendix_tables(report: Path) -> None:
     doc = docx.Document(str(report))
-    indicators, units = doc.tables
+    indicators, tasks, units = doc.tables
+    assert [c.text for c in tasks.rows[0].cells] == ["序号", "重点任务", "应报", "已报", "已完成", "推进中", "未启动"]
+    assert [c.text for c in tasks.rows[1].cells] == ["1", "完善督学责任区制度", "3", "3", "3", "0", "0"]
     assert [c.text for c in indicators.rows[0].cells] == ["序号", "指标", "目标", "实际", "完成率", "状态"]
     assert [c.text for c in indicators.rows[1].cells] == ["1", "普惠性幼儿园覆盖率", "95%左右", "96.2%", "101.3%", "已达成"]
     assert [c.text for c in indicators.rows[2].cells][2:] == ["≥3所", "2所", "66.7%", "未达成"]
@@ -202,7 +219,7 @@ def test_appendix_tables(report: Path) -> None:
         assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     texts = _texts(report)
     assert texts.index("附表1") > texts.index("2024年12月5日") and "附表：1.指标完成情况表" in texts
-    assert texts[texts.index("附表：1.指标完成情况表") + 1] == "2.报送情况表"
+    assert texts[texts.index("附表：1.指标完成情况表") + 1:][:2] == ["2.任务推进情况表", "3.报送情况表"]
 
 
 # -- templates ----------------------------------------------------------------------------------------------
@@ -309,7 +326,7 @@ def test_plan_without_indicators_or_issuer(tmp_path: Path) -> None:
         task.indicators = []
     out = write_report(sample_progress(plan), tmp_path / "r.docx", day=DAY)
     doc = docx.Document(str(out))
-    assert len(doc.tables) == 1 and "附表：1.报送情况表" in _texts(out)
+    assert len(doc.tables) == 2 and "附表：1.任务推进情况表" in _texts(out)
 
 
 @pytest.mark.libreoffice

@@ -41,6 +41,36 @@ _PROGRESS = ["已按计划推进，相关工作形成台账。", "已召开专�
 _EVIDENCE = ["会议纪要、照片", "工作方案、总结", "自查报告", "台账资料", "通知文件、签到表"]
 _SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 
+# 主要成效 as schools write it: a few concrete figures in varying word order and filler, so the report
+# has something to add up ("开展专题培训12场" and "全年累计开展9场专题培训" are one figure).
+_RESULTS = [("开展专题培训{n}场", "全年累计开展{n}场专题培训", "组织开展专题培训{n}场"),
+            ("覆盖教职工{m}人次", "培训覆盖教职工{m}人次"),
+            ("投入资金{x}万元", "累计投入资金{x}万元"),
+            ("组织主题活动{n}次", "先后组织主题活动{n}次"),
+            ("受益学生{b}人", "受益学生达{b}人"),
+            ("制定完善制度{k}项", "修订完善相关制度{k}项")]
+_RESULT_ENDS = ["师生满意度明显提升。", "形成了可推广的做法。", "相关做法被县级媒体报道。", "工作台账规范完整。", ""]
+_DIFFICULTIES = ["专业教师数量不足，部分活动开展困难。", "专业教师不足，部分活动开展有困难。", "经费投入有限，设施设备更新较慢。",
+                 "部分家长参与意识不强，家校协同还不够紧密。", "信息化手段运用不够，数据统计费时费力。",
+                 "农村学校师资流动性大，工作连续性受影响。", "场地紧张，活动时间难以保证。"]
+_NEXT_STEPS = ["加强教师专业培训，提升工作能力。", "积极争取专项经费，改善设施设备条件。", "完善家校协同机制，定期召开家长会。",
+               "建立工作台账，实行月调度、季通报。", "用好信息化平台，减轻基层填报负担。", "加强督促检查，确保年底前全面完成。"]
+
+
+def school_prose(seed: str, status: str) -> tuple[str, str, str]:
+    """(主要成效, 存在问题, 下一步打算) for one task row, drawn from ``seed`` alone so the rest of the
+    simulation draws the same numbers as before these columns existed."""
+    rng = random.Random(seed)
+    figures = {"n": rng.randint(2, 15), "m": rng.randint(40, 600), "x": rng.randint(2, 80),
+               "b": rng.randint(100, 2000), "k": rng.randint(1, 6)}
+    result = ""
+    if status != "未启动":
+        chosen = rng.sample(_RESULTS, rng.randint(1, 3))
+        result = "，".join(rng.choice(forms).format(**figures) for forms in chosen) + "。" + rng.choice(_RESULT_ENDS)
+    difficulty = rng.choice(_DIFFICULTIES) if rng.random() < 0.35 else ""
+    step = rng.choice(_NEXT_STEPS) if rng.random() < 0.45 or status == "未启动" else ""
+    return result, difficulty, step
+
 
 @dataclass
 class SimulatedReturn:
@@ -109,6 +139,10 @@ def fill_form(form: Path, out: Path, rng: random.Random, plan: Plan, share: floa
             done = when - timedelta(days=rng.randint(5, 200))
             _write(tasks, r, cols.get("完成时间"), done.strftime("%Y-%m-%d"))
         _write(tasks, r, cols.get("佐证材料"), rng.choice(_EVIDENCE))
+        result, difficulty, step = school_prose(f"{out.name}|{r}|{status}", status)
+        for header, text in (("主要成效", result), ("存在问题", difficulty), ("下一步打算", step)):
+            if text:
+                _write(tasks, r, cols.get(header), text)
 
     if share >= 1 and SHEET_INDICATORS in workbook.sheetnames:
         sheet = workbook[SHEET_INDICATORS]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from workplan_xl.plan import STATUSES, Indicator, Plan, Task, Unit, units_for
 
 REPORTED, MISSING, PROBLEM = "已报", "未报", "有问题"
+SUMMARY_FIELDS = ("achievements", "difficulties", "next_steps")  # what a 工作总结 is written from
 
 
 @dataclass
@@ -63,6 +64,8 @@ class TaskProgress:
     progress_notes: list[tuple[str, str]]  # (unit name, 进展情况)
     status: str  # 已完成 / 推进中 / 未启动 / 未报
     statuses: dict[str, str] = field(default_factory=dict)  # unit code → 完成状态 (督办单 need it per unit)
+    # 主要成效 / 存在问题 / 下一步打算 as the units wrote them: field → [(unit name, text)], in ledger order
+    texts: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -73,6 +76,7 @@ class IndicatorProgress:
     actual: float | None
     rate: float | None  # 完成率 in percent
     reached: bool | None  # None: nothing reported or no target
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (unit name, how a value was read), to verify
 
 
 @dataclass
@@ -158,22 +162,27 @@ def compute_progress(plan: Plan, entries: list[Entry], units: list[UnitReport],
             notes = [(names.get(code, code), f["progress"].value.strip()) for code, f in rows.items()
                      if "progress" in f and f["progress"].value.strip()]
             missing = [u for u in expected if u.code not in rows]
+            texts = {name: [(names.get(code, code), f[name].value.strip()) for code, f in rows.items()
+                            if name in f and f[name].value.strip()] for name in SUMMARY_FIELDS}
             tasks.append(TaskProgress(task, section.title, expected,
                                       {s: counts.get(s, 0) for s in STATUSES}, missing, notes,
-                                      _task_status(counts, len(expected), len(statuses)), statuses))
+                                      _task_status(counts, len(expected), len(statuses)), statuses,
+                                      {k: v for k, v in texts.items() if v}))
 
     indicators = []
     for indicator in plan.indicators():
         if indicator.kind == "achieved":
             continue
-        values = []
+        values, value_notes = [], []
         for code, f in by_item.get(indicator.id, {}).items():
             try:
                 values.append((code, float(f["value"].value)))
             except (KeyError, ValueError):
                 continue
+            if f["value"].note:
+                value_notes.append((names.get(code, code), f["value"].note))
         actual = aggregate([v for _, v in values], indicator.aggregate)
         rate, reached = judge(indicator, actual)
         indicators.append(IndicatorProgress(indicator, units_for(plan, indicator), values,
-                                            actual, rate, reached))
+                                            actual, rate, reached, value_notes))
     return Progress(plan, round, units, tasks, indicators, problems)

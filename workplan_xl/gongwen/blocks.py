@@ -184,6 +184,9 @@ def _run_xml(doc: Document, text: Text, role: str) -> str:
     return f"<w:r>{rpr}{body}</w:r>"
 
 
+_OUTLINE = {"h1": 0, "h2": 1, "h3": 2}  # Word's navigation pane shows these levels
+
+
 def _para_xml(doc: Document, block: Para, extra_ppr: str = "") -> str:
     style_id = role_look(doc, block.role)[0]
     ppr = f'<w:pStyle w:val="{style_id}"/>'
@@ -203,6 +206,9 @@ def _para_xml(doc: Document, block: Para, extra_ppr: str = "") -> str:
         ppr += f'<w:ind {indent}w:firstLineChars="0" w:firstLine="0"/>'
     if block.align:
         ppr += f'<w:jc w:val="{ {"center": "center", "right": "right", "left": "left"}[block.align] }"/>'
+    if block.role in _OUTLINE:
+        # On the paragraph, not only the style, so a user template's own heading styles still navigate.
+        ppr += f'<w:outlineLvl w:val="{_OUTLINE[block.role]}"/>'
     runs = "".join(_run_xml(doc, t, block.role) for t in block.runs)
     return f"<w:p><w:pPr>{ppr}</w:pPr>{runs}</w:p>"
 

@@ -15,14 +15,13 @@ from workplan_xl.ledger_place import require_ledger
 from workplan_xl.outputs import Inputs, check_output
 from workplan_xl.progress import Progress
 from workplan_xl.word_report.compose import (
-    NEXT_STEPS,
-    compose_report,
     pick_notes,
     report_figures,
     report_title,
     report_year,
     summary_heading,
 )
+from workplan_xl.word_report.summary import NEXT_STEPS, compose_report
 from workplan_xl.word_report.template import (
     DEFAULT_TEMPLATE,
     build_default_template,

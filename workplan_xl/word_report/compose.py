@@ -10,11 +10,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from workplan_xl.gongwen import Block, Para, Table, Text, format_number, heading_number, para, signature
+from workplan_xl.gongwen import Block, Table, format_number
 from workplan_xl.plan import Indicator, Plan, Section
 from workplan_xl.progress import MISSING, IndicatorProgress, Progress, TaskProgress
 
-NEXT_STEPS = "【请在此补充下一步工作打算】"
 PLAN_WORDS = ("工作计划要点", "工作要点", "工作计划", "工作安排")  # longest first
 _RATE_UNITS = {"%", "个百分点", "‰", "分", "岁", "天", "小时", "学时"}
 _STATUS_ORDER = ("已完成", "推进中", "未启动", "不适用")
@@ -211,10 +210,6 @@ def pick_notes(notes: list[tuple[str, str]], limit: int = 3) -> list[tuple[str, 
     return [(note, units) for _, _, note, units in picked]
 
 
-def attribution(units: list[str]) -> str:
-    return "、".join(units) if len(units) <= 3 else "、".join(units[:3]) + f"等{len(units)}个单位"
-
-
 # -- structure -------------------------------------------------------------------------------------------
 @dataclass
 class ReportContent:
@@ -287,88 +282,6 @@ def opening(progress: Progress, figures: dict[str, object], year: int) -> str:
     return text + "。现将有关情况总结如下。"
 
 
-def task_blocks(tp: TaskProgress, indicators: list[IndicatorProgress], lead: str | None) -> list[Block]:
-    """（一）任务。status counts; then what units wrote; then the task's indicators."""
-    first: list[str | Text] = [Text(lead, role="h2")] if lead else []
-    blocks: list[Block] = [para("body", *first, counts_sentence(tp) + "。")]
-    notes = pick_notes(tp.progress_notes)
-    if notes:
-        blocks.append(para("body", "主要进展：" + "；".join(f"{n}（{attribution(u)}）" for n, u in notes) + "。"))
-    if indicators:
-        blocks.append(para("body", "；".join(indicator_sentence(ip) for ip in indicators) + "。"))
-    return blocks
-
-
-def problem_paragraphs(progress: Progress, figures: dict[str, object]) -> list[str]:
-    tasks = [tp for _, tps in tracked_sections(progress) for tp in tps]
-    found = []
-    open_tasks = [tp for tp in tasks if tp.status != "已完成"]
-    if open_tasks:
-        idle = [tp for tp in open_tasks if tp.counts.get("未启动", 0)]
-        text = f"部分任务尚未完成。{len(tasks)}项重点任务中，{len(open_tasks)}项尚未全部完成"
-        if idle:
-            # GB/T 15834: no 顿号 between items that each carry quotation marks
-            names = "".join(f"“{summary_heading(tp.task.title or tp.task.text[:20])}”" for tp in idle[:5])
-            text += f"，其中{names}{'等' if len(idle) > 5 else ''}{len(idle)}项仍有单位未启动"
-        found.append(text + "。")
-    behind = [ip for ip in progress.indicators if ip.reached is False]
-    no_data = [ip for ip in progress.indicators if ip.actual is None]
-    if behind or no_data:
-        parts = [indicator_sentence(ip) for ip in behind]
-        if no_data:
-            parts.append(f"另有{len(no_data)}项指标暂无填报数据")
-        found.append("部分指标未达预期。" + "；".join(parts) + "。")
-    if progress.missing:
-        names = [u.unit.name for u in progress.missing]
-        listed = "、".join(names[:10]) + ("等" if len(names) > 10 else "")
-        found.append(f"报送工作有待加强。应报送的{figures['units']}个单位中，{len(names)}个未报送（{listed}）。")
-    if figures["units_with_problems"]:
-        found.append(f"报送质量有待提高。{figures['units_with_problems']}个单位报送的材料存在问题，"
-                     "已在汇总表“问题清单”中逐条列明。")
-    return found or ["对照年度任务和指标，各项工作总体按计划推进，未发现突出问题。"]
-
-
-def compose_report(progress: Progress, day: date, closing: bool = True) -> ReportContent:
-    plan = progress.plan
-    year = report_year(plan, day)
-    figures = report_figures(progress)
-    content = ReportContent(report_title(plan), year, plan.issuer, day)
-    body = content.body
-    body.append(para("body", opening(progress, figures, year)))
-    by_task: dict[str, list[IndicatorProgress]] = {}
-    for ip in progress.indicators:
-        by_task.setdefault(ip.indicator.task or "", []).append(ip)
-
-    n = 0
-    for n, (section, tps) in enumerate(tracked_sections(progress), start=1):
-        body.append(para("h1", heading_number(1, n) + summary_heading(section.title or section.text[:20])))
-        single = len(tps) == 1 and (not tps[0].task.number or tps[0].task.title == section.title)
-        for k, tp in enumerate(tps, start=1):
-            lead = None if single else heading_number(2, k) + summary_heading(tp.task.title or tp.task.text[:20]) + "。"
-            body.extend(task_blocks(tp, by_task.get(tp.task.id, []), lead))
-    loose = by_task.get("", [])
-    if loose:
-        body.append(para("body", "其他量化指标：" + "；".join(indicator_sentence(ip) for ip in loose) + "。"))
-
-    body.append(para("h1", heading_number(1, n + 1) + "存在的问题"))
-    for k, text in enumerate(problem_paragraphs(progress, figures), start=1):
-        body.append(para("body", heading_number(3, k) + text))
-    body.append(para("h1", heading_number(1, n + 2) + "下一步工作打算"))
-    body.append(para("body", Text(NEXT_STEPS, mark=True)))
-
-    tables = appendix_tables(progress)
-    if tables:
-        body.append(para("body", ""))
-        for k, (name, _) in enumerate(tables, start=1):
-            prefix = "附表：" if k == 1 else ""
-            body.append(Para("body", [Text(f"{prefix}{k}.{name}")], left_chars=None if k == 1 else 5))
-    if closing:
-        content.closing = signature(plan.issuer, day)
-    for k, (name, table) in enumerate(tables, start=1):
-        content.appendix += [para("attach", f"附表{k}", page_break_before=True), para("title", name), table]
-    return content
-
-
 def appendix_tables(progress: Progress) -> list[tuple[str, Table]]:
     tables = []
     if progress.indicators:
@@ -379,6 +292,13 @@ def appendix_tables(progress: Progress) -> list[tuple[str, Table]]:
         tables.append(("指标完成情况表", Table(["序号", "指标", "目标", "实际", "完成率", "状态"], rows,
                                           [9, 55, 24, 24, 22, 22],
                                           ["center", "left", "center", "center", "center", "center"])))
+    tasks = [tp for _, tps in tracked_sections(progress) for tp in tps]
+    if tasks:
+        rows = [[str(i), tp.task.title or tp.task.text[:30], str(len(tp.expected)), str(sum(tp.counts.values())),
+                 *(str(tp.counts.get(s, 0)) for s in ("已完成", "推进中", "未启动"))] for i, tp in enumerate(tasks, 1)]
+        tables.append(("任务推进情况表", Table(["序号", "重点任务", "应报", "已报", "已完成", "推进中", "未启动"], rows,
+                                          [10, 66, 16, 16, 16, 16, 16],
+                                          ["center", "left", "center", "center", "center", "center", "center"])))
     rows = [[str(i), u.unit.name, u.state, received_text(u.received)] for i, u in enumerate(progress.units, 1)]
     tables.append(("报送情况表", Table(["序号", "单位", "状态", "报送时间"], rows, [10, 76, 26, 44],
                                       ["center", "left", "center", "center"])))

@@ -1,0 +1,286 @@
+"""Consolidation: what many units wrote about one task, turned into a few claims an officer would sign.
+
+Figures written with the same wording are added up ("开展专题培训12场" from one school and "开展12场专题
+培训" from another are one figure, 专题培训 × 场); the sentences that remain are merged when they are
+near-duplicates, and each claim keeps the units it stands for. Pure functions, no randomness, so the
+same ledger gives the same text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from workplan_xl.gongwen import format_number
+
+# Counting words a figure can be summed in. Rates (%), money in words and dates (年 月 日) are not.
+_MEASURES = ("万元|亿元|万人次|人次|场次|课时|学时|小时|平方米|万册|元|场|次|人|名|所|个|项|篇|节|门|期|家|"
+             "册|份|台|套|间|户|件|条|批|轮|支|本|种|处|园|班|堂|组|块|幅|张|部|天")
+_FIGURE = re.compile(rf"(\d+(?:,\d{{3}})*(?:\.\d+)?)(余|多)?({_MEASURES})(?![\d%％])")
+_CLAUSE = re.compile(r"[，。；;！？!?\n]+|,(?!\d{3}(?!\d))")  # 1,200 is a number, not two clauses
+_SENTENCE = re.compile(r"(?<=[。；;！？!?\n])")
+_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+# Words around a figure that do not change what is counted: 全年累计开展培训 = 开展培训.
+_LEAD_FILLER = ("截至目前", "截至年底", "本年度", "本学年", "本学期", "上半年", "下半年", "年度内", "全年", "今年",
+                "年内", "目前", "其中", "同时", "此外", "另外", "先后", "累计", "共计", "合计", "总计", "全校", "全园",
+                "我校", "本校", "我园", "本园", "学校", "已经", "已", "共", "均", "还", "又", "并", "再", "今")
+_LEAD_TAIL = ("达到", "超过", "共计", "累计", "合计", "达", "约", "近", "超", "逾", "计", "为", "共", "了", "各")
+_SELF = re.compile(r"^(?:我校|本校|我园|本园|学校|全校|全园|我单位|本单位)")
+# A figure after these is a rate or a part of another figure (每月到校2次, 其余2处), not a count to add up.
+_PART_OF = ("其余", "剩余", "分别", "第")
+_RATE_WORDS = ("每", "平均", "人均", "生均")
+
+
+def _not_a_total(wording: str) -> bool:
+    return wording.startswith(_PART_OF) or any(w in wording for w in _RATE_WORDS)
+
+
+MAX_FIGURES = 4  # per task: the figures most units share
+
+
+@dataclass
+class Figure:
+    """One counted thing: its wording (lead + measure), the total and every unit's part of it."""
+
+    wording: str  # 开展专题培训
+    measure: str  # 场
+    parts: list[tuple[str, float]] = field(default_factory=list)  # (unit name, value) in first-seen order
+    approximate: bool = False  # a unit wrote 120余人
+    first: int = 0
+
+    @property
+    def total(self) -> float:
+        return float(sum(v for _, v in self.parts))
+
+    @property
+    def units(self) -> list[str]:
+        return [u for u, _ in self.parts]
+
+    def text(self) -> str:
+        """开展专题培训123场 (with 余 when a unit gave an approximate figure)."""
+        return f"{self.wording}{format_number(self.total)}{'余' if self.approximate else ''}{self.measure}"
+
+
+def _clean_lead(text: str) -> str:
+    changed = True
+    while changed and text:
+        changed = False
+        for word in _LEAD_FILLER:
+            if text.startswith(word) and len(text) > len(word) + 1:
+                text, changed = text[len(word):], True
+                break
+        for word in _LEAD_TAIL:
+            if text.endswith(word) and len(text) > len(word) + 1:
+                text, changed = text[:-len(word)], True
+                break
+    text = text.replace("了", "")
+    return text[2:] if text.startswith(("组织开展", "组织召开", "组织举办")) else text  # 组织开展培训 = 开展培训
+
+
+@lru_cache(maxsize=65536)
+def figures_in(text: str) -> tuple[tuple[str, str, float, bool, str], ...]:
+    """(wording, measure, value, approximate, clause) for every countable figure in a unit's text.
+    The wording is the words before the number plus, when the clause ends after the measure, the words
+    after it ("开展12场专题培训" → 开展专题培训); a figure whose wording is not plain Chinese is left out."""
+    found = []
+    for clause in _CLAUSE.split(text):
+        clause = clause.strip()
+        matches = list(_FIGURE.finditer(clause))
+        start = 0
+        for k, match in enumerate(matches):
+            lead = clause[start:match.start()]
+            start = match.end()
+            tail = clause[match.end():] if k == len(matches) - 1 else ""
+            if tail and (len(tail) > 10 or not _CJK.match(tail)):
+                tail = ""
+            lead = re.split(r"[、和与及]", lead)[-1] if k else lead
+            wording = _clean_lead(lead.strip() + tail)
+            if not (2 <= len(wording) <= 14 and _CJK.match(wording)) or _not_a_total(wording):
+                continue
+            number = float(match.group(1).replace(",", ""))
+            found.append((wording, match.group(3), number, bool(match.group(2)), clause))
+    return tuple(found)
+
+
+def consolidate_figures(texts: list[tuple[str, str]]) -> list[Figure]:
+    """Every figure across units, same wording summed. One unit often repeats a figure in 进展情况
+    and 主要成效: per unit and wording the larger of its texts' totals counts, never both."""
+    per_unit: dict[tuple[str, str], dict[str, float]] = {}  # (wording, measure) → unit → value
+    figures: dict[tuple[str, str], Figure] = {}
+    seen_text: dict[tuple[str, str, str], float] = {}  # (unit, wording, measure) → total within one text
+    same = _same_wording({(w, m) for _, text in texts for w, m, *_ in figures_in(text)})
+    for order, (unit, text) in enumerate(texts):
+        local: dict[tuple[str, str], float] = {}
+        for wording, measure, value, approximate, _ in figures_in(text):
+            key = same.get((wording, measure), (wording, measure))
+            local[key] = local.get(key, 0.0) + value
+            figure = figures.setdefault(key, Figure(*key, first=order))
+            figure.approximate |= approximate
+        for key, value in local.items():
+            best = seen_text.get((unit, *key))
+            if best is None or value > best:
+                seen_text[(unit, *key)] = value
+                per_unit.setdefault(key, {})[unit] = value
+    for key, parts in per_unit.items():
+        figures[key].parts = list(parts.items())
+    return list(figures.values())
+
+
+def _same_wording(keys: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
+    """培训覆盖教职工 → 覆盖教职工: a wording that only adds a word or two before another's (same
+    measure) counts the same thing; it is filed under the shorter one."""
+    mapping = {}
+    for wording, measure in keys:
+        shorter = [w for w, m in keys if m == measure and len(w) >= 3 and w != wording
+                   and wording.endswith(w) and len(wording) - len(w) <= 4]
+        if shorter:
+            mapping[(wording, measure)] = (min(shorter, key=lambda w: (len(w), w)), measure)
+    return mapping
+
+
+def chosen_figures(figures: list[Figure], limit: int = MAX_FIGURES) -> list[Figure]:
+    """The figures most units share (ties: the first written), at most ``limit``."""
+    return sorted(figures, key=lambda f: (-len(f.parts), f.first))[:limit]
+
+
+def unit_claim(units: list[str], total_units: int | None = None) -> str:
+    """Who a claim stands for: 城东一中 / 城东一中、城东二中 / 城东一中等12个单位."""
+    if len(units) == 1:
+        return units[0]
+    if len(units) == 2:
+        return "、".join(units)
+    return f"{units[0]}等{len(units)}个单位"
+
+
+def figure_sentence(figures: list[Figure]) -> str:
+    """12个单位共开展专题培训123场、覆盖教职工3200人次，城东一中、城东二中共投入资金45万元."""
+    groups: list[tuple[tuple[str, ...], list[Figure]]] = []
+    for figure in figures:
+        units = tuple(figure.units)
+        for key, members in groups:
+            if key == units:
+                members.append(figure)
+                break
+        else:
+            groups.append((units, [figure]))
+    parts = []
+    for units, members in groups:
+        said = "、".join(f.text() for f in members)
+        if len(units) == 1:
+            parts.append(f"{units[0]}{said}")
+        elif len(units) == 2:
+            parts.append(f"{'、'.join(units)}共{said}")
+        else:
+            parts.append(f"{len(units)}个单位共{said}")
+    return "，".join(parts)
+
+
+def sentences(text: str) -> list[str]:
+    """A unit's text as sentences, without closing punctuation, spaces and the school's self-reference."""
+    found = []
+    for piece in _SENTENCE.split(text):
+        piece = re.sub(r"\s+", "", piece).strip("。；;！？!?，,、")
+        piece = re.sub(r"^\d+[.．、)]|^[（(]\d+[)）]", "", piece)  # a school's own 1. 2. list
+        piece = _SELF.sub("", piece)
+        if piece:
+            found.append(piece)
+    return found
+
+
+def without_figures(sentence: str, stated: set[tuple[str, str]]) -> str:
+    """The sentence less the clauses whose figures the report already states."""
+    keep = []
+    for clause in re.split(r"，|,(?!\d{3}(?!\d))", sentence):
+        figures = {(w, m) for w, m, *_ in figures_in(clause)}
+        if figures and figures <= stated:
+            continue
+        keep.append(clause)
+    return "，".join(c for c in keep if c)
+
+
+_NOT_WORD = re.compile(r"[^\w]")
+
+
+def _key(text: str) -> str:
+    return _NOT_WORD.sub("", text)
+
+
+_DATE_NOISE = re.compile(r"[\d年月日号]")
+
+
+def loose_key(text: str) -> str:
+    """The key near-duplicates are compared on: without digits and dates (3月20日完成调整 = 3月完成调整)."""
+    return _DATE_NOISE.sub("", _key(text))
+
+
+def _grams(key: str) -> set[str]:
+    return {key[i:i + 2] for i in range(len(key) - 1)}
+
+
+def similar(a: str, b: str, threshold: float = 0.5) -> bool:
+    """Near-duplicates: one contains the other, or they share ``threshold`` of their character pairs."""
+    ka, kb = loose_key(a), loose_key(b)
+    if ka in kb or kb in ka:
+        return True
+    ga, gb = _grams(ka), _grams(kb)
+    union = len(ga | gb)
+    return bool(union) and len(ga & gb) / union >= threshold
+
+
+def merge_sentences(items: list[tuple[str, str]], threshold: float = 0.5) -> list[tuple[str, list[str]]]:
+    """(sentence, units) with near-duplicates merged into the longest wording, in first-seen order.
+    ``items`` are (unit, sentence); a unit is listed once per merged sentence."""
+    groups: list[tuple[str, set[str], list[str], list[str]]] = []  # (key, grams, wordings, units)
+    exact: dict[str, int] = {}
+    for unit, sentence in items:
+        key = loose_key(sentence)
+        if len(key) < 4:
+            continue
+        index = exact.get(key)
+        if index is None:
+            grams = _grams(key)
+            for i, (other, other_grams, _, _) in enumerate(groups):
+                union = len(grams | other_grams)
+                if key in other or other in key or (union and len(grams & other_grams) / union >= threshold):
+                    index = i
+                    break
+            if index is None:
+                index = len(groups)
+                groups.append((key, grams, [], []))
+            exact[key] = index
+        _, _, wordings, units = groups[index]
+        wordings.append(sentence)
+        if unit not in units:
+            units.append(unit)
+    # The most informative wording stands for the group: the one with most figures, then the longest.
+    return [(max(w, key=lambda s: (len(re.findall(r"\d", s)), len(s), [-ord(c) for c in s])), u)
+            for _, _, w, u in groups]
+
+
+def informative(sentence: str) -> float:
+    """Concrete beats vague: numbers and length (up to a point)."""
+    return 3 * len(re.findall(r"\d+(?:\.\d+)?", sentence)) + min(len(sentence), 60) / 20
+
+
+def best_sentences(items: list[tuple[str, str]], limit: int = 3) -> list[tuple[str, list[str]]]:
+    """The ``limit`` most informative distinct sentences (more units first, then more concrete), in
+    the order first written."""
+    merged = merge_sentences(items)
+    ranked = sorted(range(len(merged)), key=lambda i: (-len(merged[i][1]), -informative(merged[i][0]), i))
+    return [merged[i] for i in sorted(ranked[:limit])]
+
+
+def attributed(sentence: str, units: list[str]) -> str:
+    """城东一中等5个单位建立课后服务评价机制."""
+    return f"{unit_claim(units)}{sentence}"
+
+
+def claim_units(units: list[str]) -> str:
+    """（城东一中等5个单位） after a claim."""
+    return f"（{unit_claim(units)}）"
+
+
+__all__ = ["Figure", "attributed", "best_sentences", "chosen_figures", "claim_units", "consolidate_figures",
+           "figure_sentence", "figures_in", "merge_sentences", "sentences", "similar", "unit_claim",
+           "without_figures"]
