@@ -39,14 +39,14 @@ def test_collect_all_good_exit_0(project: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "回表文件 3 个：新读入 3 个，已登记过 0 个，与其他文件内容相同 0 个，跳过 0 个（临时文件、系统文件或非表格附件）。\n"
-        "批次「未分批次」：应报 4 个单位，已报 3 个，有问题 0 个，未报 1 个。\n"
+        "批次「未分批次」：应报 4 个单位，已报 3 个，部分填报 0 个，有问题 0 个，未报 1 个。\n"
         "未报：城关幼儿园（1004）\n"
         f"已写入汇总表：{master.parent / '汇总.xlsx'}\n")
     assert (master.parent / "汇总.xlsx").exists() and master.with_suffix(".db").exists()
 
     status = CliRunner().invoke(cli, ["status", str(master)])
     assert status.exit_code == 0
-    assert status.stdout == ("批次「未分批次」：应报 4 个单位，已报 3 个，有问题 0 个，未报 1 个。\n"
+    assert status.stdout == ("批次「未分批次」：应报 4 个单位，已报 3 个，部分填报 0 个，有问题 0 个，未报 1 个。\n"
                              "未报（1）：城关幼儿园（1004）\n"
                              "已报（3）：第一中学（1001）、第二中学（1002）、实验小学（1003）\n")
 
@@ -60,7 +60,7 @@ def test_collect_with_problems_exit_3(project: Path, tmp_path: Path) -> None:
     assert result.exit_code == 3, result.output
     assert result.stdout == (
         "回表文件 4 个：新读入 4 个，已登记过 0 个，与其他文件内容相同 0 个，跳过 0 个（临时文件、系统文件或非表格附件）。\n"
-        "批次「未分批次」：应报 4 个单位，已报 3 个，有问题 1 个，未报 0 个。\n"
+        "批次「未分批次」：应报 4 个单位，已报 3 个，部分填报 0 个，有问题 1 个，未报 0 个。\n"
         "问题清单共 1 条（涉及 1 个文件），请查看汇总表的「问题清单」。\n"
         f"未使用的 1 个文件已复制到隔离区（原文件未动）：{master.parent / '隔离区'}\n"
         f"已写入汇总表：{output}\n")

@@ -281,7 +281,7 @@ def test_a_resend_supersedes_and_the_rule_is_stated(kit: Kit, tmp_path: Path) ->
         "SELECT file_name, status FROM submissions WHERE unit_code = '1002' ORDER BY id").fetchall()
     assert statuses == [("1002回表.xlsx", "superseded"), ("1002更正.xlsx", "accepted")]
     note = load_workbook(tmp_path / "汇总.xlsx")["报送情况"]["A2"].value
-    assert "同一单位同一批次有多份回表时，以文件修改时间较晚者为准，时间相同按文件名排序" in note
+    assert "同一单位同一批次有多份可用的回表时，以文件修改时间较晚者为准，时间相同按文件名排序" in note
 
 
 def test_status_from_the_ledger(kit: Kit, tmp_path: Path) -> None:
@@ -290,7 +290,7 @@ def test_status_from_the_ledger(kit: Kit, tmp_path: Path) -> None:
     assert str(error.value).startswith(f"找不到台账「台账.xlsx」的台账数据库：找的是「{tmp_path / '台账.db'}」。")
     run(kit, good_folder(kit, tmp_path), tmp_path)
     assert reporting_status(kit.master, db=tmp_path / "台账.db") == (
-        "批次「未分批次」：应报 5 个单位，已报 3 个，有问题 0 个，未报 2 个。\n"
+        "批次「未分批次」：应报 5 个单位，已报 3 个，部分填报 0 个，有问题 0 个，未报 2 个。\n"
         "未报（2）：城关幼儿园（1004）、育才学校（1005）\n"
         "已报（3）：第一中学（1001）、第二中学（1002）、实验小学（1003）")
 

@@ -154,7 +154,7 @@ def test_old_layout_and_hand_typed_labels_are_still_collected(project: Path, tmp
     fill(forms["2001"], base / "回表" / "2001.xlsx", edit=typed_in_label)
     result = CliRunner().invoke(cli, ["collect", str(base / "台账.xlsx"), str(base / "回表")])
     assert result.exit_code == 0, result.output
-    assert "应报 4 个单位，已报 4 个，有问题 0 个，未报 0 个" in result.output
+    assert "应报 4 个单位，已报 4 个，部分填报 0 个，有问题 0 个，未报 0 个" in result.output
     with sqlite3.connect(base / "台账.db") as db:
         old = db.execute("SELECT count(*) FROM \"values\" v JOIN submissions s ON s.id = v.submission_id"
                          " WHERE s.unit_code = '1003' AND s.status = 'accepted'").fetchone()[0]

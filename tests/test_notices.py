@@ -121,7 +121,7 @@ def test_bulletin_content(written: list[Path]) -> None:
     texts = _texts(written[-1])
     assert texts[0] == "关于城东县教育督导室2024年工作要点\n推进情况的通报"  # broken where the meaning allows
     joined = "".join(texts)
-    assert "应报送单位12个，已报送10个，未报送2个。8项重点任务中，已完成2项，按序时推进3项，滞后3项。" in joined
+    assert "应报送单位12个，已报送9个，报送的文件无法使用1个，未报送2个。8项重点任务中，已完成2项，按序时推进3项，滞后3项。" in joined
     assert "城东县北街小学、城东县机关幼儿园共2个单位未报送" in joined
     assert "（一）中小学校综合督导评估（按配档表应于6月启动）：城东县实验中学、城东县北街小学2个单位滞后。" in joined
     assert "（二）幼儿园办园行为督导（原定2024年5月31日前完成）：城东县第二幼儿园、城东县机关幼儿园2个单位滞后。" in joined

@@ -72,7 +72,8 @@ def test_seed_plans_give_clean_headings(seeds_dir: Path) -> None:
     from workplan_xl.plan import Unit
     from workplan_xl.plan_document import read_plan
     from workplan_xl.progress import UnitReport, compute_progress
-    from workplan_xl.word_report.compose import compose_report, tracked_sections
+    from workplan_xl.word_report.compose import tracked_sections
+    from workplan_xl.word_report.summary import compose_report
 
     for path in sorted(seeds_dir.glob("*.txt")):
         plan = read_plan(path)
@@ -171,13 +172,14 @@ def test_opening_figures_trace_to_progress(report: Path, progress) -> None:
     # recompute independently from the Progress
     assert figures["tasks"] == len(progress.tasks) == 8
     assert figures["tasks_done"] == sum(tp.status == "已完成" for tp in progress.tasks) == 2
-    assert figures["units_reported"] == sum(u.state != "未报" for u in progress.units) == 10
+    assert figures["units_reported"] == sum(u.state in ("已报", "部分填报") for u in progress.units) == 9
     assert figures["indicators_reached"] == sum(ip.reached is True for ip in progress.indicators) == 2
     opening = _texts(report)[1]
     numbers = [int(n) for n in re.findall(r"(\d+)(?:个|项)", opening)]
     assert numbers == [figures["sections"], figures["tasks"], figures["tasks"], figures["tasks_done"],
                        figures["tasks_ongoing"], figures["tasks_not_started"], figures["units"],
-                       figures["units_reported"], figures["indicators"], figures["indicators_reached"],
+                       figures["units_reported"], figures["units_with_problems"], figures["units_missing"],
+                       figures["indicators"], figures["indicators_reached"],
                        figures["indicators_not_reached"]]
     for tp in progress.tasks:
         row = figures["task"][tp.task.id]

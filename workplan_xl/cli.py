@@ -199,18 +199,20 @@ def forms(master: Path, output: Path, round_: str, codes: tuple[str, ...], passw
 @click.option("--round", "round_", metavar="批次", default=None, help="只收本批次的回表；默认取填报表上的批次。")
 @click.option("--db", metavar="文件", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="台账数据库（SQLite）；默认为台账旁的同名 .db 文件。")
+@click.option("--pin", "pins", multiple=True, metavar="代码=文件名",
+              help="指定某单位采用哪一份回表（可重复）；记入数据库，以后每次收集都按此采用；写 代码= 取消指定。")
 @click.option("--yes", "-y", is_flag=True, help="需要新建台账数据库时不再询问（用于脚本）。")
 @click.pass_context
 def collect(ctx: click.Context, master: Path, returns: tuple[Path, ...], output: Path | None,
-            round_: str | None, db: Path | None, yes: bool) -> None:
+            round_: str | None, db: Path | None, pins: tuple[str, ...], yes: bool) -> None:
     """收集回表（文件夹或文件），登记入库，生成汇总.xlsx。
 
     退出码：0 全部读入；3 部分文件有问题（见汇总表“问题清单”）；2 使用错误。
     """
-    from workplan_xl.collect import collect_returns
+    from workplan_xl.collect import collect_returns, parse_pins
 
     result = collect_returns(master, list(returns), output=output, round=round_, db=db, progress=progress_bar,
-                             confirm=(lambda _question: True) if yes else _ask)
+                             pins=parse_pins(pins), confirm=(lambda _question: True) if yes else _ask)
     click.echo(result.summary())
     ctx.exit(result.exit_code)
 

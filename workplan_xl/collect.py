@@ -18,13 +18,13 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workplan_xl.errors import InputFileError, RosterError, WorkbookError
+from workplan_xl.errors import InputFileError, RosterError, WorkbookError, WorkplanError
 from workplan_xl.ledger import FileRecord, Ledger, LedgerState, read_state
 from workplan_xl.ledger_place import confirm_new_ledger, require_ledger
 from workplan_xl.outputs import Inputs, check_not_input
 from workplan_xl.outputs import check_output as check_outputs
-from workplan_xl.plan import Plan
-from workplan_xl.progress import MISSING, PROBLEM, REPORTED, Progress
+from workplan_xl.plan import Plan, Unit
+from workplan_xl.progress import MISSING, PARTIAL, PROBLEM, REPORTED, Progress, counts_sentence
 from workplan_xl.returns import (
     REJECTED,
     SKIPPED,
@@ -58,6 +58,7 @@ class CollectResult:
     quarantined: int = 0  # rejected files copied into the quarantine folder in this run
     quarantine: Path | None = None
     other_rounds: dict[str, int] = field(default_factory=dict)
+    pinned: list[tuple[Unit, str]] = field(default_factory=list)  # pins set or lifted in this run
     progress: Progress | None = None
     state: LedgerState | None = None
     backup: Path | None = None  # where the 汇总 this run replaced went (备份/)
@@ -72,6 +73,9 @@ class CollectResult:
         lines = [f"回表文件 {self.files} 个：新读入 {self.read} 个，已登记过 {self.known} 个，"
                  f"与其他文件内容相同 {self.duplicates} 个，跳过 {self.skipped} 个（临时文件、系统文件或非表格附件）。"]
         lines.append(_counts_line(self.round, self.state))
+        for unit, name in self.pinned:
+            lines.append(f"已指定{unit.name}（{unit.code}）采用「{name}」（记入台账数据库，以后每次收集都按此采用）。" if name else
+                         f"已取消对{unit.name}（{unit.code}）的指定，恢复按规则采用较新的可用回表。")
         missing = [u for u in self.state.units if u.state == MISSING]
         if missing:
             lines.append("未报：" + "、".join(f"{u.unit.name}（{u.unit.code}）" for u in missing))
@@ -90,19 +94,32 @@ class CollectResult:
 
 
 def _counts_line(round: str, state: LedgerState) -> str:
-    count = Counter(u.state for u in state.units)
-    return (f"批次「{round or '未分批次'}」：应报 {len(state.units)} 个单位，已报 {count[REPORTED]} 个，"
-            f"有问题 {count[PROBLEM]} 个，未报 {count[MISSING]} 个。")
+    return f"批次「{round or '未分批次'}」：{counts_sentence(state.units)}。"
 
 
 def collect_returns(master: Path, sources: list[Path], output: Path | None = None, round: str | None = None,
                     db: Path | None = None, progress: ProgressFactory | None = None,
-                    pool: ReaderPool | None = None, confirm: Callable[[str], bool] | None = None) -> CollectResult:
+                    pool: ReaderPool | None = None, pins: dict[str, str] | None = None,
+                    confirm: Callable[[str], bool] | None = None) -> CollectResult:
     """Read the returns in ``sources`` (folders, walked recursively, or files) into the ledger and
-    write 汇总.xlsx. ``round`` None takes the round written on the forms. ``confirm`` is asked before a
-    new, empty ledger is started for a 台账 whose returns were collected before (ledger_place.py)."""
+    write 汇总.xlsx. ``round`` None takes the round written on the forms. ``pins`` (unit code → file
+    name, '' to lift) records which file the officer wants used for a unit; it holds for later runs.
+    ``confirm`` is asked before a new, empty ledger is started for a 台账 whose returns were collected
+    before (ledger_place.py)."""
     with _cyclic_gc_paused():
-        return _collect_returns(Path(master), sources, output, round, db, progress, pool, confirm)
+        return _collect_returns(Path(master), sources, output, round, db, progress, pool, pins or {}, confirm)
+
+
+def parse_pins(texts: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """--pin 代码=文件名 (repeatable) → {code: file name}; 代码= lifts the pin."""
+    pins: dict[str, str] = {}
+    for text in texts:
+        code, sep, name = text.partition("=")
+        if not sep or not code.strip():
+            raise WorkplanError(f"--pin 的值「{text}」格式不对：请写成 代码=文件名（如 --pin 1003=1003_实验小学.xlsx；"
+                                "写 代码= 则取消指定）。")
+        pins[code.strip()] = Path(name.strip()).name
+    return pins
 
 
 @contextmanager
@@ -119,7 +136,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 def _collect_returns(master: Path, sources: list[Path], output: Path | None, round: str | None, db: Path | None,
-                     progress: ProgressFactory | None, pool: ReaderPool | None,
+                     progress: ProgressFactory | None, pool: ReaderPool | None, pins: dict[str, str],
                      confirm: Callable[[str], bool] | None = None) -> CollectResult:
     from workplan_xl.consolidated_workbook import check_output, write_consolidated_workbook
 
@@ -133,6 +150,10 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
     pool.start()  # the readers load while the master workbook is read
     try:
         plan = load_plan(master)
+        roster = {u.code: u for u in plan.units}
+        for code in pins:
+            if code not in roster:
+                raise RosterError(f"--pin 中的单位代码「{code}」不在台账的填报单位名单中：请检查代码。")
         confirm_new_ledger(master, db, plan.title, plan.fingerprint(), confirm)
         quarantine = quarantine_folder(db)
         files = list_files([Path(s) for s in sources], exclude=[master, db, output, quarantine])
@@ -140,7 +161,7 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
             result = CollectResult(output, db, round or "", files=len(items), quarantine=quarantine,
                                    roots=[master.parent, *(Path(s).parent for s in sources)])
             with Ledger(db) as ledger:
-                state = result.state = _collect(ledger, plan, items, round, pool, progress, result)
+                state = result.state = _collect(ledger, plan, items, round, pool, progress, result, pins)
     finally:
         pool.close()
     result.progress = state.progress(plan)
@@ -155,11 +176,11 @@ def record_returns(ledger: Ledger, plan: Plan, files: list[Path], round: str | N
     upload), without writing 汇总.xlsx."""
     result = CollectResult(ledger.path.parent / "汇总.xlsx", ledger.path, round or "", files=len(files),
                            quarantine=quarantine_folder(ledger.path))
-    return _collect(ledger, plan, list(files), round, pool, None, result)
+    return _collect(ledger, plan, list(files), round, pool, None, result, {})
 
 
 def _collect(ledger: Ledger, plan: Plan, files: list[Path | Unpacked], round: str | None, pool: ReaderPool,
-             progress: ProgressFactory | None, result: CollectResult) -> LedgerState:
+             progress: ProgressFactory | None, result: CollectResult, pins: dict[str, str]) -> LedgerState:
     index = PlanIndex(plan)
     quarantine = result.quarantine or quarantine_folder(result.db)
     run = ledger.start_run(round, index.fingerprint, plan.units)
@@ -194,6 +215,12 @@ def _collect(ledger: Ledger, plan: Plan, files: list[Path | Unpacked], round: st
             first = ledger.evaluated(record.sha256, round)
             if first is not None:
                 ledger.add_sighting(run, first, record, duplicate=True)
+    units = {u.code: u for u in plan.units}
+    for code, name in pins.items():
+        if name:
+            ledger.check_pin(result.round, units[code], name)
+        ledger.pin(result.round, code, name)
+        result.pinned.append((units[code], name))
     for touched in {result.round, *(r for r in file_rounds if r is not None)}:
         ledger.settle(touched)
     return ledger.state(plan.units, result.round)
@@ -382,7 +409,7 @@ def reporting_status(master: Path, round: str | None = None, db: Path | None = N
     db = require_ledger(Path(master), db)
     state = read_state(None, db, round)
     lines = [_counts_line(state.round, state)]
-    for label in (MISSING, PROBLEM, REPORTED):
+    for label in (MISSING, PROBLEM, PARTIAL, REPORTED):
         units = [u for u in state.units if u.state == label]
         if units:
             lines.append(f"{label}（{len(units)}）：" + "、".join(f"{u.unit.name}（{u.unit.code}）" for u in units))

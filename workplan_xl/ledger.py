@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +21,7 @@ from workplan_xl.errors import InputFileError, WorkplanError
 from workplan_xl.plan import Plan, Unit
 from workplan_xl.progress import (
     MISSING,
+    PARTIAL,
     PROBLEM,
     REPORTED,
     Entry,
@@ -32,7 +33,8 @@ from workplan_xl.progress import (
 from workplan_xl.returns.interpret import ACCEPTED, FORM, Reading
 
 SCHEMA_VERSION = 2  # 2: form_values (the 填报人 block); a version 1 ledger gains the table when opened
-LATER_RULE = "同一单位同一批次有多份回表时，以文件修改时间较晚者为准，时间相同按文件名排序（排在后面的为准）"
+LATER_RULE = ("同一单位同一批次有多份可用的回表时，以文件修改时间较晚者为准，时间相同按文件名排序（排在后面的为准）；"
+              "空表、损坏或不属于本批次的文件不替换已采用的回表（可用 --pin 指定采用哪份）")
 NO_LEDGER = "还没有收集过回表：请先运行 wpx collect。"
 
 # Values about a return as a whole rather than one item (填报人, 审核人, 联系电话, 填报日期 …).
@@ -61,6 +63,7 @@ CREATE TABLE submissions (
     plan_fingerprint TEXT NOT NULL DEFAULT '',
     status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected', 'superseded', 'skipped')),
     reason TEXT NOT NULL DEFAULT '',
+    blank TEXT NOT NULL DEFAULT '',               -- required cells left blank (部分填报), joined by 、
     UNIQUE (sha256, round)
 );
 CREATE TABLE "values" (
@@ -82,6 +85,14 @@ CREATE TABLE sightings (
     duplicate INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX sightings_by_path ON sightings(path, size, mtime);
+"""
+# Added after the first release; created (or the column added) when an older ledger is opened.
+_PINS = """
+CREATE TABLE IF NOT EXISTS pins (
+    id INTEGER PRIMARY KEY, round TEXT NOT NULL, unit_code TEXT NOT NULL,
+    file_name TEXT NOT NULL,                      -- '' lifts the pin; the latest row per unit counts
+    set_at TEXT NOT NULL
+);
 """
 
 
@@ -118,7 +129,7 @@ class Ledger:
             if not tables:
                 if not create:
                     raise WorkplanError(NO_LEDGER)
-                self.conn.executescript(f"BEGIN;{_SCHEMA}{_FORM_VALUES}"
+                self.conn.executescript(f"BEGIN;{_SCHEMA}{_FORM_VALUES}{_PINS}"
                                         f"INSERT INTO schema_version VALUES ({SCHEMA_VERSION});COMMIT;")
             elif "schema_version" not in tables:
                 raise InputFileError(f"数据库「{path.name}」不是 wpx 的台账数据库：请用 --db 指定另一个文件名。")
@@ -129,6 +140,7 @@ class Ledger:
             if version != SCHEMA_VERSION:
                 raise InputFileError(f"数据库「{path.name}」的版本（{version}）与本程序（{SCHEMA_VERSION}）不符：请升级 wpx，"
                                      "或用 --db 指定一个新的数据库文件。")
+            self._upgrade()
         except sqlite3.DatabaseError as error:
             raise InputFileError(f"数据库「{path.name}」无法打开（{error}）：它可能已损坏或不是 wpx 的台账数据库，"
                                  "请用 --db 指定另一个文件名。") from None
@@ -137,6 +149,20 @@ class Ledger:
         # so the round's state does not read back from the file what was just written to it.
         self._entries: dict[int, list[Entry]] = {}
         self._shared: dict[str, str] = {}  # one string object per unit code, item id, field and note
+
+    def _upgrade(self) -> None:
+        """Additions to the schema that older ledgers of the same version lack: added in place."""
+        columns = {r[1] for r in self.conn.execute("PRAGMA table_info(submissions)")}
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "blank" in columns and "pins" in tables:
+            return
+        try:
+            with self.transaction():
+                if "blank" not in columns:
+                    self.conn.execute("ALTER TABLE submissions ADD COLUMN blank TEXT NOT NULL DEFAULT ''")
+                self.conn.execute(_PINS.strip())
+        except sqlite3.OperationalError:
+            pass  # a read-only ledger: the state is read without pins and without 部分填报
 
     def __enter__(self) -> Ledger:
         return self
@@ -233,11 +259,11 @@ class Ledger:
         """Record one file and what was read from it (call inside a transaction)."""
         sid = self.conn.execute(
             "INSERT INTO submissions (run_id, file_name, path, sha256, size, mtime, received, round, file_round, kind,"
-            " unit_code, unit_name, identified_by, plan_fingerprint, status, reason)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " unit_code, unit_name, identified_by, plan_fingerprint, status, reason, blank)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (run, record.name, record.key, record.sha256, record.size, record.mtime, record.received, round,
              reading.file_round, reading.kind, reading.unit_code, reading.unit_name, reading.identified_by,
-             reading.plan_fingerprint, reading.status, reading.reason)).lastrowid
+             reading.plan_fingerprint, reading.status, reading.reason, "、".join(reading.blank))).lastrowid
         assert sid is not None
         unit = reading.unit_code
         values = reading.values
@@ -260,29 +286,75 @@ class Ledger:
         return sid
 
     def settle(self, round: str) -> None:
-        """Apply the supersede rule: per unit, the accepted return with the latest file time (then the
-        last file name, then the last collected) is current; the others are superseded, never deleted."""
+        """Apply the supersede rule: per unit, the file the officer pinned, else the usable return with the
+        latest file time (then the last file name, then the last collected) is current; the others are
+        superseded, never deleted. Rejected files (blank, unreadable, foreign, another plan or round)
+        are never candidates, so they cannot displace a usable return."""
         rows = self.conn.execute(
-            "SELECT id, unit_code FROM submissions WHERE round = ? AND status IN ('accepted', 'superseded')"
+            "SELECT id, unit_code, file_name FROM submissions s WHERE round = ? AND status IN ('accepted', 'superseded')"
+            ' AND EXISTS (SELECT 1 FROM "values" v WHERE v.submission_id = s.id)'
             " ORDER BY unit_code, mtime DESC, file_name DESC, id DESC", (round,)).fetchall()
-        current: dict[str, int] = {}
-        for sid, unit in rows:
-            current.setdefault(unit, sid)
+        pins = self.pins(round)
+        candidates: dict[str, list[tuple[int, str]]] = {}
+        for sid, unit, name in rows:
+            candidates.setdefault(unit, []).append((sid, name))
+        current = {unit: next((sid for sid, name in found if name == pins.get(unit)), found[0][0])
+                   for unit, found in candidates.items()}
         with self.transaction():
             self.conn.executemany("UPDATE submissions SET status = ? WHERE id = ?",
-                                  [("accepted" if current[unit] == sid else "superseded", sid) for sid, unit in rows])
+                                  [("accepted" if current[unit] == sid else "superseded", sid) for sid, unit, _ in rows])
+            # a usable-looking submission without any value (older ledgers kept blank forms so) is not current
+            self.conn.execute("UPDATE submissions SET status = 'superseded' WHERE round = ? AND status = 'accepted'"
+                              ' AND NOT EXISTS (SELECT 1 FROM "values" v WHERE v.submission_id = submissions.id)',
+                              (round,))
+
+    # -- pins: the officer's choice of a unit's current file ----------------------------------------
+    def pins(self, round: str) -> dict[str, str]:
+        """unit code → the file name pinned for ``round`` (the latest choice per unit; '' lifts it)."""
+        try:
+            rows = self.conn.execute("SELECT unit_code, file_name FROM pins WHERE round = ? ORDER BY id",
+                                     (round,)).fetchall()
+        except sqlite3.OperationalError:  # a read-only ledger from before pins existed
+            return {}
+        return {code: name for code, name in dict(rows).items() if name}
+
+    def pin(self, round: str, unit_code: str, file_name: str) -> None:
+        """Record the officer's choice (file_name '' lifts the pin); it holds for later runs."""
+        with self.transaction():
+            self.conn.execute("INSERT INTO pins (round, unit_code, file_name, set_at) VALUES (?, ?, ?, ?)",
+                              (round, unit_code, file_name, datetime.datetime.now().isoformat(timespec="seconds")))
+
+    def check_pin(self, round: str, unit: Unit, file_name: str) -> None:
+        """A pinned file must be a usable return of that unit in that round."""
+        rows = self.conn.execute(
+            "SELECT status, reason FROM submissions WHERE round = ? AND unit_code = ? AND file_name = ? ORDER BY id DESC",
+            (round, unit.code, file_name)).fetchall()
+        shown = f"{unit.name}（{unit.code}）"
+        if not rows:
+            names = [n for (n,) in self.conn.execute(
+                "SELECT DISTINCT file_name FROM submissions WHERE round = ? AND unit_code = ? AND status IN"
+                " ('accepted', 'superseded') ORDER BY id", (round, unit.code))]
+            listed = "、".join(f"「{n}」" for n in names) or "（无）"
+            raise WorkplanError(f"批次「{round or '未分批次'}」中没有{shown}名为「{file_name}」的回表，无法指定：该单位可用的回表有 "
+                                f"{listed}，请从中选择（--pin 代码=文件名）。")
+        if rows[0][0] not in ("accepted", "superseded"):
+            raise WorkplanError(f"「{file_name}」不能指定为{shown}采用的回表：{rows[0][1] or '这份文件未能使用'}。"
+                                "请指定该单位一份可用的回表。")
 
     # -- what the round looks like ---------------------------------------------------------------
     def state(self, units: list[Unit], round: str) -> LedgerState:
+        """THE state function: per round, each roster unit is exactly one of 已报 (a usable return),
+        部分填报 (usable, required cells blank), 有问题 (only unusable files) or 未报. Every count any
+        document prints comes from here (through count_states)."""
         state = LedgerState(round)
         subs = self.conn.execute(
-            "SELECT id, file_name, received, mtime, unit_code, identified_by, status FROM submissions"
+            "SELECT id, file_name, received, mtime, unit_code, identified_by, status, blank FROM submissions"
             " WHERE round = ? ORDER BY id", (round,)).fetchall()
         current = {s[4]: s for s in subs if s[6] == "accepted"}
-        latest_failure: dict[str, tuple] = {}
+        failures: dict[str, list[tuple]] = {}
         for s in subs:
-            if s[6] == "rejected" and s[4] and (s[4] not in latest_failure or s[3] >= latest_failure[s[4]][3]):
-                latest_failure[s[4]] = s
+            if s[6] == "rejected" and s[4]:
+                failures.setdefault(s[4], []).append(s)
         count: dict[str, int] = {}
         for s in subs:
             count[s[4]] = count.get(s[4], 0) + 1
@@ -292,23 +364,38 @@ class Ledger:
                 " JOIN submissions s ON s.id = p.submission_id WHERE s.round = ? AND s.status != 'superseded'"
                 " ORDER BY p.file, p.submission_id, p.id", (round,)):
             problems_by_sub.setdefault(sid, []).append(Problem(file, unit_name, cell, problem, action))
+        pins = self.pins(round)
+        worse = self._worse(round, current) if any(s[6] == "superseded" for s in subs) else {}
         shown: set[int] = set()
+        extra: list[Problem] = []
         for unit in units:
             report = UnitReport(unit, submissions=count.get(unit.code, 0))
-            accepted, failed = current.get(unit.code), latest_failure.get(unit.code)
+            accepted, failed = current.get(unit.code), failures.get(unit.code, [])
             if accepted is not None:
-                newer_failure = failed is not None and failed[3] > accepted[3]
-                chosen = [accepted] + ([failed] if newer_failure else [])
-                report.state = PROBLEM if any(problems_by_sub.get(s[0]) for s in chosen) else REPORTED
+                # Files that came after the one in use and could not be used: named, with what is still used.
+                later = [f for f in failed if (f[3], f[1], f[0]) > (accepted[3], accepted[1], accepted[0])]
+                chosen = [accepted, *later]
+                report.state = PARTIAL if accepted[7] else REPORTED
+                report.blank = accepted[7]
                 state.files[unit.code] = accepted[1]
-            elif failed is not None:
-                chosen = [failed]
+                still = f"采用的仍是「{accepted[1]}」（{accepted[2].replace('T', ' ')[:16]} 收到）"
+                for f in later:
+                    problems_by_sub[f[0]] = [Problem(p.file, p.unit, p.cell, f"{p.problem}；{still}" if not p.cell else
+                                                     p.problem, p.action) for p in problems_by_sub.get(f[0], [])]
+                if unit.code in pins:
+                    report.identified_by = f"{accepted[5]}；已指定采用"
+                elif unit.code in worse:
+                    extra.append(worse[unit.code](unit))
+            elif failed:
+                chosen = sorted(failed, key=lambda f: (f[3], f[1], f[0]), reverse=True)  # the latest first
                 report.state = PROBLEM
             else:
                 chosen = []
             if chosen:
-                report.file, report.received, report.identified_by = chosen[0][1], chosen[0][2], chosen[0][5]
+                report.file, report.received = chosen[0][1], chosen[0][2]
+                report.identified_by = report.identified_by or chosen[0][5]
                 report.problems = [p.problem for s in chosen for p in problems_by_sub.get(s[0], [])]
+                report.problems += [p.problem for p in extra if p.unit == unit.name and p.file == chosen[0][1]]
                 shown.update(s[0] for s in chosen)
             state.units.append(report)
         if current:
@@ -317,7 +404,7 @@ class Ledger:
         for s in subs:  # files that belong to no roster unit (or could not be identified) are listed too
             if s[0] not in shown and s[6] == "rejected" and s[4] not in roster:
                 shown.add(s[0])
-        state.problems = [p for sid in sorted(problems_by_sub) if sid in shown for p in problems_by_sub[sid]]
+        state.problems = [p for sid in sorted(problems_by_sub) if sid in shown for p in problems_by_sub[sid]] + extra
         state.problems.sort(key=lambda p: p.file)
         accepted_ids = {s[0]: s[4] for s in current.values()}
         if accepted_ids:
@@ -330,6 +417,31 @@ class Ledger:
             "SELECT count(*) FROM sightings g JOIN submissions s ON s.id = g.submission_id"
             " WHERE g.duplicate = 1 AND s.round = ?", (round,)).fetchone()[0]
         return state
+
+    def _worse(self, round: str, current: dict[str, tuple]) -> dict[str, Callable[[Unit], Problem]]:
+        """Units whose current return fills fewer cells than one it superseded: used, but flagged."""
+        filled = dict(self.conn.execute(
+            'SELECT s.id, count(v.rowid) FROM submissions s LEFT JOIN "values" v ON v.submission_id = s.id'
+            " WHERE s.round = ? AND s.status = 'accepted' AND s.unit_code IN (SELECT unit_code FROM submissions"
+            " WHERE round = ? AND status = 'superseded') GROUP BY s.id", (round, round)))
+        found: dict[str, Callable[[Unit], Problem]] = {}
+        for unit_code, _sid, name, received, count in self.conn.execute(
+                'SELECT s.unit_code, s.id, s.file_name, s.received, count(v.rowid) FROM submissions s'
+                ' JOIN "values" v ON v.submission_id = s.id'
+                " WHERE s.round = ? AND s.status = 'superseded' GROUP BY s.id ORDER BY s.id", (round,)):
+            now = current.get(unit_code)
+            if now is None or now[0] not in filled or filled[now[0]] >= count:
+                continue
+            kept, had = filled[now[0]], count
+
+            def flag(unit: Unit, now: tuple = now, name: str = name, received: str = received, kept: int = kept,
+                     had: int = had) -> Problem:
+                return Problem(now[1], unit.name, "整个文件",
+                               f"这份回表填了 {kept} 项，少于之前收到的「{name}」（{received.replace('T', ' ')[:16]} 收到，"
+                               f"{had} 项）；按规则采用了较新的这份，请核实",
+                               f"如应采用之前那份，请运行 wpx collect 时加 --pin {unit.code}={name}。")
+            found[unit_code] = flag
+        return found
 
     def _add_form_values(self, state: LedgerState, current: dict[str, tuple]) -> None:
         """Each unit's 填报人 block, from its current (accepted) return."""

@@ -34,7 +34,7 @@ from workplan_xl.gongwen import (
 from workplan_xl.ledger_place import require_ledger
 from workplan_xl.outputs import Inputs, check_folder
 from workplan_xl.plan import Plan, Task, Unit
-from workplan_xl.progress import Progress, TaskProgress
+from workplan_xl.progress import MISSING, PARTIAL, PROBLEM, REPORTED, Progress, TaskProgress
 from workplan_xl.word_report.compose import plan_name, summary_heading, tracked_sections, trim_note
 
 DONE = ("已完成", "不适用")
@@ -93,6 +93,7 @@ def find_lags(progress: Progress, as_of: date) -> dict[str, list[Lag]]:
     plan = progress.plan
     year = plan.year or as_of.year
     not_reporting = {u.unit.code for u in progress.missing}
+    unusable = {u.unit.code for u in progress.unusable}
     lags: dict[str, list[Lag]] = {}
     for section, tps in tracked_sections(progress):
         label = f"{section.numeral}、{section.title}" if section.numeral else section.title
@@ -111,7 +112,8 @@ def find_lags(progress: Progress, as_of: date) -> dict[str, list[Lag]]:
                     reason = f"按配档表应于{months[0]}月启动"
                 else:
                     continue
-                shown = status or ("未报送" if unit.code in not_reporting else "未填报完成状态")
+                shown = status or ("未报送" if unit.code in not_reporting else
+                                   "报送的文件无法使用" if unit.code in unusable else "未填报完成状态")
                 lags.setdefault(unit.code, []).append(
                     Lag(tp, label, due, shown, trim_note(notes.get(unit.name, "")), reason))
     return lags
@@ -122,6 +124,17 @@ def classify(progress: Progress, lags: dict[str, list[Lag]]) -> dict[str, str]:
     behind = {lag.progress.task.id for unit_lags in lags.values() for lag in unit_lags}
     return {tp.task.id: "已完成" if tp.status == "已完成" else "滞后" if tp.task.id in behind else "按序时推进"
             for _, tps in tracked_sections(progress) for tp in tps}
+
+
+def _units_sentence(progress: Progress) -> str:
+    """应报送、已报送（其中部分填报）、文件无法使用、未报送: the four states of count_states, adding up."""
+    n = progress.counts
+    text = f"应报送单位{len(progress.units)}个，已报送{n[REPORTED] + n[PARTIAL]}个"
+    if n[PARTIAL]:
+        text += f"（其中部分填报{n[PARTIAL]}个）"
+    if n[PROBLEM]:
+        text += f"，报送的文件无法使用{n[PROBLEM]}个"
+    return text + f"，未报送{n[MISSING]}个。"
 
 
 # -- 督办单 -------------------------------------------------------------------------------------------------
@@ -205,15 +218,19 @@ def bulletin_blocks(progress: Progress, lags: dict[str, list[Lag]], as_of: date,
         para("body", f"为掌握《{plan_name(plan) or '年度工作要点'}》落实情况，现对截至{format_date(as_of)}各单位报送和"
                      "任务推进情况通报如下。"),
         para("h1", "一、总体情况"),
-        para("body", f"应报送单位{len(progress.units)}个，已报送{len(progress.reported)}个，未报送{len(progress.missing)}个。"
+        para("body", f"{_units_sentence(progress)}"
                      f"{len(classes)}项重点任务中，已完成{counts['已完成']}项，按序时推进{counts['按序时推进']}项，"
                      f"滞后{counts['滞后']}项。各单位填报的任务事项中，"
                      + "、".join(f"{s}{n}项次" for s, n in tally.items()) + "。"),
         para("h1", "二、未报送单位"),
     ]
     missing = [u.unit.name for u in progress.missing]
-    blocks.append(para("body", f"截至{format_date(as_of)}，{'、'.join(missing)}共{len(missing)}个单位未报送，请抓紧补报。"
-                       if missing else "全部单位均已报送。"))
+    unusable = [u.unit.name for u in progress.unusable]
+    text = f"截至{format_date(as_of)}，{'、'.join(missing)}共{len(missing)}个单位未报送，请抓紧补报。" if missing else ""
+    if unusable:
+        text += (f"{'、'.join(unusable)}共{len(unusable)}个单位报送的文件无法使用（损坏、空表或不是本次下发的填报表），"
+                 "视同未报送，请重新报送。")
+    blocks.append(para("body", text or "全部单位均已报送。"))
     blocks.append(para("h1", "三、滞后任务"))
     by_task: dict[str, list[str]] = {}
     reasons: dict[str, str] = {}

@@ -13,7 +13,25 @@ from dataclasses import dataclass, field
 
 from workplan_xl.plan import STATUSES, Indicator, Plan, Task, Unit, units_for
 
-REPORTED, MISSING, PROBLEM = "已报", "未报", "有问题"
+REPORTED, PARTIAL, PROBLEM, MISSING = "已报", "部分填报", "有问题", "未报"
+STATES = (REPORTED, PARTIAL, PROBLEM, MISSING)  # a unit is in exactly one of these per round
+USABLE = (REPORTED, PARTIAL)  # a usable return is in: its values count
+
+
+def count_states(units: list[UnitReport]) -> dict[str, int]:
+    """How many units are in each state: the one count every document prints (报送情况, wpx status,
+    collect's summary, the 工作总结, the 通报 and the 督办单)."""
+    counts = dict.fromkeys(STATES, 0)
+    for unit in units:
+        counts[unit.state] += 1
+    return counts
+
+
+def counts_sentence(units: list[UnitReport]) -> str:
+    """应报 N 个单位，已报 a 个，部分填报 b 个，有问题 c 个，未报 d 个 (the four add up to N)."""
+    n = count_states(units)
+    return (f"应报 {len(units)} 个单位，已报 {n[REPORTED]} 个，部分填报 {n[PARTIAL]} 个，有问题 {n[PROBLEM]} 个，"
+            f"未报 {n[MISSING]} 个")
 SUMMARY_FIELDS = ("achievements", "difficulties", "next_steps")  # what a 工作总结 is written from
 
 
@@ -40,6 +58,7 @@ class UnitReport:
     identified_by: str = ""
     problems: list[str] = field(default_factory=list)
     submissions: int = 0
+    blank: str = ""  # 部分填报: the required cells left blank in the current return
     form: dict[str, str] = field(default_factory=dict)  # the 填报人 block of the current return, by field
 
 
@@ -90,11 +109,25 @@ class Progress:
 
     @property
     def reported(self) -> list[UnitReport]:
-        return [u for u in self.units if u.state != MISSING]
+        """Units with a usable return (已报 or 部分填报): an unreadable file is not a report."""
+        return [u for u in self.units if u.state in USABLE]
 
     @property
     def missing(self) -> list[UnitReport]:
         return [u for u in self.units if u.state == MISSING]
+
+    @property
+    def unusable(self) -> list[UnitReport]:
+        """有问题: only files that could not be used."""
+        return [u for u in self.units if u.state == PROBLEM]
+
+    @property
+    def partial(self) -> list[UnitReport]:
+        return [u for u in self.units if u.state == PARTIAL]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return count_states(self.units)
 
 
 def aggregate(values: list[float], how: str) -> float | None:
@@ -161,7 +194,9 @@ def compute_progress(plan: Plan, entries: list[Entry], units: list[UnitReport],
             counts = Counter(statuses.values())
             notes = [(names.get(code, code), f["progress"].value.strip()) for code, f in rows.items()
                      if "progress" in f and f["progress"].value.strip()]
-            missing = [u for u in expected if u.code not in rows]
+            # A unit counts for a task only with a 完成状态: a row with progress text and a blank status is
+            # listed among the missing, so 已报 + 未报 = 应报 and the status columns add up to 已报.
+            missing = [u for u in expected if u.code not in statuses]
             texts = {name: [(names.get(code, code), f[name].value.strip()) for code, f in rows.items()
                             if name in f and f[name].value.strip()] for name in SUMMARY_FIELDS}
             tasks.append(TaskProgress(task, section.title, expected,

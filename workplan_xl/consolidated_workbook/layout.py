@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from workplan_xl.cjk import display_width, number_text, round_half_up
-from workplan_xl.progress import MISSING, PROBLEM, REPORTED
+from workplan_xl.progress import MISSING, PARTIAL, PROBLEM, REPORTED
 from workplan_xl.xlsx_style import FONT, SIZE, formats, office_sheet, wrapped_height
 
 CELL_MAX = 32767  # Excel's limit, counted in UTF-16 units; a longer cell makes Excel "repair" the file
@@ -21,8 +21,8 @@ MAX_LINES = 24  # lines a capped cell may take: 24 × 16.5 pt stays under ROW_MA
 WIDTH_SAMPLE = 2000  # column widths are judged on the first rows: 明细 can have 100,000+
 
 # Whole rows of 报送情况 are tinted by state; the 状态 cell itself is stronger.
-STATE_FILL = {MISSING: "#F8CBAD", PROBLEM: "#FFE699", REPORTED: "#C6E0B4"}
-ROW_TINT = {MISSING: "#FCE4D6", PROBLEM: "#FFF2CC"}
+STATE_FILL = {MISSING: "#F8CBAD", PROBLEM: "#FFE699", PARTIAL: "#FFE699", REPORTED: "#C6E0B4"}
+ROW_TINT = {MISSING: "#FCE4D6", PROBLEM: "#FFF2CC", PARTIAL: "#FFF2CC"}
 REACHED_FILL = {"已达成": ("#C6E0B4", "#375623"), "未达成": ("#F8CBAD", "#9C0006"), "未填": ("#EDEDED", "#595959")}
 
 

@@ -20,7 +20,15 @@ from workplan_xl.consolidated_workbook.layout import (
 from workplan_xl.form_layout import COMPARATOR_SIGNS, CONTACT_FIELDS
 from workplan_xl.ledger import LATER_RULE
 from workplan_xl.plan import STATUSES
-from workplan_xl.progress import MISSING, PROBLEM, REPORTED, IndicatorProgress, Progress
+from workplan_xl.progress import (
+    MISSING,
+    PARTIAL,
+    PROBLEM,
+    REPORTED,
+    IndicatorProgress,
+    Progress,
+    counts_sentence,
+)
 from workplan_xl.returns.interpret import task_numbers
 
 __all__ = ["DETAIL_HEADERS", "DETAIL_STYLES", "details_top", "indicators_sheet", "problems_sheet", "reached_text",
@@ -29,7 +37,7 @@ __all__ = ["DETAIL_HEADERS", "DETAIL_STYLES", "details_top", "indicators_sheet",
 AGGREGATE_NAMES = {"sum": "求和", "mean": "平均", "min": "最小值", "max": "最大值", "count": "计数", "none": "不汇总"}
 NOTE_MAX = 100  # characters of one unit's 进展情况 shown in 任务汇总 (明细 has all of it)
 PROBLEM_LINES = 8  # a unit's problems listed in 报送情况 (问题清单 has all of them)
-_STATE_ORDER = {MISSING: 0, PROBLEM: 1, REPORTED: 2}
+_STATE_ORDER = {MISSING: 0, PROBLEM: 1, PARTIAL: 2, REPORTED: 3}
 _TASK_STATE_STYLE = {"已完成": REPORTED, "未启动": PROBLEM, MISSING: MISSING}
 # 报送情况's columns for the 填报人 block (联系人 and 电话 beside them are the roster's)
 CONTACT_HEADERS = {"filler": "填报人", "reviewer": "审核人", "phone": "填报人电话", "fill_date": "填报日期"}
@@ -67,11 +75,9 @@ def _in_all(total: int) -> Any:
 
 def units_sheet(workbook: Any, fmt: dict[str, Any], progress: Progress) -> None:
     units = sorted(enumerate(progress.units), key=lambda iu: (_STATE_ORDER.get(iu[1].state, 3), iu[0]))
-    counts = {s: sum(1 for u in progress.units if u.state == s) for s in (REPORTED, PROBLEM, MISSING)}
-    note = (f"批次：{round_name(progress)}。应报 {len(progress.units)} 个单位：已报 {counts[REPORTED]}，"
-            f"有问题 {counts[PROBLEM]}，未报 {counts[MISSING]}。未报单位排在最前（红色），其次是有问题的单位（黄色），"
-            f"可按联系人、电话催报。{LATER_RULE}。报送时间为回表文件的修改时间；填报人、审核人、联系电话、"
-            "填报日期取自回表末尾的填报人栏。")
+    note = (f"批次：{round_name(progress)}。{counts_sentence(progress.units)}。未报单位排在最前（红色），"
+            "其次是有问题、部分填报的单位（黄色），可按联系人、电话催报。"
+            f"{LATER_RULE}。报送时间为回表文件的修改时间；填报人、审核人、联系电话、填报日期取自回表末尾的填报人栏。")
     rows = []
     for _, u in units:
         problems = capped([shorten(p, 150) for p in u.problems], 50, lambda n: f"……另有 {n} 条，见「问题清单」",
@@ -103,7 +109,8 @@ def tasks_sheet(workbook: Any, fmt: dict[str, Any], progress: Progress) -> None:
         missing = capped([u.name for u in tp.missing], 30, _in_all(len(tp.missing)), 8, sep="、", more_sep="")
         rows.append([numbers.get(tp.task.id) or tp.task.id, tp.task.title or tp.task.text[:60], tp.status, len(tp.expected),
                      reported, *(tp.counts.get(s, 0) for s in STATUSES), missing, notes])
-    note = (f"批次：{round_name(progress)}。每项任务一行：应报单位数为该任务的填报对象；进展情况按“单位：进展”逐行列出，"
+    note = (f"批次：{round_name(progress)}。每项任务一行：应报单位数为该任务的填报对象；“已报”为填了完成状态的单位数"
+            "（等于四种状态之和），没填完成状态的单位列在“未报单位”中；进展情况按“单位：进展”逐行列出，"
             f"每个单位最多显示 {NOTE_MAX} 字，单位多时只列前面一部分；各单位逐项填报的全部内容见「明细」。")
     table(workbook, fmt, "任务汇总", f"{progress.plan.title} 任务进展汇总".strip(), note,
           ["任务编号", "重点任务", "总体状态", "应报单位数", "已报", *STATUSES, "未报单位", "进展情况"], rows,

@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 from workplan_xl.form_layout import (
     CONTACT_FIELDS,
+    FIELD_LABELS,
     FORM_SCHEMA,
     HEADER_ROW,
     INDICATOR_COLUMNS,
@@ -71,6 +72,7 @@ class Reading:
     values: list[Value] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     sha256: str = ""  # of the bytes the worker read ("" when it read none)
+    blank: list[str] = field(default_factory=list)  # required cells left blank (完成状态, 填报值)
 
     def __getstate__(self) -> dict[str, Any]:
         # Values travel from the reader processes as plain tuples: pickling a hundred named tuples
@@ -106,15 +108,33 @@ def interpret(raw: dict[str, Any], index: PlanIndex, round: str | None, file_nam
         return reading
     for table, kind in ((tasks, "task"), (indicators, "indicator")):
         if table is not None:
-            _read_rows(reading, table, kind, index)
+            ids = meta.get("task_ids" if kind == "task" else "indicator_ids")
+            _read_rows(reading, table, kind, index, set(filter(None, ids.split(","))) if ids else None)
     _read_contact(reading, [t for t in (tasks, indicators) if t is not None])
     if tasks is None and meta.get("task_ids"):
         reading.findings.append(Finding("", f"找不到「{SHEET_TASKS}」表，任务进展未计入", RESEND_FORM))
     if indicators is None and meta.get("indicator_ids"):
         reading.findings.append(Finding("", f"找不到「{SHEET_INDICATORS}」表，指标填报值未计入", RESEND_FORM))
-    if not any(v.kind != FORM for v in reading.values) and not any(f.cell for f in reading.findings):
-        reading.findings.append(Finding("", "回表中没有填写任何内容", "请填写后重新发送。"))
+    if not any(v.kind != FORM for v in reading.values):
+        # A blank (or wholly unusable) form is not a return: it never displaces one that was usable.
+        if any(f.cell for f in reading.findings):
+            return reading.reject("", "回表中没有一项可用的填报内容（原因见本文件的其他各条），未使用", "请改正后重新发送。")
+        return reading.reject("", "回表中没有填写任何内容（空表），未使用", "请填写后重新发送。")
+    reading.blank = _blank_note(reading)
     return reading
+
+
+_BLANK_SHOWN = 12  # cells named in the 部分填报 line; the rest are counted
+
+
+def _blank_note(reading: Reading) -> list[str]:
+    """Add the 部分填报 line to 问题清单 and return the blank required cells."""
+    blank = reading.blank
+    if blank:
+        shown = "、".join(blank[:_BLANK_SHOWN]) + (f" 等 {len(blank)} 处" if len(blank) > _BLANK_SHOWN else "")
+        reading.findings.append(Finding(blank[0].split("（")[0], f"部分填报：{len(blank)} 处必填内容未填（{shown}），"
+                                        "这些任务或指标按未填处理", "请补填后重新发送（重新发送的回表会替换这一份）。"))
+    return blank
 
 
 def _refused(raw: dict[str, Any], file_name: str, index: PlanIndex) -> Reading:
@@ -211,6 +231,9 @@ def _identify(reading: Reading, meta: dict[str, Any], line_units: list[Unit], in
         reading.file_round = meta.get("round", "")
         code, name = meta.get("unit_code", ""), meta.get("unit_name", "")
         shown = f"{name}（{code}）" if name else code
+        if code in index.units and index.units[code].name == name:
+            # known even when the file is not used, so 报送情况 can say this unit's file failed
+            reading.unit_code, reading.unit_name, reading.identified_by = code, name, BY_META
         if reading.plan_fingerprint != index.fingerprint:
             title = meta.get("plan_title", "")
             reading.reject("", f"这份填报表属于另一份工作要点{('「' + title + '」') if title else ''}，不是本台账的填报表，未使用",
@@ -310,7 +333,9 @@ def column_letter(index: int) -> str:
 _TEXT_FIELDS = {"progress", "achievements", "difficulties", "next_steps", "evidence", "remark"}  # kept as typed: the value is the cleaned cell itself
 
 
-def _read_rows(reading: Reading, table: _Table, kind: str, index: PlanIndex) -> None:
+def _read_rows(reading: Reading, table: _Table, kind: str, index: PlanIndex, required: set[str] | None) -> None:
+    """Read one table's rows into ``reading``; ``required`` are the ids the form was made with (None:
+    a workbook without _meta, whose rows with a known id are taken as required)."""
     columns = TASK_COLUMNS if kind == "task" else INDICATOR_COLUMNS
     id_header = TASK_ID_HEADER if kind == "task" else INDICATOR_ID_HEADER
     known = index.tasks if kind == "task" else index.indicators
@@ -326,6 +351,9 @@ def _read_rows(reading: Reading, table: _Table, kind: str, index: PlanIndex) -> 
     id_col, fallback_col = table.columns.get(id_header), table.columns.get(fallback_header)
     letters = {c: column_letter(c) for _, _, c in inputs}
     add = reading.values.append
+    key_field = "status" if kind == "task" else "value"  # the cell a row must have to count
+    place: dict[str, int] = {}  # item id → row, for every row with an id
+    answered: set[str] = set()  # item ids whose key field was taken
     for r in range(table.header_row + 1, len(rows)):
         row = rows[r]
         if len(row) < width:
@@ -333,6 +361,8 @@ def _read_rows(reading: Reading, table: _Table, kind: str, index: PlanIndex) -> 
         # cell_text(v) is not empty: a number, a bool, or text that is not all blanks
         filled = [i for i in inputs if (v := row[i[2]]) != "" and v is not None and not (v.__class__ is str and v.isspace())]
         if not filled:
+            if id_col is not None and (blank_id := cell_text(row[id_col])) in known:
+                place.setdefault(blank_id, r)
             continue
         item_id = cell_text(row[id_col]) if id_col is not None else ""
         if not item_id and any(_contact_label(v) for v in row):
@@ -356,6 +386,7 @@ def _read_rows(reading: Reading, table: _Table, kind: str, index: PlanIndex) -> 
                                             f"每个{label}只填一行；请把内容合并到一行后重新发送。"))
             continue
         seen.add(item_id)
+        place.setdefault(item_id, r)
         unit = getattr(item, "unit", "")
         target = getattr(item, "value", None)
         for _, name, c in filled:
@@ -368,6 +399,21 @@ def _read_rows(reading: Reading, table: _Table, kind: str, index: PlanIndex) -> 
             if merged or by_fallback:
                 note = "；".join(n for n in (note, merged.get((r, c), ""), "按任务编号对应" if by_fallback else "") if n)
             add(Value(kind, item_id, name, value, value if name in _TEXT_FIELDS else clean_cell(row[c]), note, cell))
+            if name == key_field:
+                answered.add(item_id)
+    key_header = FIELD_LABELS[key_field]
+    key_col = table.columns.get(key_header)
+    wanted = [i for i in (required if required is not None else place) if i in known and i not in answered]
+    for item_id in sorted(wanted, key=lambda i: place.get(i, len(rows))):
+        r = place.get(item_id)
+        if r is None:
+            item = known[item_id]
+            name = getattr(item, "title", "") or getattr(item, "metric", "") or getattr(item, "text", "")
+            reading.blank.append(f"{label}「{name[:16]}」（表中没有这一行）")
+        elif key_col is None:
+            reading.blank.append(f"{sheet}第{r + 1}行（没有「{key_header}」列）")
+        else:
+            reading.blank.append(f"{sheet}!{column_letter(key_col)}{r + 1}（{key_header}）")
 
 
 def _read_contact(reading: Reading, tables: list[_Table]) -> None:

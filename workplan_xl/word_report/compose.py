@@ -249,9 +249,11 @@ def report_figures(progress: Progress) -> dict[str, object]:
         "tasks_not_started": status.count("未启动"),
         "tasks_unreported": status.count(MISSING),
         "units": len(progress.units),
+        # the four states of count_states (已报 + 部分填报 = 已报送); they add up to "units"
         "units_reported": len(progress.reported),
+        "units_partial": len(progress.partial),
         "units_missing": len(progress.missing),
-        "units_with_problems": sum(1 for u in progress.units if u.state == "有问题"),
+        "units_with_problems": len(progress.unusable),
         "indicators": len(progress.indicators),
         "indicators_reached": reached.count(True),
         "indicators_not_reached": reached.count(False),
@@ -273,6 +275,12 @@ def opening(progress: Progress, figures: dict[str, object], year: int) -> str:
     if f["tasks_unreported"]:
         text += f"、暂无报送{f['tasks_unreported']}项"
     text += f"；应报送单位{f['units']}个，已报送{f['units_reported']}个"
+    if f["units_partial"]:
+        text += f"（其中部分填报{f['units_partial']}个）"
+    if f["units_with_problems"]:
+        text += f"，报送的文件无法使用{f['units_with_problems']}个"
+    if f["units_missing"]:
+        text += f"，未报送{f['units_missing']}个"
     if f["indicators"]:
         text += f"；跟踪量化指标{f['indicators']}项，已达成{f['indicators_reached']}项"
         if f["indicators_not_reached"]:

@@ -237,9 +237,11 @@ def problem_blocks(progress: Progress, said: Said) -> list[tuple[str, str]]:
         listed_names = "、".join(names[:10]) + ("等" if len(names) > 10 else "")
         parts.append(("报送工作有待加强。",
                       f"应报送的{len(progress.units)}个单位中，{len(names)}个未报送（{listed_names}）。"))
-    troubled = sum(1 for u in progress.units if u.state == "有问题")
-    if troubled:
-        parts.append(("报送质量有待提高。", f"{troubled}个单位报送的材料存在问题，已在汇总表“问题清单”中逐条列明。"))
+    troubled, partial = len(progress.unusable), len(progress.partial)  # the states of count_states
+    if troubled or partial:
+        said = "，".join(x for x in (f"{troubled}个单位报送的文件无法使用（未计入统计）" if troubled else "",
+                                    f"{partial}个单位部分填报（有必填内容未填）" if partial else "") if x)
+        parts.append(("报送质量有待提高。", f"{said}，已在汇总表“问题清单”中逐条列明。"))
     return parts
 
 
