@@ -1,21 +1,24 @@
-"""wpx collect against the obvious alternative, side by side in one run.
+"""wpx collect against the obvious alternatives, side by side in one run, at 1,000 and 10,000 returns.
 
-    python benchmarks/bench_collect.py            2,000 returns: collect vs openpyxl + pandas
-    python benchmarks/bench_collect.py --big      also 10,000 returns: collect's time and peak memory
+    python benchmarks/bench_collect.py                    1,000 and 10,000 returns
+    python benchmarks/bench_collect.py --sizes 2000       other sizes
 
-(a) collect_returns end to end: sniffing, pre-checks, reading in worker processes, identifying the
-    unit, checking values, the SQLite ledger and 汇总.xlsx (five sheets, 明细 with every value).
+(a) collect_returns end to end, in a fresh process as `wpx collect` runs: sniffing, pre-checks, reading
+    in worker processes, identifying the unit, checking values, the SQLite ledger and 汇总.xlsx (all
+    sheets, 明细 with every value, 文件清单). Its peak memory: VmHWM of the collecting process and the
+    largest reader process's ru_maxrss.
 (b) a plain consolidation script doing less: pd.read_excel(engine="openpyxl") of each file's two
     sheets, one concatenated table, to_excel. No checks, no ledger, no summary sheets.
+(c) a bare python-calamine read of every sheet of every file in one process (to_python), writing
+    nothing: the floor for any reader of these files in Python.
 
-The ratio is printed for wall time (what the user waits) and CPU time (collect's own process and its
-reader processes together). On a machine other work keeps busy, (a) loses more wall time than (b):
-its two readers and the collecting process need the cores that (b)'s single process does not.
+Ratios are wall time (what the user waits); CPU time is printed beside (collect's own process and its
+readers together). On a machine other work keeps busy, (a) loses more wall time than (b) and (c): its
+two readers and the collecting process need the cores that a single process does not.
 
 Returns are generated with the real form content (unit_forms.build_contents: ids, _meta, checksum)
-and written already filled by a small xlsxwriter writer here, in two processes (filling 2,000 forms
-through openpyxl would take longer than the benchmark itself). Peak memory of collect is measured in
-a fresh process, as ru_maxrss of the process and of its largest child (the readers)."""
+and written already filled by a small xlsxwriter writer here, in two processes (filling thousands of
+forms through openpyxl would take longer than the benchmark itself)."""
 
 from __future__ import annotations
 
@@ -184,38 +187,43 @@ def measure_in_fresh_process(master: Path) -> tuple[float, float, int, int, floa
     return float(elapsed), float(cpu), int(read), int(entries), int(me) / 1024, int(kids) / 1024  # KB → MB
 
 
+def run_calamine(folder: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of a bare python-calamine read of every sheet of every file."""
+    import python_calamine
+
+    start, cpu = time.perf_counter(), time.process_time()
+    for path in sorted(folder.iterdir()):
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        for name in workbook.sheet_names:
+            workbook.get_sheet_by_name(name).to_python()
+        workbook.close()
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--units", type=int, default=2000)
-    parser.add_argument("--big", action="store_true", help="also collect 10,000 returns and report peak memory")
+    parser.add_argument("--sizes", default="1000,10000", help="numbers of returns, comma-separated")
     parser.add_argument("--folder", type=Path, default=None, help="keep the generated files here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="wpx-bench-") as tmp:
         base = args.folder or Path(tmp)
-        t = time.perf_counter()
-        master = generate(bench_plan(args.units), base / f"n{args.units}")
-        print(f"generated {args.units} filled returns in {time.perf_counter() - t:.1f} s")
-        # (a) in a fresh process, as `wpx collect` runs; it also gives collect's own peak memory
-        ours, ours_cpu, read, entries, me, kids = measure_in_fresh_process(master)
-        theirs, theirs_cpu = run_pandas(master.parent / "回表", base / "pandas.xlsx")
-        n = args.units
-        print(f"(a) wpx collect (checks, ledger, 汇总.xlsx, {entries} 明细 rows): {ours:6.1f} s  {n / ours:7.1f} files/s"
-              f"  (CPU {ours_cpu:.1f} s, readers included)")
-        print(f"(b) openpyxl + pandas read_excel/concat/to_excel:            {theirs:6.1f} s  {n / theirs:7.1f} files/s"
-              f"  (CPU {theirs_cpu:.1f} s)")
-        print(f"ratio (b)/(a): {theirs / ours:.1f}× wall time, {theirs_cpu / ours_cpu:.1f}× CPU time"
-              f" (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: other work slows (a)'s processes too)")
-        print(f"collect's peak RSS: {me:.0f} MB (collecting process), {kids:.0f} MB (largest reader process)")
-        serial, pooled = run_reading(master)
-        print(f"reading + checking only: in this process {serial:.1f} s ({n / serial:.0f} files/s), "
-              f"2 worker processes {pooled:.1f} s ({n / pooled:.0f} files/s)")
-        if args.big:
+        for n in (int(x) for x in args.sizes.split(",")):
             t = time.perf_counter()
-            big = generate(bench_plan(10_000), base / "n10000")
-            print(f"generated 10000 filled returns in {time.perf_counter() - t:.1f} s")
-            elapsed, _, read, entries, me, kids = measure_in_fresh_process(big)
-            print(f"collect {read} returns ({entries} 明细 rows): {elapsed:.1f} s, {read / elapsed:.0f} files/s, "
-                  f"peak RSS {me:.0f} MB (collecting process), {kids:.0f} MB (largest reader process)")
+            master = generate(bench_plan(n), base / f"n{n}")
+            print(f"== {n} returns (generated in {time.perf_counter() - t:.1f} s)")
+            ours, ours_cpu, read, entries, me, kids = measure_in_fresh_process(master)
+            bare, bare_cpu = run_calamine(master.parent / "回表")
+            theirs, theirs_cpu = run_pandas(master.parent / "回表", base / "pandas.xlsx")
+            print(f"(a) wpx collect (checks, ledger, 汇总.xlsx, {entries} 明细 rows): {ours:6.1f} s  {n / ours:7.1f} files/s"
+                  f"  (CPU {ours_cpu:.1f} s, readers included)")
+            print(f"(b) openpyxl + pandas read_excel/concat/to_excel:            {theirs:6.1f} s  {n / theirs:7.1f} files/s"
+                  f"  (CPU {theirs_cpu:.1f} s)")
+            print(f"(c) bare python-calamine read of every sheet, one process:   {bare:6.1f} s  {n / bare:7.1f} files/s"
+                  f"  (CPU {bare_cpu:.1f} s)")
+            print(f"ratios: (b)/(a) {theirs / ours:.1f}×, (c)/(a) {bare / ours:.2f}× wall time "
+                  f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+            print(f"collect's peak RSS: {me:.0f} MB (collecting process), {kids:.0f} MB (largest reader process)")
+            shutil.rmtree(master.parent, ignore_errors=True)
 
 
 if __name__ == "__main__":

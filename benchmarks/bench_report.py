@@ -31,6 +31,12 @@ from workplan_xl.word_report.compose import appendix_tables
 STATUSES = ["已完成", "推进中", "推进中", "未启动", "不适用"]
 NOTES = ["已召开专题会议{n}次，制定实施方案", "开展专项检查{n}次，发现问题{m}个，已整改{k}个", "组织教师培训{n}场，覆盖{m}人",
          "按计划推进", "无", "完成自评报告，资料已归档", "新增学位{m}个，已投入使用", "尚未启动，已列入下季度计划"]
+# 主要成效 / 存在问题 / 下一步打算 as schools write them: figures to add up, themes to merge
+RESULTS = ["开展专题培训{n}场，覆盖教职工{m}人次。", "全年累计开展{n}场专题培训，投入资金{k}万元。",
+           "组织主题活动{n}次，受益学生{m}人。工作经验在全县交流。", "制定完善制度{k}项，形成校本资源包。"]
+DIFFICULTIES = ["专业教师数量不足。", "专业教师不足，部分课程难以开齐。", "经费保障不足，设备更新缓慢。",
+                "部分家长配合度不高。", "场地紧张，活动难以开展。", ""]
+NEXT = ["加强教师专业培训。", "积极争取上级经费支持。", "完善家校共育机制。", "实行月调度，确保年底前完成。", ""]
 
 
 def big_progress(n_units: int, n_tasks: int, seed: int = 2024):
@@ -60,6 +66,11 @@ def big_progress(n_units: int, n_tasks: int, seed: int = 2024):
             entries.append(Entry(unit.code, task.id, "status", rng.choice(STATUSES)))
             note = rng.choice(NOTES).format(n=rng.randint(1, 9), m=rng.randint(10, 300), k=rng.randint(1, 9))
             entries.append(Entry(unit.code, task.id, "progress", note))
+            figures = {"n": rng.randint(1, 9), "m": rng.randint(10, 300), "k": rng.randint(1, 9)}
+            for field, pool in (("achievements", RESULTS), ("difficulties", DIFFICULTIES), ("next_steps", NEXT)):
+                text = rng.choice(pool).format(**figures)
+                if text:
+                    entries.append(Entry(unit.code, task.id, field, text))
             for ind in task.indicators:
                 entries.append(Entry(unit.code, ind.id, "value", f"{rng.uniform(80, 100):.1f}"))
     return compute_progress(plan, entries, reports, [], "2024-12")

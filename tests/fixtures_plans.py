@@ -128,3 +128,122 @@ def month_grid_xlsx(path: Path) -> Path:
         sheet.write_row(i, 0, [str(i), task, owner] + ["●" if m in months else "" for m in range(1, 13)])
     workbook.close()
     return path
+
+
+SHI_PLAN = """柳湾镇中心校2026年工作要点
+
+2026年，全镇教育工作以提高质量为中心，重点抓好以下工作：
+
+一是强化党建引领。每季度召开一次党员大会，党员教师参学率达到100%。（责任单位：党建办）
+二是提升教学质量。组织教学视导4次，开展同课异构活动20场。
+三是加强师资培训。全年培训教师300人次，新招聘教师12人。（牵头单位：人事股，支撑单位：教研室、各完小）
+四是改善办学条件。新建塑胶运动场1个，面积5000平方米，投入资金180万元。由后勤办牵头、财务室配合。
+五是抓好安全稳定。开展应急疏散演练，每学期不少于2次。
+六是推进家校共育。举办家长学校讲座8场。
+七是做好控辍保学。义务教育巩固率保持在99%以上。
+八是开展阅读活动。为学生购置图书3000册。
+九是推进信息化建设。更新教师电脑60台。
+十是加强后勤管理。食堂食品安全检查每周开展一次。
+十一是完成上级交办的其他任务。
+"""
+
+RUNS_PLAN = """青石县教育局2026年督导工作要点
+
+强化督导问责
+一是落实督学责任区制度，每名督学每月到校不少于2次。
+二是开展专项督导3次，形成督导报告。
+
+提升评估质量
+一是完成15所学校的办学水平评估。
+二是建设督导信息平台1个。
+三是组织督学培训2期，培训120人次。
+"""
+
+CHAPTER_PLAN = """明德中学2026年学校发展规划
+
+第一章 发展目标
+学校发展的总目标是建成市级示范高中。
+
+第二章 主要任务
+一、加强课程建设。开发校本课程10门。
+二、加强队伍建设。培养骨干教师20名。
+
+第三章 保障措施
+一、完善制度。修订学校章程。
+二、加大投入。投入资金200万元。
+"""
+
+MONTH_PLAN = """向阳小学2026年春季学期工作安排
+
+二月
+1.召开开学工作会议，部署学期工作。
+2.开展开学安全大检查。
+三月
+1.组织学雷锋志愿服务活动。
+2.召开家长会。
+四月
+1.举办春季运动会。
+五月
+1.开展防溺水安全教育。
+六月
+1.组织期末质量检测。
+"""
+
+OWNERS_PLAN = """东港区教育局2026年工作要点
+
+一、基础教育
+（一）推进学前教育普惠（牵头单位：学前科，支撑单位：财务科、基建办）。新增普惠性学位600个。
+（二）深化课程改革（责任单位：基教科；配合单位：教研室、电教馆）。建设精品课程30节。
+（三）加强学籍管理。规范转学手续，由基教科牵头、各中小学配合。
+二、教育保障
+（一）改善办学条件。新建校舍1.2万平方米，改造运动场3-5所，购置教学设备200台套，修建校园道路2.5公里。（责任单位：计财科）
+（二）推进教师交流。交流教师1至2批，经费比上年增长12.4%，骨干教师占比提高2.1个百分点，师生比达到1:13，投入2000余万元，实现翻一番。
+"""
+
+SUMMARY_THEN_PLAN = """北湖区教育局2025年工作总结和2026年工作要点
+
+一、2025年工作总结
+2025年，小学入学率达100%，投入资金980万元，建成56所标准化学校，完成校舍维修3.6万平方米。
+二、2026年工作要点
+（一）推进义务教育优质均衡。新建学校2所，2026年12月底前完成。
+（二）提升教师素质。培训教师1500人次。
+"""
+
+
+def long_numbered_text(count: int = 150) -> str:
+    return "\n".join(["恒山区教育局2026年工作任务清单", ""] + [f"{i}.推进第{i}项重点工作，年底前完成。"
+                                                           for i in range(1, count + 1)]) + "\n"
+
+
+def styled_docx(path: Path) -> Path:
+    """Headings without numerals: Word's Heading 1 / Heading 2 styles in one half and bold 黑体 / 楷体
+    runs in the other, with the tasks in a real Word numbered list (numbering.xml) below them."""
+    import docx
+    import fixtures_docs as docs
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    num_id = docs.add_outline_numbering(document)
+    title = document.add_paragraph("临川县教育局2026年工作要点")
+    title.alignment = 1  # centred: the title, not a heading
+    document.add_paragraph("全县教育系统围绕立德树人根本任务，重点做好以下工作。")
+    document.add_heading("落实立德树人", level=1)
+    document.add_heading("加强思政课建设", level=2)
+    document.add_paragraph("开展思政课教师集体备课40次，评选优质课20节。")
+    document.add_heading("深化体教融合", level=2)
+    document.add_paragraph("建设体育特色学校8所，学生体质健康达标率达到92%。")
+
+    def bold(text: str, face: str) -> None:
+        run = document.add_paragraph().add_run(text)
+        run.bold = True
+        fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+        fonts.set(qn("w:eastAsia"), face)
+
+    bold("办好人民满意教育", "黑体")
+    bold("扩大优质资源", "楷体")
+    docs.numbered(document, "新建九年一贯制学校1所。", num_id, 2)
+    docs.numbered(document, "改扩建幼儿园3所，新增学位540个。", num_id, 2)
+    bold("强化教育保障", "楷体")
+    document.add_paragraph("落实教育经费“两个只增不减”。")
+    document.save(str(path))
+    return path

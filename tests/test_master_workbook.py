@@ -438,7 +438,8 @@ def test_seed_002_round_trip(seeds_dir: Path, tmp_path: Path) -> None:
         pytest.skip(f"read_plan 尚不可用：{error}")
     path = write_master_workbook(plan, tmp_path / "台账.xlsx")
     back = read_master_workbook(path, include_other_parts=True)
-    assert back.to_dict() == plan.to_dict()
+    # how much of the document the parse placed is said once, by wpx parse; the 台账 does not keep it
+    assert back.to_dict() == {**plan.to_dict(), "coverage": None, "unplaced": []}
     tracked = read_master_workbook(path)
     assert len(list(tracked.tasks())) == 20
     assert len([s for s in tracked.sections() if not s.context]) == 5

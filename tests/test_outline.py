@@ -46,7 +46,7 @@ def test_numbering(line: str, rank: int, value: int | None, mark: str, rest: str
     assert (n.rank, n.value, n.mark, n.rest) == (rank, value, mark, rest)
 
 
-@pytest.mark.parametrize("line", ["2.88亿元用于校舍改造。", "2025年，全区教育工作", "一是健全机制", "一年来，督导工作",
+@pytest.mark.parametrize("line", ["2.88亿元用于校舍改造。", "2025年，全区教育工作", "总是健全机制", "一年来，督导工作",
                                   "（注：本表由办公室解释）", "1.5万名教师参加培训"])
 def test_not_numbering(line: str) -> None:
     assert numbered(line) is None

@@ -61,6 +61,9 @@ class CollectResult:
     pinned: list[tuple[Unit, str]] = field(default_factory=list)  # pins set or lifted in this run
     progress: Progress | None = None
     state: LedgerState | None = None
+    files_seen: list[list[str]] = field(default_factory=list)  # 文件清单's rows
+    sources: list[Path] = field(default_factory=list)
+    fates: dict[str, tuple[int | None, bool, str]] = field(default_factory=dict)  # file → (submission, duplicate?, name)
     backup: Path | None = None  # where the 汇总 this run replaced went (备份/)
     roots: list[Path] = field(default_factory=list)  # what a file's place is relative to (see _place)
 
@@ -159,6 +162,7 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
         files = list_files([Path(s) for s in sources], exclude=[master, db, output, quarantine])
         with unpack_containers(files) as items:  # each attachment and archive member a return of its own
             result = CollectResult(output, db, round or "", files=len(items), quarantine=quarantine,
+                                   sources=[Path(s).absolute() for s in sources],
                                    roots=[master.parent, *(Path(s).parent for s in sources)])
             with Ledger(db) as ledger:
                 state = result.state = _collect(ledger, plan, items, round, pool, progress, result, pins)
@@ -166,7 +170,7 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
         pool.close()
     result.progress = state.progress(plan)
     moved: list[Path] = []
-    write_consolidated_workbook(result.progress, output, details=state.entries, moved=moved)
+    write_consolidated_workbook(result.progress, output, details=state.entries, moved=moved, files=result.files_seen)
     result.backup = moved[0] if moved else None
     return result
 
@@ -198,7 +202,8 @@ def _collect(ledger: Ledger, plan: Plan, files: list[Path | Unpacked], round: st
                     reading = _same_bytes(record, reading)
                     if reading.status == REJECTED:
                         result.quarantined += _quarantine(record, reading, quarantine)
-                    ledger.add_submission(run, record, round if round is not None else reading.file_round, reading)
+                    sid = ledger.add_submission(run, record, round if round is not None else reading.file_round, reading)
+                    result.fates[record.key] = (sid, False, record.name)
                     outcomes.append((reading.status, reading.file_round))
                     if time.monotonic() > deadline:
                         more = True
@@ -213,6 +218,7 @@ def _collect(ledger: Ledger, plan: Plan, files: list[Path | Unpacked], round: st
     with ledger.transaction():
         for record in copies:  # same bytes as a file read in this run: a sighting, not a submission
             first = ledger.evaluated(record.sha256, round)
+            result.fates[record.key] = (first, True, record.name)
             if first is not None:
                 ledger.add_sighting(run, first, record, duplicate=True)
     units = {u.code: u for u in plan.units}
@@ -223,7 +229,41 @@ def _collect(ledger: Ledger, plan: Plan, files: list[Path | Unpacked], round: st
         result.pinned.append((units[code], name))
     for touched in {result.round, *(r for r in file_rounds if r is not None)}:
         ledger.settle(touched)
+    result.files_seen = _files_seen(ledger, result.fates, result.sources)
     return ledger.state(plan.units, result.round)
+
+
+_FATES = {"accepted": "采用", "superseded": "被替代", "rejected": "未采用", "skipped": "跳过"}
+
+
+def _files_seen(ledger: Ledger, fates: dict[str, tuple[int | None, bool, str]], sources: list[Path]) -> list[list[str]]:
+    """文件清单: each file this run found, in the order taken, and what became of it (from the ledger,
+    after the supersede rule was applied)."""
+    ids = sorted({sid for sid, _, _ in fates.values() if sid is not None})
+    known: dict[int, tuple[str, str, str, str, str | None, str]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for sid, *row in ledger.conn.execute(
+                "SELECT id, file_name, unit_name, status, reason, round, path FROM submissions WHERE id IN"
+                f" ({','.join('?' * len(chunk))})", chunk):
+            known[sid] = tuple(row)  # type: ignore[assignment]
+    folders = [s for s in sources if s.is_dir()]
+    out = []
+    for key, (sid, duplicate, shown) in fates.items():
+        where = Path(key).absolute()
+        folder = next((str(where.parent.relative_to(f)) for f in folders if where.is_relative_to(f)), str(where.parent))
+        name, unit, status, reason, file_round, first = known.get(sid, ("", "", "", "", None, key)) if (
+            sid is not None) else ("", "", "", "", None, key)
+        if duplicate or first != key:  # the bytes were recorded from another file: the same in every run
+            fate, why = "重复", f"与「{name}」内容完全相同，只算一份" if name else "与另一文件内容完全相同，只算一份"
+        else:
+            fate, why = _FATES.get(status, status), reason
+            if status == "superseded" and not reason:
+                why = "同一单位报了多份，以修改时间较晚的一份为准；这一份保留在数据库里"
+            elif status == "accepted" and not reason:
+                why = f"已计入批次「{file_round or '未分批次'}」"
+        out.append([shown, "" if folder == "." else folder, unit, fate, why])
+    return out
 
 
 def _same_bytes(record: FileRecord, reading: Reading) -> Reading:
@@ -264,18 +304,22 @@ def _triage(ledger: Ledger, run: int, files: list[Path | Unpacked], round: str |
     with ledger.transaction():
         for item in files:
             if isinstance(item, Unpacked) and item.reading is not None:  # a member or archive that cannot be read
-                if ledger.evaluated(item.record.sha256, round) is None:
-                    ledger.add_submission(run, item.record, round, item.reading)
+                known = ledger.evaluated(item.record.sha256, round)
+                if known is None:
+                    known = ledger.add_submission(run, item.record, round, item.reading)
                     result.read += 1
                 else:
                     result.known += 1
+                result.fates[item.record.key] = (known, False, item.record.name)
                 continue
             path = item.record.path if isinstance(item, Unpacked) else item
             record = item.record if isinstance(item, Unpacked) else file_record(path, ledger)
             reason = skip_reason(path)
             if reason is not None:
-                if ledger.evaluated(record.sha256, round) is None:
-                    ledger.add_submission(run, record, round, Reading(SKIPPED, reason=reason))
+                known = ledger.evaluated(record.sha256, round)
+                if known is None:
+                    known = ledger.add_submission(run, record, round, Reading(SKIPPED, reason=reason))
+                result.fates[record.key] = (known, False, record.name)
                 result.skipped += 1
                 continue
             known = ledger.evaluated(record.sha256, round)
@@ -283,6 +327,7 @@ def _triage(ledger: Ledger, run: int, files: list[Path | Unpacked], round: str |
                 same_place = (ledger.known_hash(record.key, record.size, record.mtime) == record.sha256
                               or ledger.seen_at(record.sha256, _place(record.path, result.roots)))
                 ledger.add_sighting(run, known, record, duplicate=not same_place)
+                result.fates[record.key] = (known, not same_place, record.name)
                 known_rounds.append(ledger.file_round(known))
                 if same_place:
                     result.known += 1
@@ -291,10 +336,12 @@ def _triage(ledger: Ledger, run: int, files: list[Path | Unpacked], round: str |
                 continue
             if record.sha256 in in_run:
                 copies.append(record)
+                result.fates[record.key] = (None, True, record.name)
                 result.duplicates += 1
                 continue
             in_run.add(record.sha256)
             todo.append(record)
+            result.fates[record.key] = (None, False, record.name)
     return todo, copies, known_rounds
 
 

@@ -47,6 +47,7 @@ class Indicator:
     baseline: float | None = None
     task: str | None = None
     reporters: list[str] = field(default_factory=list)
+    growth: bool = False  # a change (比上年增长12.4%, 提高2个百分点, 翻一番), not a level
 
     def __post_init__(self) -> None:
         if not self.aggregate:
@@ -117,6 +118,8 @@ class Plan:
     schedule: list[ScheduleEntry] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
+    coverage: float | None = None  # share of the body text (characters) placed in tasks and sections
+    unplaced: list[str] = field(default_factory=list)  # body paragraphs placed nowhere, as written
 
     # -- walking -------------------------------------------------------------------------------
     def sections(self) -> Iterator[Section]:

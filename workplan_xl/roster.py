@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from workplan_xl.cjk import clean_text
 from workplan_xl.errors import InputFileError, RosterError
@@ -132,33 +133,112 @@ def code_text(value: object) -> str:
 
 # -- reading the files ------------------------------------------------------------------------------
 def _read_workbook(path: Path) -> list[list[tuple[int, list[object]]]]:
-    from python_calamine import CalamineWorkbook
+    """A roster workbook's rows, read in a child process with the limits returns have: a roster comes
+    from outside like a return, and a native reader may abort, or allocate what a file declares."""
+    from workplan_xl.isolated import Limited, run_limited
 
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        found = run_limited(roster_sheets, str(path))
+    except Limited as limited:
+        found = ("refused", limited.code, limited.detail)
+    if found[0] == "text":  # text under a spreadsheet's name: taken if it is a CSV with a roster's header
+        rows = _rows_of_text(found[1], path.name)
+        header = _find_header(rows)
+        if header is not None and {"code", "name"} <= set(header[1]):
+            return [rows]
+        found = ("refused", "not_spreadsheet", "文本")
+    if found[0] == "rows":
+        return found[1]
+    raise InputFileError(_refusal(path.name, found[1], found[2]))
+
+
+def _refusal(name: str, code: str, detail: str) -> str:
+    """The sentence for a roster that is not read; the reader's own words stay out of it."""
+    from workplan_xl.returns.messages import file_problem
+
+    what = f"填报单位名单「{name}」"
+    if code == "encrypted":
+        return f"{what}加了密码，无法读取：请在 Excel 或 WPS 中去掉密码后另存，再重新运行。"
+    if code == "not_spreadsheet":
+        return f"{what}无法读取（不是表格文件，是{detail}）：请提供 .xlsx、.xls、.ods 或 .csv 文件。"
+    if code == "convert":
+        return f"{what}是{detail}，无法直接读取：请用 Excel 或 WPS 打开，另存为 .xlsx 后再试。"
+    if code in ("read_error", "error", "damaged", "truncated", "empty"):
+        return f"{what}无法读取（文件损坏或不是表格文件）：请用 Excel 或 WPS 打开后另存为 .xlsx 再试。"
+    problem, _ = file_problem(code, name, detail)
+    return f"{what}{problem.split('」', 1)[1]}：请用 Excel 或 WPS 打开后另存为 .xlsx 再试。"
+
+
+def roster_sheets(path: str) -> tuple[Any, ...]:
+    """In the child process: ("rows", sheets), ("text", bytes) or ("refused", code, detail). The same
+    pre-checks as for returns run first: size, zip bombs, XML entities, declared sheet extents."""
+    import python_calamine
+
+    from workplan_xl.returns.precheck import LIMITS, Refused, check_archive, check_size, check_xls
+    from workplan_xl.returns.sniff import ZIP_MAGIC, is_spreadsheet_kind, open_zip, sniff
+
+    try:
+        check_size(Path(path).stat().st_size)
+        data = Path(path).read_bytes()
+        archive = open_zip(data) if data.startswith(ZIP_MAGIC) else None
+        sniffed = sniff(data, archive)
+        if sniffed.kind == "other":
+            if sniffed.what == "文本":
+                return ("text", data)
+            raise Refused("convert" if is_spreadsheet_kind(sniffed.what) else "not_spreadsheet", sniffed.what)
+        if sniffed.kind in ("empty", "encrypted", "truncated"):
+            raise Refused(sniffed.kind)
+        if archive is not None:
+            check_archive(archive, data, LIMITS)
+        elif sniffed.kind == "xls":
+            check_xls(data, LIMITS)
+        try:
+            workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        except python_calamine.PasswordError:
+            raise Refused("encrypted") from None
         sheets = []
         for name in workbook.sheet_names:
             sheet = workbook.get_sheet_by_name(name)
+            if sheet.height * sheet.width > LIMITS.max_cells:
+                raise Refused("extent", f"{sheet.height} 行 × {sheet.width} 列")
             start = sheet.start[0] if sheet.start else 0
             sheets.append([(start + i + 1, list(cells)) for i, cells in enumerate(sheet.to_python())])
-        return sheets
-    except Exception as error:  # noqa: BLE001 - calamine raises its own error types per format
-        raise InputFileError(f"填报单位名单「{path.name}」无法读取（文件损坏或不是表格文件）："
-                             "请用 Excel 或 WPS 打开后另存为 .xlsx 再试。") from error
+        return ("rows", sheets)
+    except Refused as refused:
+        return ("refused", refused.code, refused.detail)
 
 
 def _read_csv(path: Path) -> list[tuple[int, list[object]]]:
-    data = path.read_bytes()
+    from workplan_xl.returns.precheck import Refused, check_size
+
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on Chinese Windows saves CSV in GBK; GB18030 is its superset.
-        text = data.decode("gb18030", errors="replace")
+        check_size(path.stat().st_size)
+    except Refused as refused:
+        raise InputFileError(_refusal(path.name, refused.code, refused.detail)) from None
+    return _rows_of_text(path.read_bytes(), path.name)
+
+
+def _rows_of_text(data: bytes, name: str) -> list[tuple[int, list[object]]]:
+    """CSV or tab-separated text as Excel saves it: UTF-8 (with or without BOM), UTF-16 ("Unicode
+    text", tabs), GBK; CRLF, LF or CR-only line ends (Excel for Mac's "CSV (Macintosh)")."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            # Excel on Chinese Windows saves CSV in GBK; GB18030 is its superset.
+            text = data.decode("gb18030", errors="replace")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
-        dialect = csv.excel
-    return [(i + 1, list(cells)) for i, cells in enumerate(csv.reader(io.StringIO(text), dialect))]
+        dialect = csv.excel_tab if "\t" in text[:4096] and "," not in text[:4096] else csv.excel
+    try:
+        return [(i + 1, list(cells)) for i, cells in enumerate(csv.reader(io.StringIO(text), dialect))]
+    except csv.Error:
+        raise InputFileError(f"填报单位名单「{name}」无法按 CSV 读取（引号不成对或含有空字符）："
+                             "请用 Excel 或 WPS 打开后另存为 .xlsx 再试。") from None
 
 
 # -- header and rows -------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import datetime
 import itertools
 import os
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import xlsxwriter
@@ -29,6 +29,7 @@ from workplan_xl.consolidated_workbook.details import (
     rows_xml,
     stream_into,
 )
+from workplan_xl.consolidated_workbook.files import files_sheet
 from workplan_xl.consolidated_workbook.layout import make_formats
 from workplan_xl.consolidated_workbook.sheets import (
     DETAIL_STYLES,
@@ -49,11 +50,12 @@ _SAMPLE = 2000  # 明细 rows that set its column widths
 
 
 def write_consolidated_workbook(progress: Progress, path: Path, details: Iterable[Entry] = (),
-                                moved: list[Path] | None = None) -> Path:
+                                moved: list[Path] | None = None, files: Sequence[Sequence[str]] | None = None) -> Path:
     """Write 汇总.xlsx to ``path`` and return the path. An earlier file there with other bytes is moved
     into 备份/ beside it and where it went appended to ``moved``.
 
-    ``details`` are the entries listed in 明细, in the order given (the ledger gives roster order)."""
+    ``details`` are the entries listed in 明细, in the order given (the ledger gives roster order);
+    ``files`` the rows of 文件清单 (every file a collect found and its fate), when given."""
     path = Path(path)
     check_output(path)
     entries = details if isinstance(details, list) else list(details)
@@ -73,19 +75,26 @@ def write_consolidated_workbook(progress: Progress, path: Path, details: Iterabl
         widths = [details_top(workbook, fmt, progress, name, min(MAX_ROWS, len(entries) - n * MAX_ROWS), sample)
                   for n, name in enumerate(names)]
         problems_sheet(workbook, fmt, progress)
+        if files is not None:
+            files_sheet(workbook, fmt, progress.plan.title, files)
         # The style numbers the streamed cells refer to; asking registers them in styles.xml.
         styles = [fmt[s]._get_xf_index() for s in DETAIL_STYLES]
         number_style = fmt["number"]._get_xf_index()
         workbook.close()
         with zipfile.ZipFile(draft) as made:  # 明细's repeated texts are appended to its shared strings
-            shared = SharedStrings(made.read(SST).decode("utf-8"))
-        rows = detail_rows(progress, entries)
-        streams = {}
-        for n in range(parts):
-            count = min(MAX_ROWS, len(entries) - n * MAX_ROWS)
-            chunk = rows_xml(itertools.islice(rows, count), 4, styles, number_style, widths[n], shared)
-            streams[f"xl/worksheets/sheet{4 + n}.xml"] = (chunk, f"A1:I{3 + max(count, 0)}")
-        stream_into(draft, temp, streams, shared)
+            sst = made.read(SST).decode("utf-8")
+
+        def streams() -> tuple[dict[str, tuple[Iterator[str], str]], SharedStrings]:
+            shared = SharedStrings(sst)
+            rows = detail_rows(progress, entries)
+            made = {}
+            for n in range(parts):
+                count = min(MAX_ROWS, len(entries) - n * MAX_ROWS)
+                chunk = rows_xml(itertools.islice(rows, count), 4, styles, number_style, widths[n], shared)
+                made[f"xl/worksheets/sheet{4 + n}.xml"] = (chunk, f"A1:I{3 + max(count, 0)}")
+            return made, shared
+
+        stream_into(draft, temp, streams)
         backup = replace_output(temp, path)
         if backup is not None and moved is not None:
             moved.append(backup)

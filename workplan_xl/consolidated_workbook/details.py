@@ -16,7 +16,7 @@ import queue
 import re
 import threading
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -198,13 +198,29 @@ def rows_xml(rows: Iterable[Sequence[Any]], first: int, styles: Sequence[int], n
             shared.count += uses
 
 
-def stream_into(path: Path, target: Path, sheets: dict[str, tuple[Iterator[str], str]],
-                shared: SharedStrings | None = None) -> None:
+def stream_into(path: Path, target: Path, make: Callable[[], tuple[dict[str, tuple[Iterator[str], str]],
+                                                                  SharedStrings | None]]) -> None:
     """Copy the workbook ``path`` to ``target``, inserting rows into some worksheets.
 
-    ``sheets`` maps a worksheet part (xl/worksheets/sheet4.xml) to (row XML chunks, the full
-    dimension ref); the strings the rows put in ``shared`` are appended to xl/sharedStrings.xml once
-    all rows are written. Other parts are copied unchanged, with their original dates (no timestamps)."""
+    ``make()`` gives the sheets — a worksheet part (xl/worksheets/sheet4.xml) → (row XML chunks, the
+    full dimension ref) — and the SharedStrings the rows add to (appended to xl/sharedStrings.xml once
+    all rows are written). Other parts are copied unchanged, with their original dates (no timestamps).
+
+    A streamed part is written without ZIP64 extras: Excel and xlsxwriter never write a ZIP64 local
+    header on a small part, and some Excel builds reject it. A part that would pass zipfile's limit
+    (2 GiB) is written again from ``make()`` with ZIP64, the only case that needs it."""
+    try:
+        _stream_into(path, target, *make(), zip64=False)
+    except _NeedsZip64:
+        _stream_into(path, target, *make(), zip64=True)
+
+
+class _NeedsZip64(Exception):
+    """A streamed part outgrew what a zip entry without ZIP64 extras can hold."""
+
+
+def _stream_into(path: Path, target: Path, sheets: dict[str, tuple[Iterator[str], str]],
+                 shared: SharedStrings | None, zip64: bool) -> None:
     waiting = set(sheets)
     deferred: list[tuple[zipfile.ZipInfo, bytes]] = []
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
@@ -226,16 +242,22 @@ def stream_into(path: Path, target: Path, sheets: dict[str, tuple[Iterator[str],
             member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = info.external_attr
-            with out.open(member, "w", force_zip64=True) as stream:
-                stream.write(head.encode("utf-8"))
+            with out.open(member, "w", force_zip64=zip64) as stream:
+                top, bottom = head.encode("utf-8"), ("</sheetData>" + tail).encode("utf-8")
+                stream.write(top)
+                written = len(top) + len(bottom)
                 for chunk in _ahead(chunks):
+                    written += len(chunk)
+                    if not zip64 and written > ZIP64_LIMIT:
+                        raise _NeedsZip64  # before zipfile refuses to close the entry
                     stream.write(chunk)
-                stream.write(("</sheetData>" + tail).encode("utf-8"))
+                stream.write(bottom)
             waiting.discard(info.filename)
         for info, data in deferred:
             out.writestr(info, shared.merge(data.decode("utf-8")).encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED)
 
 
+ZIP64_LIMIT = zipfile.ZIP64_LIMIT - (1 << 20)  # a margin for the deflated size of incompressible text
 SST = "xl/sharedStrings.xml"
 
 

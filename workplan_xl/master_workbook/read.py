@@ -7,8 +7,8 @@ reused, because forms and the ledger may still carry them. A task belongs to the
 
 from __future__ import annotations
 
+import io
 import json
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,7 @@ from workplan_xl.master_workbook.layout import (
     split_number,
 )
 from workplan_xl.plan import SCHEMA, Indicator, Part, Plan, ScheduleEntry, Section, Task, Unit, next_id
+from workplan_xl.returns.precheck import Limits, check_size
 from workplan_xl.roster import check_units, code_text
 
 Row = tuple[int, dict[str, Any]]  # (row number as Excel shows it, key → cell value)
@@ -90,18 +91,51 @@ def read_master_workbook(path: Path, include_other_parts: bool = False) -> Plan:
 
 
 # -- opening ----------------------------------------------------------------------------------------
+MASTER_LIMITS = Limits(max_file_bytes=100 * 1024 * 1024, max_unzipped_bytes=500 * 1024 * 1024)
+
+
 def _load(path: Path) -> dict[str, list[list[Any]]]:
-    """Every sheet's values (read-only, cached formula results), the file closed again at once."""
+    """Every sheet's values (read-only, cached formula results), the file closed again at once.
+
+    A 台账 comes from the user's disk and may be any .xlsx: it gets the pre-checks returns get (zip
+    bombs, XML entities, absurd declared extents) before openpyxl sees it, and whatever openpyxl
+    raises on a foreign workbook becomes one sentence (the details stay for --verbose)."""
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+
+    from workplan_xl.returns.precheck import Refused, check_zip
+    from workplan_xl.returns.sniff import sniff
 
     not_master = f"「{path.name}」不是 wpx 生成的台账（无法作为 .xlsx 工作簿打开）：请先用 wpx build 生成台账。"
+    foreign = (f"「{path.name}」不是 wpx 生成的台账，或已损坏（读取时出错）：请确认选的是 wpx build 生成的台账.xlsx；"
+               "如果是在 Excel/WPS 里改过的台账，请另存为 .xlsx 后再试。")
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as error:
-        raise WorkbookError(not_master) from error
+        with open(path, "rb") as handle:
+            data = handle.read(MASTER_LIMITS.max_file_bytes + 1)
     except PermissionError as error:
         raise InputFileError(f"台账「{path.name}」无法读取：文件可能正在 Excel 或 WPS 中打开，请关闭后重试。") from error
+    except OSError as error:
+        raise InputFileError(f"台账「{path.name}」无法读取（{error.strerror or '读取出错'}）：请确认文件完整后重试。") from error
+    try:
+        check_size(len(data), MASTER_LIMITS)
+        kind = sniff(data).kind
+        if kind == "encrypted":
+            raise Refused("encrypted")
+        if kind != "xlsx":
+            raise WorkbookError(not_master)
+        check_zip(data, MASTER_LIMITS)
+    except Refused as refused:
+        if refused.code == "encrypted":
+            raise WorkbookError(f"台账「{path.name}」加了密码，无法读取：请在 Excel 或 WPS 中去掉密码后另存，再重新运行。") from None
+        if refused.code in ("truncated", "damaged"):
+            raise WorkbookError(not_master) from refused
+        raise WorkbookError(f"「{path.name}」不是 wpx 生成的台账（结构异常，为安全起见未读取）：请先用 wpx build 生成台账。"
+                            ) from refused
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except MemoryError as error:
+        raise WorkbookError(foreign) from error
+    except Exception as error:  # noqa: BLE001 - openpyxl raises anything (XMLSyntaxError, TypeError, IndexError …)
+        raise WorkbookError(not_master) from error
     try:
         if SHEET_META not in workbook.sheetnames:
             raise WorkbookError(not_a_master(path.name, workbook.sheetnames))
@@ -113,30 +147,18 @@ def _load(path: Path) -> dict[str, list[list[Any]]]:
             ws.reset_dimensions()  # LibreOffice and others may write a wrong <dimension>
             sheets[name] = [list(r) for r in ws.iter_rows(values_only=True)]
         return sheets
+    except WorkbookError:
+        raise
+    except Exception as error:  # noqa: BLE001 - a foreign workbook's oddities are the user's to fix, not a crash
+        raise WorkbookError(foreign) from error
     finally:
         workbook.close()
 
 
 def check_master_workbook(path: Path) -> None:
-    """A quick look (sheet names and the _meta schema, no task rows) that ``path`` is a 台账: the
-    same sentences as read_master_workbook for a 汇总, a form or a file that is not ours."""
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as error:
-        raise WorkbookError(f"「{path.name}」不是 wpx 生成的台账（无法作为 .xlsx 工作簿打开）：请先用 wpx build 生成台账。") from error
-    except PermissionError as error:
-        raise InputFileError(f"台账「{path.name}」无法读取：文件可能正在 Excel 或 WPS 中打开，请关闭后重试。") from error
-    try:
-        if SHEET_META not in workbook.sheetnames:
-            raise WorkbookError(not_a_master(path.name, workbook.sheetnames))
-        rows = [list(r) for r in workbook[SHEET_META].iter_rows(min_row=1, max_row=20, values_only=True)]
-    finally:
-        workbook.close()
-    schema = next((cell_str(r[1]) for r in rows if r and r[0] == "schema" and len(r) > 1), "")
-    _meta({SHEET_META: [["schema", schema]]}, path.name)  # raises for a form or another schema
+    """That ``path`` is a 台账 (wpx status reads nothing else of it): the same pre-checks and sentences
+    as read_master_workbook for a 汇总, a form or a file that is not ours."""
+    _meta(_load(Path(path)), Path(path).name)
 
 
 def not_a_master(name: str, sheets: list[str]) -> str:

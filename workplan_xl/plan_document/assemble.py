@@ -16,9 +16,10 @@ from typing import Any
 from workplan_xl.errors import InputFileError, PlanStructureError, WorkplanError
 from workplan_xl.plan import Part, Plan, Section, Task
 from workplan_xl.plan_document.cleaning import META_LABELS, is_chrome, join_broken, normalise_line
+from workplan_xl.plan_document.coverage import measure_coverage
 from workplan_xl.plan_document.enrich import apply_attached_rows, track_goals
 from workplan_xl.plan_document.metadata import content_range, read_metadata, year_of
-from workplan_xl.plan_document.numbering import cn_to_int, int_to_cn, numbered
+from workplan_xl.plan_document.numbering import cn_to_int, int_to_cn, numbered, plain
 from workplan_xl.plan_document.outline import Outline, build_outline, kind_of, split_title
 
 _TABLE = "\x00table:"
@@ -71,8 +72,8 @@ def _metadata_fields(table: Any) -> list[str]:
 def _content(lines: list[str], tables: list[Any], flows: list[bool]) -> list[Any]:
     """The plan's own paragraphs (chrome and notice letter out, split paragraphs joined), tables
     between them as the table blocks themselves."""
-    kept = [(ln, f) for ln, f in zip(lines, flows, strict=True) if ln.startswith(_TABLE) or not is_chrome(ln)]
-    start, end = content_range([ln for ln, _ in kept])
+    kept = [(ln, f) for ln, f in zip(lines, flows, strict=True) if ln.startswith(_TABLE) or not is_chrome(plain(ln))]
+    start, end = content_range([plain(ln) for ln, _ in kept])
     items: list[Any] = []
     run: list[tuple[str, bool]] = []
 
@@ -148,7 +149,6 @@ def parse_blocks(blocks: list[Any], source_name: str = "", sha256: str = "") -> 
     Raises PlanStructureError when the text holds no numbered sections or tasks.
     """
     from workplan_xl.plan_document.facts import tasks_from_table
-    from workplan_xl.plan_document.schedule import extract_schedule
 
     name = source_name or "文档"
     heads = sum(1 for b in blocks if getattr(b, "kind", "p") == "p" and numbered(str(getattr(b, "text", "") or "")))
@@ -156,9 +156,9 @@ def parse_blocks(blocks: list[Any], source_name: str = "", sha256: str = "") -> 
         raise PlanStructureError(
             f"「{name}」中有 {heads} 个带编号的段落，远超一份工作计划的规模（上限 {MAX_TASKS} 项任务）："
             "请确认选对了文件；确是计划的，请按部分拆成几个文件分别读取。")
-    entries, remaining = extract_schedule(list(blocks))
+    entries, remaining = _extract_schedule(list(blocks))
     lines, tables, flows = _lines_and_tables(remaining)
-    meta = read_metadata([ln for ln in lines if not ln.startswith(_TABLE)])
+    meta = read_metadata([plain(ln) for ln in lines if not ln.startswith(_TABLE)])
     items = _content(lines, tables, flows)
 
     title = meta.title or meta.notice_name
@@ -201,6 +201,7 @@ def parse_blocks(blocks: list[Any], source_name: str = "", sha256: str = "") -> 
             part.kind = kind_of(part.title)
     _fill(plan, outline)
     apply_attached_rows(plan, outline.attached)
+    measure_coverage(plan, items)
     track_goals(plan)
     if monthly is None:
         _link_schedule(plan, entries)
@@ -218,6 +219,26 @@ def _drop_blank(outline: Outline) -> None:
         for section in part.sections:
             section.tasks = [t for t in section.tasks if t.title.strip() or t.text.strip()]
         part.sections = [s for s in part.sections if s.tasks or s.title.strip() or s.text.strip()]
+
+
+def _extract_schedule(blocks: list[Any]) -> tuple[list[Any], list[Any]]:
+    """The 配档表 taken out of the blocks, read on their plain text (without the readers' heading
+    marks); the blocks that stay keep their marks."""
+    from workplan_xl.plan_document.readers.blocks import Block
+    from workplan_xl.plan_document.schedule import extract_schedule
+
+    views: list[Any] = []
+    originals: dict[int, Any] = {}
+    for block in blocks:
+        text = str(getattr(block, "text", "") or "")
+        if getattr(block, "kind", "p") == "p" and plain(text) != text:
+            view = Block("p", plain(text), page=getattr(block, "page", None))
+            originals[id(view)] = block
+            views.append(view)
+        else:
+            views.append(block)
+    entries, remaining = extract_schedule(views)
+    return entries, [originals.get(id(b), b) for b in remaining]
 
 
 def _monthly_section(outline: Outline, entries: list[Any], title: str, year: int | None) -> Section | None:

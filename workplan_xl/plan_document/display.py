@@ -58,6 +58,25 @@ def _section_lines(section: Section) -> list[str]:
     return lines
 
 
+_LISTED = 10  # unplaced paragraphs shown; the JSON has them all
+
+
+def coverage_lines(plan: Plan) -> list[str]:
+    """'正文 96% 已归入任务' and the paragraphs that went nowhere (a plan read badly shows at once)."""
+    if plan.coverage is None:
+        return []
+    share = f"{plan.coverage * 100:.0f}%" if plan.coverage < 1 else "100%"
+    if share == "100%" and plan.unplaced:
+        share = "99%"
+    lines = [f"正文 {share} 已归入任务"]
+    if plan.unplaced:
+        lines[0] += f"；未归入任务的段落 {len(plan.unplaced)} 段："
+        lines += [f"  · {_cut(text)}" for text in plan.unplaced[:_LISTED]]
+        if len(plan.unplaced) > _LISTED:
+            lines.append(f"  …… 另有 {len(plan.unplaced) - _LISTED} 段（见 --json 输出的 unplaced）")
+    return lines
+
+
 def format_outline(plan: Plan) -> str:
     """Title and metadata, then per part its sections and tasks with small counts, then totals and
     warnings. Chinese labels; one line per task."""
@@ -76,6 +95,7 @@ def format_outline(plan: Plan) -> str:
             lines += _section_lines(section)
     tasks = list(plan.tasks())
     lines.append("")
+    lines += coverage_lines(plan)
     lines.append(
         f"合计：{len(plan.parts)} 个部分，{sum(len(p.sections) for p in plan.parts)} 个板块，{len(tasks)} 项任务，"
         f"{sum(len(t.measures) for t in tasks)} 条措施，{sum(len(t.indicators) for t in tasks)} 个指标，"

@@ -180,11 +180,11 @@ def _day(year: int, month: int, day: int) -> dt.date:
 
 
 # -- owners ------------------------------------------------------------------------------------------
-_LEAD_LABELS = ("牵头单位", "牵头部门", "牵头科室", "牵头处室", "主要责任单位", "主责单位", "负责单位", "负责部门",
-                "负责科室", "负责人", "主办单位")
-_DUTY_LABELS = ("责任单位", "责任部门", "责任科室", "责任处室", "责任人", "承办单位", "实施单位")
-_PARTNER_LABELS = ("协同配合单位", "配合单位", "配合部门", "配合科室", "协同单位", "协同部门", "协办单位", "参与单位",
-                   "协助单位", "支持单位")
+_LEAD_LABELS = ("牵头单位", "牵头部门", "牵头科室", "牵头处室", "牵头股室", "主要责任单位", "主责单位", "负责单位",
+                "负责部门", "负责科室", "负责人", "主办单位")
+_DUTY_LABELS = ("责任单位", "责任部门", "责任科室", "责任处室", "责任股室", "责任人", "承办单位", "实施单位")
+_PARTNER_LABELS = ("协同配合单位", "配合单位", "配合部门", "配合科室", "配合处室", "配合股室", "协同单位", "协同部门",
+                   "协办单位", "参与单位", "参加单位", "协助单位", "支持单位", "支撑单位", "支撑部门", "协作单位")
 _ALL_LABELS = sorted(_LEAD_LABELS + _DUTY_LABELS + _PARTNER_LABELS, key=len, reverse=True)
 _LABEL = re.compile("(" + "|".join(_ALL_LABELS) + r")\s*[:：]\s*")
 _STOP = set("，,。；;：:！!？?（）()[]【】“”\"《》\n")
@@ -227,9 +227,12 @@ def _collective_partners(text: str, pos: int) -> list[str]:
     i = pos
     while i > 0 and text[i - 1] not in _STOP and pos - i < 30:
         i -= 1
-    if not re.search(r"牵头\s*[，,、]\s*$", text[max(0, i - 30):i]):
+    chunk = text[i:pos]
+    if "牵头、" in chunk:  # '由A牵头、各学校配合': the run-in form, one clause
+        chunk = chunk.rsplit("牵头、", 1)[1]
+    elif not re.search(r"牵头\s*[，,、]\s*$", text[max(0, i - 30):i]):
         return []
-    names = [p for p in _JOINERS.split(text[i:pos].strip()) if p]
+    names = [p for p in _JOINERS.split(chunk.strip()) if p]
     return names if names and all(is_unit_name(n, allow_generic=True) for n in names) else []
 
 

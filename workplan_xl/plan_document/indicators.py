@@ -23,7 +23,8 @@ from workplan_xl.plan import Indicator
 from workplan_xl.plan_document.numerals import fold, squeeze
 
 # Longest first so 个百分点 wins over 个 and 人次 over 人.
-_UNITS = sorted(["个百分点", "百分点", "平方米", "人次", "课时", "学时", "小时", "分钟", "%", "‰", "元", "所", "个",
+_UNITS = sorted(["个百分点", "百分点", "平方米", "公里", "千米", "台套", "人次", "课时", "学时", "小时", "分钟", "%", "‰",
+                 "元", "所", "个",
                  "项", "名", "人", "位", "班", "次", "场", "间", "座", "台", "套", "册", "篇", "门", "节",
                  "盏", "校", "园", "家", "亩", "件", "支", "批", "期", "处", "条", "本", "部", "种", "张",
                  "辆", "户", "天", "分", "棵", "株"], key=len, reverse=True)
@@ -64,7 +65,7 @@ _CLAUSE_STOP = set(",;:!?()[]【】。，；：！？（）\n")
 _SENTENCE_STOP = set("。!?！？\n")
 _LEAD_FILLER = re.compile(r"(?:\s*(?:\d{1,2}[.、](?!\d)|[(（]\d{1,2}[)）]|[①-⑳]|、|[一二三四五六七八九十]是|力争|确保|争取|力求|截至目前|目前|现在|当前|其中|同时|并且|并|全年|年内|要(?![求点])|将|已经|已)\s*)+")
 _NOW = re.compile(r"目前|现有|共有|已有|已经|已建|已达|截至|截止|现状|当前|现阶段|(?<![较比同])(?:去年|上年度|上一年)")
-_BASELINE = re.compile(r"目前|现有|共有|现状|截至|截止|已有|当前|现在|现阶段|去年|上年|上一年")
+_BASELINE = re.compile(r"目前|现有|共有|现状|截至|截止|已有|当前|现在|现阶段|(?<![较比同])(?:去年|上年|上一年)")
 _TARGET = re.compile(r"力争|确保|争取|力求|计划|目标|预计|新增|新建|建成|遴选|培育|支持|提高|提升|增加|增至|"
                      r"达到|超过|不少于|不低于|稳定在|控制在|实现|完成|开工|认定|创建|打造|招聘|培训|举办|"
                      r"组织|开展|选派|建设")
@@ -84,6 +85,13 @@ _COMPARE_LEAD = re.compile(r"^(?:较|比|同比|环比|与上年相比|比上年
 _COEFFICIENT = re.compile(
     r"(?P<metric>[^，,。；;：:！？!?\n]{0,16}?(?:系数|指数))(?P<between>[^，,。；;：:\d\n]{0,6}?)"
     r"(?P<verb>" + "|".join(map(re.escape, _STRONG_VERBS)) + r")\s*(?P<num>\d+(?:\.\d+)?)(?![\d.%])")
+# A change rather than a level: the verb right before the figure (not 提高到/增长至, which name the level).
+_GROWTH_VERB = re.compile(r"(?:增长|提高|提升|增加|上升|下降|降低|减少|增幅为?|降幅为?)(?:了)?\s*$")
+_COMPARED = re.compile(r"比|较|同比|环比|增幅|降幅")
+_RANGE_LOW = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:-|—|–|~|～|至|到)\s*$")
+_RATIO = re.compile(r"(?P<metric>[\u4e00-\u9fff]{0,8}比)(?P<verb>[^，,。；;：:\d\n]{0,6}?)"
+                    r"(?P<a>\d+(?:\.\d+)?)\s*[:：比]\s*(?P<b>\d+(?:\.\d+)?)(?![\d.:：])")
+_DOUBLING = re.compile(r"翻(?P<n>[一两二三四])番|翻番")
 _WIDE_QUOTES = (("《", "》", 60), ("“", "”", 24), ("\"", "\"", 24), ("〔", "〕", 8), ("[", "]", 8))
 
 
@@ -158,9 +166,14 @@ def find_indicators(text: str, part_kind: str = "plan") -> list[Indicator]:
         if len(found) >= MAX_PER_TEXT:
             break  # a task with hundreds of figures is a data dump, not a plan: the first ones do
         start, end = m.start("num"), m.end()
-        if any(a <= start < b for a, b in masked) or not _is_quantity(folded, m):
+        low = _RANGE_LOW.search(folded, max(0, start - 12), start)
+        if low is not None and _is_range(folded, low):
+            start = low.start(1)  # '3-5所', '1至2项': the range from its low end, which must be met
+        elif any(a <= m.start("num") < b for a, b in masked) or not _is_quantity(folded, m):
             continue
-        unit, value = m["unit"], float(m["num"].replace(",", ""))
+        if any(a <= start < b for a, b in masked):
+            continue
+        unit, value = m["unit"], float((low[1] if low is not None and start == low.start(1) else m["num"]).replace(",", ""))
         if m["mult"]:
             if unit == "元":
                 unit = m["mult"] + "元"
@@ -174,6 +187,9 @@ def find_indicators(text: str, part_kind: str = "plan") -> list[Indicator]:
         cs = lead.end() if lead else raw_cs
         before = squeeze(folded[cs:start])
         comparator, verb = _comparator(before, qualifier, bool(m["more1"] or m["more2"]))
+        ranged = start != m.start("num")
+        if ranged and not comparator:
+            comparator = ">="
         worded = bool(qualifier or m["more1"] or m["more2"] or (verb and comparator != "="))
         clause = folded[raw_cs:start]
         if not worded and ((unit in _DURATIONS and not _TOTAL.search(clause)) or _FREQUENCY.search(clause)):
@@ -184,13 +200,17 @@ def find_indicators(text: str, part_kind: str = "plan") -> list[Indicator]:
                 ss = scanned + 1
             scanned += 1
         kind = _kind(part_kind, folded[max(ss, start - 300):start], clause, verb)
+        growth = bool(_GROWTH_VERB.search(before)) and (unit in ("%", "个百分点", "百分点", "‰")
+                                                         or bool(_COMPARED.search(clause)))
+        if growth:  # '比上年增长12.4%' in a plan is the growth to reach, whatever 上年 suggests
+            kind = "achieved" if part_kind == "summary" else "target" if kind == "baseline" else kind
         if not comparator or (kind != "target" and comparator == ">=" and verb in ("达", "达到")):
             comparator = ">=" if kind == "target" else "="
         metric = squeeze(before[: len(before) - len(verb)] if verb else before)
         metric = _metric(metric, folded, raw_cs, ss, found)
         metric = squeeze(metric + squeeze(folded[end:after_end]).rstrip("的"))
         indicator = Indicator(id="", text=squeeze(text[cs:after_end]), metric=metric or unit,
-                              comparator=comparator, value=_tidy(value), unit=unit, kind=kind)
+                              comparator=comparator, value=_tidy(value), unit=unit, kind=kind, growth=growth)
         if unit == "分钟":
             indicator.aggregate = "mean"
         if found and not found[-1][2] and worded and not any(c in _CLAUSE_STOP for c in folded[floor:start]):
@@ -198,7 +218,8 @@ def find_indicators(text: str, part_kind: str = "plan") -> list[Indicator]:
         found.append((indicator, raw_cs, worded))
         floor = end
     indicators = [i for i, _, _ in found]
-    coefficients = _coefficients(text, folded, part_kind, masked)
+    coefficients = _coefficients(text, folded, part_kind, masked) + _ratios(text, folded, part_kind, masked) \
+        + _doublings(text, folded, part_kind)
     if coefficients:
         indicators = sorted(indicators + coefficients, key=lambda i: folded.find(fold(i.text)))
     return indicators
@@ -252,6 +273,46 @@ def _coefficients(text: str, folded: str, part_kind: str, masked: list[tuple[int
                              metric=squeeze(folded[metric_start:m.start("verb")]), comparator=comparator or ">=",
                              value=_tidy(float(m["num"])), unit="", kind="achieved" if part_kind == "summary"
                              else "target", aggregate="mean"))
+    return out
+
+
+def _is_range(text: str, low: re.Match[str]) -> bool:
+    """'3-5所', '1至2项' — not '2025-2026学年' (years), '第3-5' (ordinals), '7-8月' or a code."""
+    i = low.start(1) - 1
+    prev = text[i] if i >= 0 else ""
+    if prev == "第" or prev.isascii() and (prev.isalnum() or prev in ".+#/_-"):
+        return False
+    return not (len(low[1]) == 4 and low[1].startswith(("19", "20")))
+
+
+def _ratios(text: str, folded: str, part_kind: str, masked: list[tuple[int, int]]) -> list[Indicator]:
+    """'师生比达到1:13', '生师比不高于13:1': a ratio kept as its second term over a first term of 1
+    (value 13, unit '1:'), or its first over a second of 1 (unit ':1')."""
+    out = []
+    for m in _RATIO.finditer(folded):
+        if any(a <= m.start("a") < b for a, b in masked) or re.search(r"\d", m["verb"]):
+            continue
+        a, b = float(m["a"]), float(m["b"])
+        if a != 1 and b != 1:
+            continue  # 3:2 scores, times (8:30) — not a ratio to track
+        value, unit = (b, "1:") if a == 1 else (a, ":1")
+        comparator, verb = _comparator(m["verb"], "", False)
+        out.append(Indicator(id="", text=squeeze(text[m.start("metric"):m.end()]), metric=squeeze(m["metric"]),
+                             comparator=comparator if comparator not in ("", ">=") or verb not in ("达到", "达")
+                             else "~", value=_tidy(value), unit=unit,
+                             kind="achieved" if part_kind == "summary" else "target", aggregate="none"))
+    return out
+
+
+def _doublings(text: str, folded: str, part_kind: str) -> list[Indicator]:
+    """'实现翻一番' (a growth of 100%), '翻两番' (300%)."""
+    out = []
+    for m in _DOUBLING.finditer(folded):
+        times = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4}.get(m["n"] or "一", 1)
+        start = _clause_start(folded, m.start(), 0)
+        out.append(Indicator(id="", text=squeeze(text[start:m.end()]), metric=squeeze(folded[start:m.start()]) or "增长",
+                             comparator=">=", value=float(2 ** times - 1) * 100, unit="%",
+                             kind="achieved" if part_kind == "summary" else "target", growth=True, aggregate="none"))
     return out
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from workplan_xl.plan import Part, Section, Task
@@ -26,11 +26,13 @@ from workplan_xl.plan_document.numbering import (
     H2,
     H3,
     PART,
+    SHI,
     Numbered,
     cn_to_int,
     int_to_cn,
     mark_for,
     numbered,
+    plain,
 )
 
 _CONTEXT_WORDS = ("总体思路", "指导思想", "总体要求", "工作目标", "基本原则", "主要目标", "总体目标", "工作思路",
@@ -56,10 +58,32 @@ def is_context(title: str) -> bool:
     return bool(_CONTEXT.match(re.sub(r"[\s。：:]", "", title)))
 
 
+_OWNER_NOTE = re.compile(r"\s*[（(][^（）()]{0,60}?(?:单位|部门|科室|处室|股室)\s*[:：][^（）()]{0,80}[)）]\s*$")
+
+
+def _bare_colon(text: str) -> int:
+    """The first ： or : outside brackets ('加强学籍管理（责任单位：基教科）' has none), else -1."""
+    depth = 0
+    for i, ch in enumerate(text[:40]):
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+        elif ch in "：:" and depth == 0:
+            return i
+    return -1
+
+
 def split_title(text: str) -> tuple[str, str]:
-    """Lead phrase and body of a paragraph: up to the first 。 (or a short lead ending in ：)."""
+    """Lead phrase and body of a paragraph: up to the first 。 (or a short lead ending in ：); an
+    owner note at the end of the lead ('（牵头单位：…）') is not part of the title."""
+    title, body = _split_title(text)
+    return _OWNER_NOTE.sub("", title) or title, body
+
+
+def _split_title(text: str) -> tuple[str, str]:
     idx = text.find("。")
-    colon = min((i for i in (text.find("："), text.find(":")) if i >= 0), default=-1)
+    colon = _bare_colon(text)
     if 0 <= colon <= 20 and (idx < 0 or colon < idx) and colon + 1 < len(text):
         idx = colon
     if idx < 0:
@@ -168,11 +192,11 @@ class _Builder:
             for p in paras:
                 if p in tops and p.num is not None:
                     if chunk_title:
-                        self._part(chunk_title, chunk, year)
+                        self._part(chunk_title, chunk, year, prose=True)
                     chunk_title, chunk = p.num.rest, []
                 elif chunk_title:
                     chunk.append(p)
-            self._part(chunk_title, chunk, year)
+            self._part(chunk_title, chunk, year, prose=True)
             return
         self._part(title, paras, year, prose)
 
@@ -243,6 +267,9 @@ class _Builder:
         def close() -> None:
             if current is not None:
                 current.text = "\n".join(t for t in lines if t)
+                if current.text and self.outline.spans.get(id(current)) == current.title:
+                    # a heading-only item ('（一）加强思政课建设', a styled heading): its facts are below it
+                    self.outline.spans[id(current)] = f"{current.title}。{current.text}"
 
         for p in body:
             if p.table is not None:
@@ -317,6 +344,35 @@ def _trim_signature(paras: list[_Para]) -> None:
         paras.pop()
 
 
+_RUN_HEAD_MAX = 30  # characters of a plain line that heads a 一是… run
+
+
+def _count_headings(paras: list[_Para]) -> None:
+    """Headings without numerals get their place in the count of their level: styled ones (the
+    reader marked them), and a short plain line without a full stop right before a 一是 paragraph
+    (a 工作要点 whose parts are headed by plain lines, each over its own 一是…二是… run)."""
+    for k, p in enumerate(paras[:-1]):
+        after = paras[k + 1].num
+        if (p.num is None and p.table is None and after is not None and after.rank == SHI and after.value == 1
+                and len(p.text) <= _RUN_HEAD_MAX and not any(c in p.text for c in "。；;，,：:")
+                and not _MONTH.match(p.text)):
+            p.num = Numbered(H1, None, "", p.text, styled=True)
+    counters: dict[int, int] = {}
+    for p in paras:
+        if p.num is not None and p.num.styled and _MONTH.match(p.text):
+            p.num = None  # a bold '三月' is a month label: the month logic reads it
+        if p.num is None:
+            continue
+        rank = p.num.rank
+        for deeper in [r for r in counters if r > rank]:
+            del counters[deeper]
+        if p.num.styled:
+            counters[rank] = counters.get(rank, 0) + 1
+            p.num = replace(p.num, value=counters[rank])
+        elif p.num.value is not None:
+            counters[rank] = p.num.value
+
+
 def build_outline(items: list[Any], title: str = "", year: int | None = None,
                   read_table: TableReader | None = None) -> Outline:
     """Parts, sections and tasks of a plan's content.
@@ -342,10 +398,11 @@ def build_outline(items: list[Any], title: str = "", year: int | None = None,
                 listed = num  # "2.某某安排表" under "附件：1.…": the list goes on
                 continue
             listed = None
-            paras.append(_Para(item, None, num))
+            paras.append(_Para(plain(item), None, num))
         else:
             listed = None
             paras.append(_Para("", item, None))
+    _count_headings(paras)
     outline = Outline()
     if attachment is not None:
         _Builder(outline, read_table).parts(paras[:attachment], title, year)

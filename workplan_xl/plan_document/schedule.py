@@ -365,7 +365,8 @@ def _monthly_paragraphs(blocks: list[Any], removed: set[int]) -> tuple[list[Sche
         return None
     first = heads[0]
     intro = lines[first - 1].text if first > 0 else ""
-    if len(intro) <= 30 and _INTRO.search(intro) and not is_section_heading(intro):
+    if len(intro) <= 30 and _INTRO.search(intro) and not is_section_heading(intro) \
+            and not re.search(r"(?:19|20)\d{2}\s*年", intro):  # '某校2026年春季工作安排' is the document's title
         used.add(lines[first - 1].k)  # '每月工作安排': the heading of the schedule itself
     # a numbered heading ('三、具体工作安排') stays: the outline keeps it as the schedule's section
     span = set(range(min(used), max(used) + 1))

@@ -144,7 +144,9 @@ def _refused(raw: dict[str, Any], file_name: str, index: PlanIndex) -> Reading:
     if code == "not_spreadsheet" and suffix not in RETURN_SUFFIXES:
         # A picture or document sent alongside the return (佐证材料) is not a problem.
         return Reading(SKIPPED, reason=f"不是电子表格（是{detail}）")
-    reading = Reading(REJECTED, reason=problem, findings=[Finding("", problem, action)])
+    # The code and the reader's own words are kept in the ledger's kind column (never shown).
+    reading = Reading(REJECTED, reason=problem, kind=f"{code}: {detail}"[:300] if detail else code,
+                      findings=[Finding("", problem, action)])
     unit = _unit_from_file_name(file_name, index)  # so 报送情况 can tell the unit its file failed
     if unit is not None:
         reading.unit_code, reading.unit_name, reading.identified_by = unit.code, unit.name, BY_FILE_NAME

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 RESEND = "请用 Excel 或 WPS 打开下发的填报表，填写后另存为 .xlsx 再发送。"
 
-# code → (problem, action); {name} is the file name, {detail} the reader's figures.
+# code → (problem, action); {name} is the file name, {detail} the reader's figures in Chinese. A
+# library's own words (English) never reach these sentences: they stay in the ledger (submissions.kind).
 FILE_PROBLEMS: dict[str, tuple[str, str]] = {
     "not_spreadsheet": ("文件「{name}」实际上不是 Excel 文件（是{detail}）", RESEND),
     "encrypted": ("文件「{name}」加了密码，无法读取", "请去掉密码后重新发送。"),
@@ -16,12 +17,13 @@ FILE_PROBLEMS: dict[str, tuple[str, str]] = {
     "structure": ("文件「{name}」结构异常（{detail}），为安全起见未读取", RESEND),
     "entities": ("文件「{name}」含有不安全的内容（XML 实体声明，位于 {detail}），为安全起见未读取", RESEND),
     "extent": ("文件「{name}」的工作表声称有极大的范围（{detail}），为安全起见未读取", RESEND),
-    "damaged": ("文件「{name}」已损坏，无法读取（{detail}）", RESEND),
-    "read_error": ("文件「{name}」无法读取（已损坏或格式不受支持：{detail}）", RESEND),
+    "damaged": ("文件「{name}」已损坏，无法读取", RESEND),
+    "read_error": ("文件「{name}」无法读取（文件已损坏，或是不支持的表格格式）", RESEND),
+    "convert": ("文件「{name}」是{detail}，无法直接读取", "请用 Excel 或 WPS 打开，另存为 .xlsx 后重新报送。"),
     "crash": ("文件「{name}」无法读取（读取程序异常退出）", RESEND),
     "memory": ("文件「{name}」无法读取（读取时占用内存超过上限）", RESEND),
     "timeout": ("文件「{name}」无法读取（读取超过 {detail} 秒仍未完成）", RESEND),
-    "unreadable": ("文件「{name}」打不开（{detail}）", "请确认文件没有被其他程序占用，或重新复制一份后再运行。"),
+    "unreadable": ("文件「{name}」打不开（没有读取权限，或正被其他程序占用）", "请确认文件没有被其他程序占用，或重新复制一份后再运行。"),
 }
 
 

@@ -28,6 +28,10 @@ class Limits:
 
 
 LIMITS = Limits()
+# What a reader may raise: anything, including pyo3's PanicException (a Rust panic inside
+# python-calamine), which derives from BaseException and has no importable class. Only code that
+# ignores Ctrl-C (the workers) or re-raises interrupts catches this.
+NATIVE_ERRORS = (BaseException,)
 
 
 class Refused(Exception):
@@ -146,6 +150,28 @@ def check_dimension(prolog: bytes, name: str, limits: Limits = LIMITS) -> None:
     cols = column_number(last_col) - column_number(first_col or "A") + 1
     if rows * cols > limits.max_cells or int(last_row) > 1048576 or column_number(last_col) > 16384:
         raise Refused("extent", f"{name}: {match.group(0).decode('ascii', 'replace')}")
+
+
+def check_xls(data: bytes, limits: Limits = LIMITS) -> None:
+    """An .xls's password (FILEPASS) and the extents its sheets declare (DIMENSIONS), from the
+    workbook stream's records, before a reader allocates them. A file whose compound-file tables
+    cannot be walked here is left to the reader (which is more lenient) and its memory limit."""
+    from workplan_xl.returns.ole import Ole, OleError, biff_facts
+
+    try:
+        ole = Ole(data)
+        names = ole.root_names()
+        index = names.get("workbook", names.get("book"))
+        if index is None:
+            return
+        encrypted, extents = biff_facts(ole.stream(index))
+    except (OleError, struct.error, IndexError, ValueError, MemoryError):
+        return
+    if encrypted:
+        raise Refused("encrypted")
+    for rows, cols in extents:
+        if rows * cols > limits.max_cells:
+            raise Refused("extent", f"{rows} 行 × {cols} 列")
 
 
 def column_number(letters: str) -> int:

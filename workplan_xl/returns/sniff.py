@@ -4,25 +4,41 @@ text to .xls, and send real workbooks under any name."""
 from __future__ import annotations
 
 import io
+import re
+import struct
 import zipfile
 import zlib
+from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 
-OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+from workplan_xl.returns.ole import Ole, OleError
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # also in ole.py; kept here for the importers of this module
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 SPREADSHEETS = ("xlsx", "xlsb", "xls", "ods")
 
 # Names by which people save a return; a non-spreadsheet under one of these was meant as a return.
-RETURN_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".et", ".ett", ".xlt", ".xltx", ".csv"}
+RETURN_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".et", ".ett", ".xlt", ".xltx", ".csv", ".fods",
+                   ".numbers"}
 SYSTEM_FILES = {".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db", "icon\r"}
+
+
+NUMBERS = "Apple Numbers 表格"
+# Spreadsheets saved in a form no reader here takes: (markers in the first bytes, what it is). These
+# are returns all the same (never skipped as attachments): the school is told to save as .xlsx.
+CONVERTIBLE: tuple[tuple[tuple[bytes, ...], str], ...] = (
+    ((b"urn:schemas-microsoft-com:office:spreadsheet", b'progid="excel.sheet"'), "Excel 2003 XML 表格"),
+    ((b'office:mimetype="application/vnd.oasis.opendocument.spreadsheet',), "单文件 ODS 表格（.fods）"),
+    ((b"urn:schemas-microsoft-com:office:excel", b"excel.sheet", b"x:excelworkbook"), "网页格式的 Excel 表格"),
+)
 
 
 @dataclass(frozen=True)
 class Sniffed:
     kind: str  # xlsx / xlsb / xls / ods / encrypted / truncated / empty / other
-    what: str = ""  # for "other": 网页 / 图片 / 文本 / PDF 文件 / Word 文档 / 压缩包 / 未知格式
+    what: str = ""  # for "other": 网页 / 图片 / 文本 / PDF 文件 / Word 文档 / 压缩包 / 未知格式 or a CONVERTIBLE kind
 
 
 def skip_reason(path: Path) -> str | None:
@@ -57,34 +73,111 @@ def sniff(data: bytes, archive: zipfile.ZipFile | None = None) -> Sniffed:
     return Sniffed("other", _other_kind(data[:8192]))
 
 
+_MAIN_TYPES = (  # the officeDocument part's content type → what the package is
+    ("spreadsheetml.sheet.main", "xlsx"), ("ms-excel.sheet.macroenabled.main", "xlsx"),
+    ("spreadsheetml.template.main", "xlsx"), ("ms-excel.template.macroenabled.main", "xlsx"),
+    ("ms-excel.sheet.binary.macroenabled.main", "xlsb"),
+    ("wordprocessingml", "Word 文档"), ("ms-word", "Word 文档"), ("presentationml", "演示文稿"),
+    ("ms-powerpoint", "演示文稿"))
+_OFFICE_DOCUMENT = re.compile(rb'<Relationship\b[^>]*?\bType="[^"]*/officeDocument"[^>]*>', re.I)
+_TARGET = re.compile(rb'\bTarget="([^"]+)"', re.I)
+
+
+def part_name(name: str) -> str:
+    """A zip member's name as a package part: forward slashes, no leading slash, lower case (some
+    exporters write backslashes; part names compare case-insensitively)."""
+    return name.replace("\\", "/").lstrip("/").lower()
+
+
+def _main_part(archive: zipfile.ZipFile, names: dict[str, str]) -> str:
+    """The package's main part, as _rels/.rels names it ("" when it names none)."""
+    rels = names.get("_rels/.rels")
+    if rels is None or archive.getinfo(rels).file_size > 1 << 20:
+        return ""
+    match = _OFFICE_DOCUMENT.search(archive.read(rels))
+    target = _TARGET.search(match.group(0)) if match else None
+    if target is None:
+        return ""
+    return part_name(target.group(1).decode("utf-8", "replace").split("#")[0])
+
+
+def _content_type(archive: zipfile.ZipFile, names: dict[str, str], part: str) -> str:
+    types = names.get("[content_types].xml")
+    if types is None or archive.getinfo(types).file_size > 1 << 20:
+        return ""
+    text = archive.read(types).decode("utf-8", "replace").lower()
+    found = re.search(r'partname="/?' + re.escape(part) + r'"[^>]*contenttype="([^"]+)"', text) or re.search(
+        r'contenttype="([^"]+)"[^>]*partname="/?' + re.escape(part) + '"', text)
+    if found:
+        return found.group(1)
+    extension = part.rsplit(".", 1)[-1]
+    found = re.search(r'extension="' + re.escape(extension) + r'"[^>]*contenttype="([^"]+)"', text)
+    return found.group(1) if found else ""
+
+
 def _sniff_zip(archive: zipfile.ZipFile) -> Sniffed:
     try:
-        names = set(archive.namelist())
+        names = {part_name(n): n for n in archive.namelist()}
+        main = _main_part(archive, names)
+        if main and main in names:
+            content_type = _content_type(archive, names, main)
+            for marker, kind in _MAIN_TYPES:
+                if marker in content_type:
+                    return Sniffed(kind) if kind in SPREADSHEETS else Sniffed("other", kind)
+            if main.endswith("workbook.xml"):
+                return Sniffed("xlsx")
+            if main.endswith("workbook.bin"):
+                return Sniffed("xlsb")
         if "xl/workbook.xml" in names:
             return Sniffed("xlsx")
         if "xl/workbook.bin" in names:
             return Sniffed("xlsb")
-        if "mimetype" in names and archive.getinfo("mimetype").file_size < 200:
-            if archive.read("mimetype").strip() == ODS_MIME:
+        mimetype = names.get("mimetype")
+        if mimetype is not None and archive.getinfo(mimetype).file_size < 200:
+            kind = archive.read(mimetype).strip()
+            if kind in (ODS_MIME, ODS_MIME + b"-template"):
+                manifest = names.get("meta-inf/manifest.xml")
+                if manifest is not None and archive.getinfo(manifest).file_size < 1 << 20 and (
+                        b"encryption-data" in archive.read(manifest)):
+                    return Sniffed("encrypted")
                 return Sniffed("ods")
+            if kind.startswith(b"application/vnd.oasis.opendocument.text"):
+                return Sniffed("other", "Word 文档")
         if "word/document.xml" in names:
             return Sniffed("other", "Word 文档")
         if any(n.startswith("ppt/") for n in names):
             return Sniffed("other", "演示文稿")
+        if "index/document.iwa" in names or any(n.endswith(".iwa") for n in names):
+            return Sniffed("other", NUMBERS)
         return Sniffed("other", "压缩包")
     except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, RuntimeError, OSError, zlib.error):
         return Sniffed("truncated")
 
 
 def _sniff_ole2(data: bytes) -> Sniffed:
-    # Stream names sit in the OLE2 directory as UTF-16LE; Office's encryption wraps the real
-    # workbook in an "EncryptedPackage" stream.
-    if "EncryptedPackage".encode("utf-16-le") in data:
+    """By the names at the root of the storage, case-insensitively (WORKBOOK, BOOK); a Word document
+    holding an Excel object keeps that object's Workbook stream in a storage of its own, not at the root.
+    Office's encryption wraps the real file in an "EncryptedPackage" stream."""
+    try:
+        names: Container[str] = Ole(data).root_names()
+    except (OleError, struct.error, IndexError, ValueError):
+        # Tables this parser cannot walk (cut off, or written loosely): the names anywhere in the
+        # file, as the more lenient reader may still open it.
+        lowered = data.lower()
+        names = [n for n in ("encryptedpackage", "encryptioninfo", "workbook", "book\x00", "worddocument")
+                 if n.encode("utf-16-le") in lowered]
+        names = [n.rstrip("\x00") for n in names]
+        if not names:
+            return Sniffed("truncated")
+    if "encryptedpackage" in names or "encryptioninfo" in names:
         return Sniffed("encrypted")
-    if "Workbook".encode("utf-16-le") in data or "Book\x00".encode("utf-16-le") in data:
-        return Sniffed("xls")
-    if "WordDocument".encode("utf-16-le") in data:
+    for stream in ("workbook", "book"):
+        if stream in names:
+            return Sniffed("xls")
+    if "worddocument" in names:
         return Sniffed("other", "Word 文档")
+    if "powerpoint document" in names:
+        return Sniffed("other", "演示文稿")
     return Sniffed("other", "未知格式")
 
 
@@ -96,6 +189,13 @@ def _other_kind(head: bytes) -> str:
     if head.startswith((b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b")):
         return "压缩包"
     text = head.lstrip(b"\xef\xbb\xbf\xff\xfe\xfe\xff \t\r\n\x00").lower()
+    if text.startswith(b"{\\rtf"):
+        return "RTF 文档"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text: look at it as text
+        text = head.decode("utf-16", "replace").encode("utf-8", "replace").lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    for markers, what in CONVERTIBLE:
+        if any(m in text for m in markers):
+            return what
     if text.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head", b"<body",
                         b"mime-version", b"<?xml", b"<style", b"<div")) or b"<html" in head[:2048].lower():
         return "网页"
@@ -112,3 +212,8 @@ def _other_kind(head: bytes) -> str:
             if error.start > len(sample) - 4:  # a character cut at the end of the sample
                 return "文本"
     return "未知格式"
+
+
+def is_spreadsheet_kind(what: str) -> bool:
+    """A spreadsheet in a form this reader does not take (2003 XML, .fods, an HTML export, Numbers)."""
+    return what == NUMBERS or any(what == w for _, w in CONVERTIBLE)

@@ -24,8 +24,16 @@ from pathlib import Path
 from typing import Any
 
 from workplan_xl.errors import WorkplanError
-from workplan_xl.returns.precheck import LIMITS, Limits, Refused, check_archive, check_size
-from workplan_xl.returns.sniff import ZIP_MAGIC, open_zip, sniff
+from workplan_xl.returns.precheck import (
+    LIMITS,
+    NATIVE_ERRORS,
+    Limits,
+    Refused,
+    check_archive,
+    check_size,
+    check_xls,
+)
+from workplan_xl.returns.sniff import ZIP_MAGIC, is_spreadsheet_kind, open_zip, sniff
 
 MAX_SHEETS = 20
 MAX_ROWS = 5000
@@ -47,15 +55,17 @@ def inspect_bytes(data: bytes, limits: Limits = LIMITS) -> dict[str, Any]:
         if sniffed.kind in ("empty", "encrypted", "truncated"):
             raise Refused(sniffed.kind)
         if sniffed.kind == "other":
-            raise Refused("not_spreadsheet", sniffed.what)
+            raise Refused("convert" if is_spreadsheet_kind(sniffed.what) else "not_spreadsheet", sniffed.what)
         if archive is not None:
             check_archive(archive, data, limits)
+        elif sniffed.kind == "xls":
+            check_xls(data, limits)
         return {"status": "read", "kind": sniffed.kind, "sheets": _read_sheets(data, limits)}
     except Refused as refused:
         return {"status": "refused", "code": refused.code, "detail": refused.detail}
     except MemoryError:
         return {"status": "refused", "code": "memory", "detail": ""}
-    except Exception as error:  # noqa: BLE001 - whatever goes wrong costs this file only
+    except NATIVE_ERRORS as error:  # whatever goes wrong costs this file only, a Rust panic too
         return {"status": "refused", "code": "read_error", "detail": _reader_message(error)}
 
 
@@ -81,7 +91,7 @@ def _read_sheets(data: bytes, limits: Limits) -> list[dict[str, Any]]:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
         raise Refused("encrypted") from None
-    except Exception as error:  # noqa: BLE001 - any reader error is this file's problem only
+    except NATIVE_ERRORS as error:  # any reader error (a panic too) is this file's problem only
         raise Refused("read_error", _reader_message(error)) from None
     sheets = []
     try:
@@ -98,9 +108,9 @@ def _read_sheets(data: bytes, limits: Limits) -> list[dict[str, Any]]:
                 entry["truncated"] = len(rows) > MAX_ROWS or sheet.width > MAX_COLUMNS
                 entry["rows"] = _plain_rows(rows[:MAX_ROWS])
                 entry["merged"] = [[r0, c0, r1, c1] for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
-            except Refused:
+            except (Refused, python_calamine.PasswordError):
                 raise
-            except Exception as error:  # noqa: BLE001
+            except NATIVE_ERRORS as error:
                 entry["error"] = _reader_message(error)
             sheets.append(entry)
     except python_calamine.PasswordError:
@@ -154,7 +164,7 @@ def _answer(path: str, limits: Limits, plan: Any) -> Any:
     index, round = plan
     try:
         reading = interpret(result, index, round, display_name(file))
-    except Exception as error:  # noqa: BLE001 - a bug met on a strange file costs that file only
+    except NATIVE_ERRORS as error:  # a bug met on a strange file costs that file only
         broken = {"status": "refused", "code": "read_error", "detail": _reader_message(error)}
         reading = interpret(broken, index, round, display_name(file))
     reading.sha256 = sha256

@@ -62,6 +62,7 @@ class Figure:
         return f"{self.wording}{format_number(self.total)}{'余' if self.approximate else ''}{self.measure}"
 
 
+@lru_cache(maxsize=65536)
 def _clean_lead(text: str) -> str:
     changed = True
     while changed and text:
@@ -106,25 +107,48 @@ def figures_in(text: str) -> tuple[tuple[str, str, float, bool, str], ...]:
 def consolidate_figures(texts: list[tuple[str, str]]) -> list[Figure]:
     """Every figure across units, same wording summed. One unit often repeats a figure in 进展情况
     and 主要成效: per unit and wording the larger of its texts' totals counts, never both."""
-    per_unit: dict[tuple[str, str], dict[str, float]] = {}  # (wording, measure) → unit → value
+    distinct = list(dict.fromkeys(text for _, text in texts))  # hundreds of units write the same words
+    same = _same_wording({key for text in distinct for key, *_ in _text_figures(text)})
+    mapped: dict[str, dict[tuple[str, str], float]] = {}
     figures: dict[tuple[str, str], Figure] = {}
-    seen_text: dict[tuple[str, str, str], float] = {}  # (unit, wording, measure) → total within one text
-    same = _same_wording({(w, m) for _, text in texts for w, m, *_ in figures_in(text)})
-    for order, (unit, text) in enumerate(texts):
-        local: dict[tuple[str, str], float] = {}
-        for wording, measure, value, approximate, _ in figures_in(text):
-            key = same.get((wording, measure), (wording, measure))
-            local[key] = local.get(key, 0.0) + value
-            figure = figures.setdefault(key, Figure(*key, first=order))
+    for order, text in enumerate(distinct):
+        totals: dict[tuple[str, str], float] = {}
+        for raw, value, approximate in _text_figures(text):
+            key = same.get(raw, raw)
+            totals[key] = totals.get(key, 0.0) + value
+            figure = figures.get(key)
+            if figure is None:
+                figure = figures[key] = Figure(*key, first=order)
             figure.approximate |= approximate
-        for key, value in local.items():
-            best = seen_text.get((unit, *key))
-            if best is None or value > best:
-                seen_text[(unit, *key)] = value
-                per_unit.setdefault(key, {})[unit] = value
-    for key, parts in per_unit.items():
-        figures[key].parts = list(parts.items())
+        mapped[text] = totals
+    by_unit: dict[str, list[str]] = {}
+    for unit, text in texts:
+        if mapped[text]:
+            by_unit.setdefault(unit, []).append(text)
+    parts: dict[tuple[str, str], list[tuple[str, float]]] = {}
+    for unit, its in by_unit.items():
+        best = mapped[its[0]]
+        if len(its) > 1:
+            best = dict(best)
+            for text in its[1:]:
+                for key, value in mapped[text].items():
+                    if value > best.get(key, 0.0):
+                        best[key] = value
+        for key, value in best.items():
+            parts.setdefault(key, []).append((unit, value))
+    for key, figure in figures.items():
+        figure.parts = parts.get(key, [])
     return list(figures.values())
+
+
+@lru_cache(maxsize=65536)
+def _text_figures(text: str) -> tuple[tuple[tuple[str, str], float, bool], ...]:
+    """One text's figures as ((wording, measure), value, approximate), the same wording added up."""
+    totals: dict[tuple[str, str], tuple[float, bool]] = {}
+    for wording, measure, value, approximate, _ in figures_in(text):
+        total, approx = totals.get((wording, measure), (0.0, False))
+        totals[(wording, measure)] = (total + value, approx or approximate)
+    return tuple((key, value, approx) for key, (value, approx) in totals.items())
 
 
 def _same_wording(keys: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
@@ -176,7 +200,8 @@ def figure_sentence(figures: list[Figure]) -> str:
     return "，".join(parts)
 
 
-def sentences(text: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def sentences(text: str) -> tuple[str, ...]:
     """A unit's text as sentences, without closing punctuation, spaces and the school's self-reference."""
     found = []
     for piece in _SENTENCE.split(text):
@@ -185,10 +210,11 @@ def sentences(text: str) -> list[str]:
         piece = _SELF.sub("", piece)
         if piece:
             found.append(piece)
-    return found
+    return tuple(found)
 
 
-def without_figures(sentence: str, stated: set[tuple[str, str]]) -> str:
+@lru_cache(maxsize=65536)
+def without_figures(sentence: str, stated: frozenset[tuple[str, str]]) -> str:
     """The sentence less the clauses whose figures the report already states."""
     keep = []
     for clause in re.split(r"，|,(?!\d{3}(?!\d))", sentence):
@@ -228,34 +254,45 @@ def similar(a: str, b: str, threshold: float = 0.5) -> bool:
     return bool(union) and len(ga & gb) / union >= threshold
 
 
-def merge_sentences(items: list[tuple[str, str]], threshold: float = 0.5) -> list[tuple[str, list[str]]]:
-    """(sentence, units) with near-duplicates merged into the longest wording, in first-seen order.
-    ``items`` are (unit, sentence); a unit is listed once per merged sentence."""
-    groups: list[tuple[str, set[str], list[str], list[str]]] = []  # (key, grams, wordings, units)
-    exact: dict[str, int] = {}
-    for unit, sentence in items:
-        key = loose_key(sentence)
-        if len(key) < 4:
-            continue
-        index = exact.get(key)
+def merge_groups(items: list[tuple[str, str]], threshold: float = 0.5
+                 ) -> list[tuple[str, list[str], list[int]]]:
+    """(sentence, units, indices of the items merged) with near-duplicates merged into the most
+    informative wording, in first-seen order. ``items`` are (unit, sentence); a unit is listed once."""
+    groups: list[tuple[str, set[str], dict[str, None], dict[str, None], list[int]]] = []
+    by_key: dict[str, int] = {}  # loose key → group
+    by_text: dict[str, int | None] = {}  # sentence → group (None: too short to say anything)
+    for n, (unit, sentence) in enumerate(items):
+        if sentence in by_text:
+            index = by_text[sentence]
+        else:
+            key = loose_key(sentence)
+            index = by_key.get(key) if len(key) >= 4 else None
+            if index is None and len(key) >= 4:
+                grams = _grams(key)
+                for i, (other, other_grams, *_) in enumerate(groups):
+                    union = len(grams | other_grams)
+                    if key in other or other in key or (union and len(grams & other_grams) / union >= threshold):
+                        index = i
+                        break
+                if index is None:
+                    index = len(groups)
+                    groups.append((key, grams, {}, {}, []))
+                by_key[key] = index
+            by_text[sentence] = index
         if index is None:
-            grams = _grams(key)
-            for i, (other, other_grams, _, _) in enumerate(groups):
-                union = len(grams | other_grams)
-                if key in other or other in key or (union and len(grams & other_grams) / union >= threshold):
-                    index = i
-                    break
-            if index is None:
-                index = len(groups)
-                groups.append((key, grams, [], []))
-            exact[key] = index
-        _, _, wordings, units = groups[index]
-        wordings.append(sentence)
-        if unit not in units:
-            units.append(unit)
+            continue
+        _, _, wordings, units, members = groups[index]
+        wordings[sentence] = None
+        units[unit] = None
+        members.append(n)
     # The most informative wording stands for the group: the one with most figures, then the longest.
-    return [(max(w, key=lambda s: (len(re.findall(r"\d", s)), len(s), [-ord(c) for c in s])), u)
-            for _, _, w, u in groups]
+    return [(max(w, key=lambda s: (sum(c.isdigit() for c in s), len(s), s)), list(u), m)
+            for _, _, w, u, m in groups]
+
+
+def merge_sentences(items: list[tuple[str, str]], threshold: float = 0.5) -> list[tuple[str, list[str]]]:
+    """(sentence, units) with near-duplicates merged, in first-seen order."""
+    return [(sentence, units) for sentence, units, _ in merge_groups(items, threshold)]
 
 
 def informative(sentence: str) -> float:
@@ -282,5 +319,5 @@ def claim_units(units: list[str]) -> str:
 
 
 __all__ = ["Figure", "attributed", "best_sentences", "chosen_figures", "claim_units", "consolidate_figures",
-           "figure_sentence", "figures_in", "merge_sentences", "sentences", "similar", "unit_claim",
+           "figure_sentence", "figures_in", "merge_groups", "merge_sentences", "sentences", "similar", "unit_claim",
            "without_figures"]

@@ -8,8 +8,10 @@ share under several tasks appears once, under the section where most of them rai
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from workplan_xl.gongwen import Block, Para, Text, cn_number, format_number, heading_number, para, signature
 from workplan_xl.plan import Section
@@ -32,6 +34,7 @@ from workplan_xl.word_report.consolidate import (
     claim_units,
     consolidate_figures,
     figure_sentence,
+    merge_groups,
     merge_sentences,
     sentences,
     similar,
@@ -93,14 +96,10 @@ def indicator_prose(ip: IndicatorProgress) -> str:
 def task_content(tp: TaskProgress, indicators: list[IndicatorProgress], said: Said) -> str:
     """What units did on one task, as sentences ending in 。 (may be empty)."""
     figures = task_figures(tp)
-    stated = {(f.wording, f.measure) for f in figures}
+    stated = frozenset((f.wording, f.measure) for f in figures)
     claims = [figure_sentence(figures)] if figures else []
-    items = []
-    for unit, text in tp.progress_notes + tp.texts.get("achievements", []):
-        for sentence in sentences(text):
-            rest = without_figures(sentence, stated)
-            if len(_key(rest)) >= 6 and not _setback(rest):
-                items.append((unit, rest))
+    items = [(unit, rest) for unit, text in tp.progress_notes + tp.texts.get("achievements", [])
+             for rest in _candidates(text, stated)]
     merged = merge_sentences(items)
     ranked = sorted(range(len(merged)), key=lambda i: (-len(merged[i][1]), -_concrete(merged[i][0]), i))
     chosen: list[int] = []
@@ -118,6 +117,17 @@ def task_content(tp: TaskProgress, indicators: list[IndicatorProgress], said: Sa
     if indicators:
         text += "；".join(indicator_prose(ip) for ip in indicators) + "。"
     return text
+
+
+@lru_cache(maxsize=65536)
+def _candidates(text: str, stated: frozenset[tuple[str, str]]) -> tuple[str, ...]:
+    """A unit's sentences worth quoting: less the figures already stated, not a setback, not empty."""
+    found = []
+    for sentence in sentences(text):
+        rest = without_figures(sentence, stated)
+        if len(_key(rest)) >= 6 and not _setback(rest):
+            found.append(rest)
+    return tuple(found)
 
 
 def _concrete(sentence: str) -> float:
@@ -168,18 +178,17 @@ def grouped_texts(progress: Progress, name: str) -> list[tuple[Section, list[tup
     section whose tasks most of its units wrote it for."""
     sections = tracked_sections(progress)
     items: list[tuple[str, str]] = []
-    where: dict[tuple[str, str], int] = {}
+    homes: list[int] = []  # the section of each item
     for s, (_, tps) in enumerate(sections):
         for tp in tps:
             for unit, text in tp.texts.get(name, []):
                 for sentence in sentences(text):
                     items.append((unit, sentence))
-                    where.setdefault((unit, sentence), s)
-    merged = merge_sentences(items)
+                    homes.append(s)
     placed: dict[int, list[tuple[str, list[str]]]] = {}
-    for sentence, units in merged:
-        votes = [where.get((u, w), 0) for u, w in items if u in units and similar(w, sentence)]
-        home = max(set(votes), key=lambda s: (votes.count(s), -s)) if votes else 0
+    for sentence, units, members in merge_groups(items):
+        votes = Counter(homes[i] for i in members)
+        home = min(votes, key=lambda s: (-votes[s], s))
         placed.setdefault(home, []).append((sentence, units))
     return [(sections[s][0], placed[s]) for s in sorted(placed)]
 
@@ -239,9 +248,9 @@ def problem_blocks(progress: Progress, said: Said) -> list[tuple[str, str]]:
                       f"应报送的{len(progress.units)}个单位中，{len(names)}个未报送（{listed_names}）。"))
     troubled, partial = len(progress.unusable), len(progress.partial)  # the states of count_states
     if troubled or partial:
-        said = "，".join(x for x in (f"{troubled}个单位报送的文件无法使用（未计入统计）" if troubled else "",
-                                    f"{partial}个单位部分填报（有必填内容未填）" if partial else "") if x)
-        parts.append(("报送质量有待提高。", f"{said}，已在汇总表“问题清单”中逐条列明。"))
+        states = "，".join(x for x in (f"{troubled}个单位报送的文件无法使用（未计入统计）" if troubled else "",
+                                      f"{partial}个单位部分填报（有必填内容未填）" if partial else "") if x)
+        parts.append(("报送质量有待提高。", f"{states}，已在汇总表“问题清单”中逐条列明。"))
     return parts
 
 

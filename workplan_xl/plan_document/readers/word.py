@@ -23,7 +23,9 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from workplan_xl.errors import InputFileError
+from workplan_xl.plan_document.numbering import heading_line, numbered
 from workplan_xl.plan_document.readers.blocks import Block, check_zip, clean_line
+from workplan_xl.plan_document.readers.word_headings import paragraph_level, style_levels
 from workplan_xl.plan_document.readers.word_numbering import Numbering, join_label
 
 W_MAIN = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -54,7 +56,7 @@ def read_docx(path: Path) -> list[Block]:
             f"「{path.name}」已损坏，无法作为 Word 文档读取：请在 Word/WPS 中打开并另存为 .docx 后再试。"
         ) from None
     w = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else f"{{{W_MAIN}}}"
-    reader = _Body(w, Numbering.load(w, numbering, styles))
+    reader = _Body(w, Numbering.load(w, numbering, styles), style_levels(w, styles))
     body = root.find(w + "body")
     out: list[Block] = []
     if body is not None:
@@ -97,9 +99,10 @@ def _rel_targets(zf: zipfile.ZipFile, rels_name: str, folder: str) -> list[tuple
 
 
 class _Body:
-    def __init__(self, w: str, numbering: Numbering) -> None:
+    def __init__(self, w: str, numbering: Numbering, levels: dict[str, int] | None = None) -> None:
         self.w = w
         self.numbering = numbering
+        self.levels = levels or {}  # styleId → heading level
         # Subtrees whose text Word does not show in the flow of the document.
         self.skip = {w + t for t in ("del", "moveFrom", "pPr", "rPr", "instrText", "delInstrText", "delText",
                                      "drawing", "pict", "object", "sdtPr", "sdtEndPr", "fldData", "rt",
@@ -148,6 +151,10 @@ class _Body:
         lines = [clean_line(line) for line in text.split("\n")]
         if label and lines[0]:
             lines[0] = join_label(label, suffix, lines[0])
+        elif len(lines) == 1 and lines[0] and self.depth == 0 and numbered(lines[0]) is None:
+            level = paragraph_level(w, p, style, self.levels, lines[0])
+            if level is not None:  # a heading by style or font, without a numeral
+                lines[0] = heading_line(level, lines[0])
         out.extend(Block("p", line) for line in lines)
 
     def runs(self, el: Element, parts: list[str]) -> None:
