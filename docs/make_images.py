@@ -23,7 +23,7 @@ DOCS = Path(__file__).resolve().parent
 # picture name → (artefact, a text the wanted page shows, dpi, share of the page height kept from the top)
 PICTURES = {
     "demo-master.png": ("master", "工作要点任务清单", 110, 0.55),
-    "demo-form.png": ("form", "任务进展填报表", 110, 0.45),
+    "demo-form.png": ("form", "填报表（任务进展）", 110, 0.45),
     "demo-consolidated.png": ("consolidated", "回表报送情况", 100, 0.62),
     "demo-report.png": ("report", "工作总结", 70, 1.0),
 }

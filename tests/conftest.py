@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
+# ../shared beside the clone (as in CI); WPX_SEEDS points elsewhere (a worktree has no ../shared)
+SEEDS = Path(os.environ.get("WPX_SEEDS") or ROOT.parent / "shared" / "seeds")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 

@@ -150,11 +150,28 @@ def test_a_heading_over_two_lines_is_joined_only_when_it_cannot_end() -> None:
     assert join_broken(["二、工作目标", "全年完成督导全覆盖"]) == ["二、工作目标", "全年完成督导全覆盖"]
 
 
+def _long_paragraph(n: int) -> list[str]:
+    return ["全区教育系统要加强党建工作，推进"] + ["各项工作落实并取得实效和" for _ in range(n)] + ["完成。"]
+
+
 def test_joining_a_very_long_paragraph_is_linear() -> None:
+    joined = join_broken(_long_paragraph(100000))
+    assert len(joined) == 1 and joined[0].endswith("和完成。")
+    assert _scaling(lambda n: join_broken(_long_paragraph(n)), 12500) < 24  # linear ≈ 8, quadratic ≈ 64
+
+
+def _scaling(run, small: int, factor: int = 8) -> float:
+    """How much longer `run(factor * small)` takes than `run(small)`, best of three each: about
+    `factor` when linear, `factor ** 2` when quadratic. A ratio, not a stopwatch, so a loaded machine
+    does not decide the test."""
     import time
 
-    lines = ["全区教育系统要加强党建工作，推进"] + ["各项工作落实并取得实效和" for _ in range(100000)] + ["完成。"]
-    start = time.perf_counter()
-    joined = join_broken(lines)
-    assert time.perf_counter() - start < 2
-    assert len(joined) == 1 and joined[0].endswith("和完成。")
+    def best(n: int) -> float:
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            run(n)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    return best(factor * small) / max(best(small), 1e-6)

@@ -180,3 +180,95 @@ def test_pin_mistakes_are_one_sentence(forms, tmp_path: Path) -> None:
                               "「1001.xlsx」，请从中选择（--pin 代码=文件名）。\n")
     broken = collect(master, returns, "--pin", "1001=1001 坏.xlsx")
     assert broken.exit_code == 2 and broken.stderr.startswith("错误：「1001 坏.xlsx」不能指定为第一中学（1001）采用的回表：")
+
+
+def county_plan():
+    """Offices that own a county figure (新增学位, reported by 基教科 and 计财科) and schools that each
+    add their own places (学位 by school, summed)."""
+    from workplan_xl.plan import Indicator, Part, Plan, Section, Task, Unit
+
+    t1 = Task("T001", "1", "扩大学位供给", "扩大学位供给。", owners=["基教科"], partners=["计财科"])
+    t1.indicators = [Indicator("I001", "新增学位不少于700个", "新增学位", ">=", 700, "个", task="T001"),
+                     Indicator("I002", "大班额比例控制在5%以内", "大班额比例", "<=", 5, "%", task="T001")]
+    t2 = Task("T002", "2", "学校挖潜扩容", "各学校挖潜扩容。", reporters=["学校"])
+    t2.indicators = [Indicator("I003", "各校新增学位", "学校新增学位", ">=", 300, "个", task="T002"),
+                     Indicator("I004", "课后服务覆盖率达到95%", "课后服务覆盖率", ">=", 95, "%", task="T002")]
+    units = [Unit("01", "基教科", "处室"), Unit("02", "计财科", "处室"), Unit("11", "第一中学", "学校"),
+             Unit("12", "第二中学", "学校")]
+    return Plan(title="某县教育局2025年工作要点", year=2025, issuer="某县教育局", parts=[Part("plan", "要点", 2025, [
+        Section("S01", "一", "办好人民满意教育", tasks=[t1, t2])])], units=units)
+
+
+def test_county_figures_take_the_owner_and_school_figures_add_up(tmp_path: Path) -> None:
+    from workplan_xl.plan import apply_default_aggregates
+
+    plan = county_plan()
+    apply_default_aggregates(plan)  # as wpx build does
+    folder = tmp_path / "县 台账"
+    folder.mkdir()
+    master = write_master_workbook(plan, folder / "台账.xlsx")
+    header, rows_ = table(master, "指标跟踪", "序号")
+    how = {r[header.index("指标")]: r[header.index("汇总方式")] for r in rows_}
+    assert how == {"新增学位不少于700个": "取牵头单位值", "大班额比例控制在5%以内": "取牵头单位值",
+                   "各校新增学位": "求和", "课后服务覆盖率达到95%": "平均"}
+    made = make_forms(read_master_workbook(master), folder / "表")
+    returns = folder / "回表"
+    returns.mkdir()
+    fill(made["01"], returns / "01.xlsx", tasks={"T001": {"完成状态": "推进中"}}, indicators={"I001": 738, "I002": 3.3})
+    fill(made["02"], returns / "02.xlsx", tasks={"T001": {"完成状态": "推进中"}}, indicators={"I001": 649, "I002": 3.3})
+    fill(made["11"], returns / "11.xlsx", tasks={"T002": {"完成状态": "推进中"}}, indicators={"I003": 120, "I004": 96})
+    fill(made["12"], returns / "12.xlsx", tasks={"T002": {"完成状态": "推进中"}}, indicators={"I003": 90, "I004": 94})
+    result = CliRunner().invoke(cli, ["collect", str(master), str(returns)])
+    assert result.exit_code == 3, result.output  # the conflict is a problem to look at
+    summary = folder / "汇总.xlsx"
+    header, rows_ = table(summary, "指标汇总", "指标")
+    actual = {r[0]: (r[header.index("汇总方式")], r[header.index("汇总值")]) for r in rows_}
+    assert actual == {"新增学位": ("取牵头单位值", 738), "大班额比例": ("取牵头单位值", 3.3),
+                      "学校新增学位": ("求和", 210), "课后服务覆盖率": ("平均", 95)}
+    conflicts = [r for r in rows(summary, "问题清单") if r[3] and "各单位填报不一致" in r[3]]
+    assert [r[3] for r in conflicts] == ["指标「新增学位」只有一个数值（由牵头单位填报），各单位填报不一致（基教科 738、计财科 649）；"
+                                         "按牵头单位基教科的 738 计，未求和也未平均"]
+    report = CliRunner().invoke(cli, ["report", str(master), "-o", str(tmp_path / "总结.docx")])
+    assert report.exit_code == 0, report.output
+    text = "\n".join(p.text for p in Document(str(tmp_path / "总结.docx")).paragraphs)
+    assert "实际738个" in text and "按牵头单位基教科的 738 计，未求和也未平均" in text
+    assert "1387" not in text and "693.5" not in text
+
+    # the 台账's 汇总方式 is the user's to change: 求和 adds the offices' figures up, as asked
+    from openpyxl import load_workbook as load
+
+    workbook = load(master)
+    sheet = workbook["指标跟踪"]
+    head = {c.value: c.column for c in next(r for r in sheet.iter_rows() if r[0].value == "序号")}
+    for r in range(1, sheet.max_row + 1):
+        if sheet.cell(r, head["指标"]).value == "新增学位不少于700个":
+            sheet.cell(r, head["汇总方式"]).value = "求和"
+    workbook.save(master)
+    assert read_master_workbook(master).indicators().__next__().aggregate == "sum"
+    again = CliRunner().invoke(cli, ["collect", str(master), str(returns)])
+    assert again.exit_code == 0, again.output
+    header, rows_ = table(summary, "指标汇总", "指标")
+    assert {r[0]: r[header.index("汇总值")] for r in rows_}["新增学位"] == 1387
+
+
+def test_implausible_values_are_taken_as_typed_and_named(forms, tmp_path: Path) -> None:
+    master, returns, made = project(forms, tmp_path)
+    tasks = {"T001": {"完成状态": "已完成"}, "T002": {"完成状态": "推进中"}, "T003": {"完成状态": "推进中"}}
+    fill(made["1001"], returns / "1001.xlsx", tasks=tasks, indicators={"I001": "１２", "I002": "三百二十"})
+    fill(made["1002"], returns / "1002.xlsx", tasks=tasks, indicators={"I001": 150, "I002": -5})
+    fill(made["1003"], returns / "1003.xlsx", tasks=tasks, indicators={"I001": "九十五", "I002": 12.5})
+    result = collect(master, returns)
+    assert result.exit_code == 3, result.output
+    assert "已报 3 个，部分填报 0 个" in result.stdout  # accepted as typed
+    checks = {(r[0], r[2], r[3]) for r in rows(master.parent / "汇总.xlsx", "问题清单") if r[3] and r[3].startswith("请核实")}
+    assert checks == {
+        ("1001.xlsx", "指标填报!G5", "请核实：填报值 12 不到目标值 95% 的五分之一，数量级可能不对（已按填写的 12 计入）"),
+        ("1002.xlsx", "指标填报!G5", "请核实：填报值 150 是百分比，应在 0–100 之间（已按填写的 150 计入）"),
+        ("1002.xlsx", "指标填报!G6", "请核实：填报值 -5 是负数，而单位是「人」（已按填写的 -5 计入）"),
+        ("1003.xlsx", "指标填报!G6", "请核实：填报值 12.5 不是整数，而单位是「人」（已按填写的 12.5 计入）")}
+    con = sqlite3.connect(master.with_suffix(".db"))
+    values = dict(((u, i), v) for u, i, v in con.execute(
+        "SELECT unit_code, item_id, value FROM \"values\" WHERE field = 'value'"))
+    con.close()
+    assert values == {("1001", "I001"): "12", ("1001", "I002"): "320", ("1002", "I001"): "150",
+                      ("1002", "I002"): "-5", ("1003", "I001"): "95", ("1003", "I002"): "12.5"}

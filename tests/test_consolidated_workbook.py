@@ -201,7 +201,8 @@ def test_missing_units_come_first_and_are_marked(progress: Progress, tmp_path: P
 
 
 def test_row_heights_show_every_wrapped_line(tmp_path: Path) -> None:
-    from workplan_xl.consolidated_workbook.layout import LINE, line_count
+    from workplan_xl.consolidated_workbook.layout import line_count
+    from workplan_xl.xlsx_style import DEFAULT_ROW, LINE
 
     plan = make_plan()
     long_problem = "第3行的完成状态「很好」不是可选项，只能填未启动、推进中、已完成或不适用，请从下拉列表中选择后重新发送"
@@ -215,7 +216,7 @@ def test_row_heights_show_every_wrapped_line(tmp_path: Path) -> None:
     width = units.column_dimensions["H"].width
     lines = line_count(units.cell(problem_row, 8).value, width)
     assert lines >= 4 and units.row_dimensions[problem_row].height >= lines * LINE
-    assert units.row_dimensions[problem_row + 1].height is None  # one line: left to the default
+    assert units.row_dimensions[problem_row + 1].height in (None, DEFAULT_ROW)  # one line: the default row
     assert units.row_dimensions[2].height >= line_count(units["A2"].value, sum(
         units.column_dimensions[c].width for c in "ABCDEFGHIJ")) * LINE
     tasks = wb["任务汇总"]
@@ -224,7 +225,7 @@ def test_row_heights_show_every_wrapped_line(tmp_path: Path) -> None:
     details = wb["明细"]
     multi = next(r for r in range(4, 7) if "\n" in str(details.cell(r, 7).value))
     assert details.row_dimensions[multi].height >= 3 * LINE  # streamed rows carry ht too
-    assert details.row_dimensions[multi + 1].height is None
+    assert details.row_dimensions[multi + 1].height in (None, DEFAULT_ROW)
 
 
 ESSAY = "一是开齐开足课后服务课程，二是建立家长评价机制，三是统筹校外资源引入非学科类培训机构。" * 4
@@ -245,8 +246,9 @@ def crowded(tmp_path: Path) -> tuple[Path, list[Entry]]:
 
 
 def test_task_progress_is_capped_and_points_to_details(tmp_path: Path) -> None:
-    from workplan_xl.consolidated_workbook.layout import MAX_LINES, ROW_MAX, line_count
+    from workplan_xl.consolidated_workbook.layout import MAX_LINES, line_count
     from workplan_xl.consolidated_workbook.sheets import NOTE_MAX
+    from workplan_xl.xlsx_style import ROW_MAX
 
     path, entries = crowded(tmp_path)
     wb = load_workbook(path)

@@ -93,6 +93,6 @@ def test_readme_library_example_names_real_functions():
 
 def test_readme_benchmark_commands_exist():
     scripts = re.findall(r"`python (benchmarks/\S+\.py)`", README)
-    assert len(scripts) == 5
+    assert len(scripts) == 6
     for script in scripts:
         assert (ROOT / script).exists(), script

@@ -112,7 +112,7 @@ def test_sheets_headers_and_task_rows(built: Path) -> None:
     assert section[1:3] == ["二", "夯实基础工作"]
     assert task == [1, "二（一）", "夯实基础工作", "完善督导制度", "=修订督导规程，明确责任分工。",
                     "一是修订规程\n二是建立台账", "责任督学挂牌督导覆盖率达到100%\n开展专项督导不少于4次",
-                    "督导室", f"基教科、{TEN_CHARS}", "2025年6月底", "3、6、9月", None, None, "T002"]
+                    "督导室", f"基教科、{TEN_CHARS}", "2025年6月底", "3、6、9月", "督导室", None, "T002"]
     assert ws.cell(5, 5).data_type == "s"  # text starting with "=" stays text
     assert [r[1] for r in rows if str(r[13]).startswith("T")] == ["二（一）", "二（二）", "三.1", "三.2", "四"]
     assert rows[6][6] == "家长学校覆盖率保持在90%左右\n上年建成家长学校20所"
@@ -164,7 +164,7 @@ def test_indicator_sheet_formulas_cached_values_and_dropdowns(built: Path) -> No
     assert cached.cell(ids["I003"], header["状态"]).value == "未填"
     assert cached.cell(ids["I003"], header["完成率（%）"]).value in (None, "")
     lists = {str(v.sqref).split(":")[0]: v.formula1 for v in ws.data_validations.dataValidation if v.type == "list"}
-    assert lists["H3"] == '"求和,平均,最大,最小,计数,不汇总"'
+    assert lists["H3"] == '"取牵头单位值,求和,平均,最大,最小,计数,不汇总"'
     assert lists["D3"] == '"≥,>,≤,<,=,≈"'
     rules = [r.formula[0] for cf in ws.conditional_formatting for r in cf.rules]
     assert set(rules) == {'"达成"', '"未达成"', '"未填"'}

@@ -99,8 +99,8 @@ def test_supervision_notice_content(written: list[Path]) -> None:
     doc = docx.Document(str(path))
     form = {row.cells[0].text: row.cells[1].text for row in doc.tables[0].rows}
     assert form["承办单位"] == "城东县第二幼儿园"
-    assert form["督办事项"] == "3.开展幼儿园办园行为督导：5月底前完成全覆盖督导"
-    assert form["依据"] == "《城东县教育督导室2024年工作要点》“二、推动学前教育普惠发展”第3项"
+    assert form["督办事项"] == "二.3 开展幼儿园办园行为督导：5月底前完成全覆盖督导"  # its full number
+    assert form["依据"] == "《城东县教育督导室2024年工作要点》第二部分第3项"  # one line: the task is named above
     assert form["牵头/配合"] == "牵头：督导室"
     assert form["原定时限"] == "2024年5月31日前（完成时限“5月底前”，配档表5月）"
     assert form["当前状态"] == "推进中，已过完成时限2024年5月31日。单位报送：“正在整改”。"

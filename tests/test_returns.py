@@ -372,7 +372,7 @@ def test_unknown_status_is_a_problem_the_school_can_fix() -> None:
 @pytest.mark.parametrize("typed, value, note", [
     ("95%", "95", "「95%」按95计"), ("９５", "95", "「９５」按95计"), ("1,234", "1234", "「1,234」按1234计"),
     ("约95", "95", "「约95」按95计"), ("95左右", "95", "「95左右」按95计"), (" 95 ", "95", ""), (95.0, "95", ""),
-    (0.96, "96", "「0.96」是百分比格式，按96计"),
+    (0.96, "96", "「0.96」是百分比格式，按96计"), ("九十五", "95", "「九十五」按95计"), ("九十五点五", "95.5", "「九十五点五」按95.5计"),
 ])
 def test_numbers_with_notes(typed: Any, value: str, note: str) -> None:
     assert field_value("value", typed, "%", 95) == (value, note)
@@ -380,8 +380,8 @@ def test_numbers_with_notes(typed: Any, value: str, note: str) -> None:
 
 def test_text_that_is_not_a_number_is_not_used() -> None:
     with pytest.raises(FieldError) as error:
-        field_value("value", "九十五", "%", 95)
-    assert error.value.problem == "填报值「九十五」不是数字，未计入汇总"
+        field_value("value", "基本达到", "%", 95)
+    assert error.value.problem == "填报值「基本达到」不是数字，未计入汇总"
 
 
 @pytest.mark.parametrize("typed, value", [

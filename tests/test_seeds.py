@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import SEEDS as CONFTEST_SEEDS
 
 from workplan_xl.plan import Plan, Section, Task
 from workplan_xl.plan_document import read_plan
 
-SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+SEEDS = CONFTEST_SEEDS  # ../shared/seeds, or WPX_SEEDS
 _EXPECTED = json.loads((SEEDS / "expected.json").read_text("utf-8")) if (SEEDS / "expected.json").exists() else None
 FILES = [s["file"] for s in _EXPECTED["seeds"]] if _EXPECTED else ["(seeds absent)"]
 _PLANS: dict[str, Plan] = {}

@@ -194,7 +194,15 @@ def test_office_needs_the_password_and_never_takes_a_unit_link(tmp_path: Path) -
         assert f"http://127.0.0.1:8080/u/{token}" in remind and "第一中学（未报" in remind
         summary = remote.get("/office/summary.xlsx")
         assert summary.status_code == 200 and summary.data[:2] == b"PK"
-        assert "1001" in text(remote.get("/office/unit/1001"))
+        history = remote.get("/office/unit/1001").get_data(as_text=True)
+        assert "1001" in history
+        assert remote.post("/office/unit/1001/new-link", data={}).status_code == 403  # no CSRF token
+        assert site.client().get(f"/u/{token}").status_code == 200
+        renewed = text(remote.post("/office/unit/1001/new-link", data={"csrf": csrf(history)}))
+        new = site.settings.tokens["1001"]
+        assert new != token and f"新链接（旧链接已作废，请把新链接发给该单位）：http://127.0.0.1:8080/u/{new}" in renewed
+        assert site.client().get(f"/u/{token}").status_code == 404 and site.client().get(f"/u/{new}").status_code == 200
+        assert new in (site.master.parent / "工作 台账-填报链接.csv").read_text(encoding="utf-8-sig")
         assert not list(site.returns.rglob("*.xlsx"))  # nothing the office downloads lands among the returns
     finally:
         site.intake.close()
@@ -269,3 +277,35 @@ def test_forms_carry_each_units_link_once_the_links_are_made(tmp_path: Path) -> 
     filled.rename(base / "回表" / filled.name)
     result = collect_returns(master, [base / "回表"], output=base / "汇总.xlsx")
     assert result.exit_code == 0 and result.state.units[0].state == "已报"
+
+
+def test_concurrent_uploads_are_batched_into_one_consistent_ledger(site: Site, tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    versions = {code: [fill(site.forms[code], tmp_path / f"{code}-{v}.xlsx",
+                            indicators={"I001": 90 + v, "I002": 70 + v}).read_bytes() for v in range(3)]
+                for code in ("1001", "1002", "1003")}
+
+    def school(code: str) -> list[str]:
+        client = site.client()
+        return [text(upload(client, site.token(code), data, f"第{v}版.xlsx")) for v, data in enumerate(versions[code])]
+
+    with ThreadPoolExecutor(3) as pool:
+        answers = [a for part in pool.map(school, versions) for a in part]
+    assert len(answers) == 9 and all("已采用" in a for a in answers)
+    values = {(e.unit_code, e.item_id): e.value for e in site.intake.state.entries if e.item_id.startswith("I")}
+    assert values == {(code, item): str(base + 2) for code in versions for item, base in (("I001", 90), ("I002", 70))}
+    result = collect_returns(site.master, [site.returns], output=tmp_path / "汇总.xlsx", db=site.db)
+    assert result.read == 0 and sorted(values.items()) == sorted(
+        ((e.unit_code, e.item_id), e.value) for e in result.state.entries if e.item_id.startswith("I"))
+
+
+def test_a_half_filled_form_is_partial_with_the_blank_cells(site: Site, tmp_path: Path) -> None:
+    half = fill(site.forms["1002"], tmp_path / "半.xlsx", tasks={"T001": {"完成状态": "已完成"}}, indicators={"I001": 90})
+    page = text(upload(site.client(), site.token("1002"), half.read_bytes(), "二中 半.xlsx"))
+    assert "部分填报：二中 半.xlsx" in page
+    assert "已收到，但还有必填的内容没有填写：请补填下列单元格后重新上传。" in page
+    line = re.search(r"部分填报：\d+ 处必填内容未填（[^）]+）", page)
+    assert line is not None, page
+    assert "状态：部分填报" in page
+    assert re.search(r"第二中学（1002）\s*部分填报", text(site.client().get("/office")))

@@ -183,6 +183,7 @@ def test_units_upload_and_the_office_sees_them(server: Server, browser, tmp_path
     rows = [r.text for r in browser.find_elements("css selector", "#units tr")][1:]
     states = {row.split("（")[1][:4]: row for row in rows}
     assert [row.split("（")[1][:4] for row in rows[:3]] == ["1004", "1005", "1003"]  # 未报 first, then 有问题
+    assert rows[-1].split("（")[1][:4] == "1001"  # 已报 last
     assert "未报" in states["1004"] and "有问题" in states["1003"] and "已报" in states["1001"]
     assert state["1002"] in states["1002"]
     screenshot(browser, "serve-office.png", tmp_path, 1100)

@@ -40,8 +40,8 @@ def mail(subject_header: bytes, sender: bytes, attachments: list[tuple[bytes, by
     return b"\r\n".join(lines)
 
 
-def b_word(text: str, charset: str = "gb2312") -> bytes:
-    return f"=?{charset}?B?{base64.b64encode(text.encode(charset)).decode()}?=".encode()
+def b_word(text: str, charset: str = "gb2312", label: str = "") -> bytes:
+    return f"=?{label or charset}?B?{base64.b64encode(text.encode(charset)).decode()}?=".encode()
 
 
 def gbk_zip(members: dict[str, bytes]) -> bytes:
@@ -77,11 +77,12 @@ def as_loose_and_packed(kit: Kit, tmp_path: Path) -> tuple[Path, Path]:  # noqa:
     data = {code: path.read_bytes() for code, path in kit.returns.items()}
     for path in kit.returns.values():
         shutil.copy2(path, loose / path.name)
-    # 1001: Foxmail-style mail, GB2312 subject in RFC 2047, RFC 2231 GBK attachment name
+    # 1001: Foxmail-style mail, a subject in RFC 2047 labelled GB2312 holding a GBK-only character (as
+    # mail clients write it), an RFC 2231 GBK attachment name
     name = "1001第一中学回表.xlsx"
     disposition = b"Content-Disposition: attachment; filename*=gbk''" + quote(name.encode("gbk")).encode()
     (packed / "回表 第一中学.eml").write_bytes(
-        mail(b_word("第一中学：2024年督导回表"), b_word("第一中学", "gbk") + b" <yizhong@school.example.cn>",
+        mail(b_word("第一中学（堃）：2024年督导回表", "gbk", label="GB2312"), b_word("第一中学", "gbk") + b" <yizhong@school.example.cn>",
              [(disposition, data["1001"])]))
     # 1002: a zip packed on Windows with GBK member names inside a sub-folder
     (packed / "二中.zip").write_bytes(gbk_zip({"二中材料/1002回表.xlsx": data["1002"]}))
@@ -117,7 +118,7 @@ def test_mail_and_archives_collect_to_the_same_values_as_loose_files(kit: Kit, t
         ("压缩包 二中.zip 中的 二中材料/1002回表.xlsx", "1002", "accepted"),
         ("邮件《实验小学回表》（shiyan@school.example.cn）的附件 打包下载.zip 中的 附件/1003回表.xlsx", "1003", "accepted"),
         ("邮件《实验小学回表》（shiyan@school.example.cn）的附件 打包下载.zip 中的 附件/照片.png", "", "skipped"),
-        ("邮件《第一中学：2024年督导回表》（yizhong@school.example.cn）的附件 1001第一中学回表.xlsx", "1001", "accepted"),
+        ("邮件《第一中学（堃）：2024年督导回表》（yizhong@school.example.cn）的附件 1001第一中学回表.xlsx", "1001", "accepted"),
     ]
     # nothing was unpacked beside the inputs, and a second run reads nothing again
     assert snapshot(packed) == before
@@ -152,6 +153,17 @@ def lying_sizes(data: bytes) -> bytes:
     return bytes(out)
 
 
+def deflate64(data: bytes) -> bytes:
+    """Members marked as Deflate64 (method 9), as Windows writes large zips."""
+    out = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        start = 0
+        while (start := out.find(signature, start)) >= 0:
+            out[start + offset:start + offset + 2] = (9).to_bytes(2, "little")
+            start += 4
+    return bytes(out)
+
+
 def nested(data: bytes, depth: int) -> bytes:
     for n in range(depth):
         data = utf8_zip({f"第{n}层.zip": data})
@@ -173,6 +185,10 @@ def test_hostile_archives_and_mail_cost_only_themselves(kit: Kit, tmp_path: Path
     (folder / "打包.7z").write_bytes(b"7z\xbc\xaf\x27\x1c" + bytes(100))
     (folder / "邮件.msg").write_bytes(OLE2 + bytes(500) + "__substg1.0_0037001F".encode("utf-16-le") + bytes(500))
     (folder / "空邮件.eml").write_bytes(mail(b"no attachment", b"a@b.cn", []))
+    (folder / "大压缩包.zip").write_bytes(deflate64(utf8_zip({"1002回表.xlsx": form})))
+    (folder / "回表.tar.gz").write_bytes(b"\x1f\x8b\x08\x00" + bytes(100))
+    (folder / "outlook.eml").write_bytes(mail(b"RTF mail", b"c@d.cn", [
+        (b'Content-Disposition: attachment; filename="winmail.dat"', b"\x78\x9f\x3e\x22" + bytes(200))]))
     before = snapshot(folder)
 
     result = CliRunner().invoke(cli, ["collect", str(kit.master), str(folder), "-o", str(tmp_path / "汇总.xlsx"),
@@ -191,6 +207,11 @@ def test_hostile_archives_and_mail_cost_only_themselves(kit: Kit, tmp_path: Path
         ("打包.7z", "压缩包「打包.7z」是 7z 格式，wpx 不能直接读取其中的文件"),
         ("邮件.msg", "文件「邮件.msg」是 Outlook 邮件（.msg），wpx 不能直接读取其中的附件"),
         ("空邮件.eml", "邮件《no attachment》（a@b.cn）（文件「空邮件.eml」）没有附件"),
+        ("压缩包 大压缩包.zip 中的 1002回表.xlsx",
+         "「压缩包 大压缩包.zip 中的 1002回表.xlsx」的压缩方式不受支持（That compression method is not supported）"),
+        ("回表.tar.gz", "压缩包「回表.tar.gz」是 gzip/tar 格式，wpx 不能直接读取其中的文件"),
+        ("邮件《RTF mail》（c@d.cn）的附件 winmail.dat",
+         "「邮件《RTF mail》（c@d.cn）的附件 winmail.dat」是 Outlook 打包的 winmail.dat，wpx 不能直接读取其中的附件"),
     }
     # the traversal member is read as a return of its own, under its base name, and nothing escaped
     status = CliRunner().invoke(cli, ["status", str(kit.master), "--db", str(tmp_path / "台账.db")])

@@ -24,7 +24,7 @@ from workplan_xl.ledger_place import confirm_new_ledger, require_ledger
 from workplan_xl.outputs import Inputs, check_not_input
 from workplan_xl.outputs import check_output as check_outputs
 from workplan_xl.plan import Plan, Unit
-from workplan_xl.progress import MISSING, PARTIAL, PROBLEM, REPORTED, Progress, counts_sentence
+from workplan_xl.progress import MISSING, PARTIAL, PROBLEM, REPORTED, Problem, Progress, counts_sentence
 from workplan_xl.returns import (
     REJECTED,
     SKIPPED,
@@ -69,7 +69,14 @@ class CollectResult:
 
     @property
     def exit_code(self) -> int:
-        return 3 if self.state is not None and self.state.problems else 0
+        return 3 if self.problems else 0
+
+    @property
+    def problems(self) -> list[Problem]:
+        """问题清单 as 汇总.xlsx writes it: the ledger's, plus what the figures show (conflicting values)."""
+        if self.progress is not None:
+            return self.progress.problems
+        return self.state.problems if self.state is not None else []
 
     def summary(self) -> str:
         assert self.state is not None
@@ -84,7 +91,7 @@ class CollectResult:
             lines.append("未报：" + "、".join(f"{u.unit.name}（{u.unit.code}）" for u in missing))
         for other, count in sorted(self.other_rounds.items()):
             lines.append(f"另有 {count} 个文件属于「{other or '未分批次'}」批次，未计入本批次；如需汇总它们，请加 --round 指定批次。")
-        problems = self.state.problems
+        problems = self.problems
         if problems:
             files = len({p.file for p in problems})
             lines.append(f"问题清单共 {len(problems)} 条（涉及 {files} 个文件），请查看汇总表的「问题清单」。")

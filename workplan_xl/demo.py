@@ -20,6 +20,7 @@ from workplan_xl.demo_returns import MISSING, simulate_returns
 from workplan_xl.errors import OutputError
 from workplan_xl.master_workbook import read_master_workbook, write_master_workbook
 from workplan_xl.notices import make_notices
+from workplan_xl.plan import apply_default_aggregates
 from workplan_xl.plan_document import format_outline, read_plan
 from workplan_xl.roster import read_roster
 from workplan_xl.unit_forms import make_unit_forms
@@ -67,6 +68,7 @@ def run_demo(folder: Path, echo: Callable[[str], object] = print, soffice: str |
 
     echo(f"【2/7 台账】wpx build {result.plan.name} --units {result.roster.name}")
     plan.units = read_roster(result.roster)
+    apply_default_aggregates(plan)  # as wpx build does
     write_master_workbook(plan, result.master)
     echo(f"    填报单位 {len(plan.units)} 个；已写入台账：{result.master}")
 

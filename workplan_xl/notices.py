@@ -138,9 +138,45 @@ def _units_sentence(progress: Progress) -> str:
 
 
 # -- 督办单 -------------------------------------------------------------------------------------------------
-def _task_label(tp: TaskProgress) -> str:
-    task = tp.task
-    return f"{task.number}{task.title or task.text[:30]}".strip()
+def task_labels(plan: Plan) -> dict[str, str]:
+    """task id → its full number and title as 督办单 and 通报 print them: 三（一）落实责任督学挂牌督导,
+    二.3 开展专项督导, 六、加强自身建设 (a section that is its own task), never 六加强自身建设."""
+    from workplan_xl.master_workbook.layout import composite_number
+
+    labels = {}
+    for section in plan.sections():
+        for task in section.tasks:
+            number = composite_number(section.numeral, task.number)
+            title = (task.title or task.text[:30]).strip()
+            if not number:
+                labels[task.id] = title
+            elif number.endswith(("）", ")")):
+                labels[task.id] = number + title
+            elif number == section.numeral.strip():
+                labels[task.id] = f"{number}、{title}"
+            else:
+                labels[task.id] = f"{number} {title}"
+    return labels
+
+
+def _item_number(task: Task, k: int) -> str:
+    digits = re.sub(r"[^0-9一二三四五六七八九十]", "", task.number)
+    return digits or str(k)
+
+
+def basis(source: str, lag: Lag, k: int) -> str:
+    """依据, on one line: 《…工作要点》第二部分第3项 (the 督办事项 row above names the task in full)."""
+    numeral = lag.section.split("、", 1)[0] if "、" in lag.section else ""
+    task = lag.progress.task
+    if not numeral:
+        return f"{source}第{_item_number(task, k)}项"
+    if task.number.strip() in ("", numeral):
+        return f"{source}第{numeral}部分"
+    return f"{source}第{numeral}部分第{_item_number(task, k)}项"
+
+
+def _task_label(tp: TaskProgress, labels: dict[str, str]) -> str:
+    return labels.get(tp.task.id) or (tp.task.title or tp.task.text[:30]).strip()
 
 
 def _task_detail(task: Task) -> str:
@@ -151,11 +187,6 @@ def _task_detail(task: Task) -> str:
     return trim_note(text, 120)
 
 
-def _item_number(task: Task, k: int) -> str:
-    digits = re.sub(r"[^0-9一二三四五六七八九十]", "", task.number)
-    return digits or str(k)
-
-
 def notice_blocks(plan: Plan, unit: Unit, lags: list[Lag], number: str, as_of: date,
                   day: date | None = None) -> list[Block]:
     """One 督办单 and its 回执 (on a page of its own, to sign, stamp and send back); ``day`` is the
@@ -164,7 +195,9 @@ def notice_blocks(plan: Plan, unit: Unit, lags: list[Lag], number: str, as_of: d
     issuer = plan.issuer or "督导部门"
     feedback = format_date(day + timedelta(days=FEEDBACK_DAYS))
     source = f"《{plan_name(plan) or '年度工作要点'}》"
-    rows = [["编号", number], ["承办单位", unit.name]]
+    labels = task_labels(plan)
+    # 编号 is the header row: repeated at the top of a page when the items run onto the next
+    rows = [["承办单位", unit.name]]
     heights: dict[int, int] = {}
     for k, lag in enumerate(lags, start=1):
         task = lag.progress.task
@@ -173,8 +206,8 @@ def notice_blocks(plan: Plan, unit: Unit, lags: list[Lag], number: str, as_of: d
         state = f"{lag.status}，{lag.reason}。" + (f"单位报送：“{lag.note}”。" if lag.note else "")
         detail = _task_detail(task)
         label = f"督办事项{k}" if len(lags) > 1 else "督办事项"
-        rows += [[label, _task_label(lag.progress) + (f"：{detail}" if detail else "")],
-                 ["依据", f"{source}“{lag.section}”第{_item_number(task, k)}项"],
+        rows += [[label, _task_label(lag.progress, labels) + (f"：{detail}" if detail else "")],
+                 ["依据", basis(source, lag, k)],
                  ["牵头/配合", lead or "—"],
                  ["原定时限", schedule_text(plan, task, plan.year or as_of.year)],
                  ["当前状态", state]]
@@ -185,7 +218,7 @@ def notice_blocks(plan: Plan, unit: Unit, lags: list[Lag], number: str, as_of: d
                ["落实情况", ""]]
     return [
         para("title", "督办单"),
-        Table([], rows, [28, 128], ["center", "left"], label_column=True, heights=heights),
+        Table(["编号", number], rows, [28, 128], ["center", "left"], label_column=True, heights=heights),
         *signature(issuer, day),
         para("title", "督办事项落实情况回执", page_break_before=True),
         Table([], receipt, [36, 120], ["center", "left"], label_column=True,
@@ -257,7 +290,8 @@ def bulletin_blocks(progress: Progress, lags: dict[str, list[Lag]], as_of: date,
         para("body", "3.各单位要对照配档表倒排工期、挂图作战，确保年度各项任务按时保质完成。"),
         *signature(plan.issuer, day),
     ]
-    rows = [[str(i), _task_label(tp), format_date(due_date(plan, tp.task, plan.year or as_of.year)),
+    labels = task_labels(plan)
+    rows = [[str(i), _task_label(tp, labels), format_date(due_date(plan, tp.task, plan.year or as_of.year)),
              classes[tp.task.id], str(len(by_task.get(tp.task.id, [])))]
             for i, tp in enumerate((tp for _, tps in tracked_sections(progress) for tp in tps), start=1)]
     blocks += [para("attach", "附表", page_break_before=True), para("title", "重点任务推进情况一览表"),

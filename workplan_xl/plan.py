@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
@@ -16,7 +17,7 @@ SCHEMA = "workplan-xl/plan@1"
 
 COMPARATORS = (">=", ">", "<=", "<", "=", "~")
 KINDS = ("target", "baseline", "achieved")
-AGGREGATES = ("sum", "mean", "min", "max", "count", "none")
+AGGREGATES = ("sum", "mean", "min", "max", "count", "owner", "none")  # owner: the owning office's single figure
 STATUSES = ("未启动", "推进中", "已完成", "不适用")
 
 # Units counted per unit add up across schools; rates and shares are averaged.
@@ -200,12 +201,23 @@ def next_id(prefix: str, taken: set[str]) -> str:
 
 
 # -- who reports what --------------------------------------------------------------------------------
-def _matches(entry: str, unit: Unit) -> bool:
-    entry = entry.strip()
+_COUNT_NOTE = re.compile(r"\s*[（(]\s*(?:共\s*)?\d+\s*[所个家名]\s*[）)]\s*$")  # "各中小学（18所）" shows a count
+_EVERYONE = ("全部", "全体", "所有单位", "全部单位")
+
+
+def _entry(entry: str) -> str:
+    """A 填报对象 entry without the count describe_units adds: "各中小学（18所）" → "各中小学"."""
+    return _COUNT_NOTE.sub("", entry.strip())
+
+
+def _matches(entry: str, unit: Unit, types: frozenset[str] = frozenset()) -> bool:
+    entry = _entry(entry)
     if not entry:
         return False
     if entry.startswith("各") and len(entry) > 2:  # 各中小学, 各幼儿园 name a unit type
         entry = entry[1:]
+        if entry in types:  # a type of the roster names that type only, not a name containing it
+            return entry == unit.type
     if entry in (unit.code, unit.name, unit.type):
         return True
     # 督导室 names 教育督导室; 市教研院 names 济南市教研院: one contains the other.
@@ -223,15 +235,77 @@ def units_for(plan: Plan, item: Task | Indicator) -> list[Unit]:
         task = plan.task(item.task)
         if task is not None:
             return units_for(plan, task)
-    if entries and any(e.strip() in ("全部", "全体", "所有单位") for e in entries):
+    if entries and any(_entry(e) in _EVERYONE for e in entries):
         return list(plan.units)
+    types = frozenset(u.type for u in plan.units if u.type)
     if not entries and isinstance(item, Task):
         entries = item.owners + item.partners
-        chosen = [u for u in plan.units if any(_matches(e, u) for e in entries)]
+        chosen = [u for u in plan.units if any(_matches(e, u, types) for e in entries)]
         return chosen or list(plan.units)
     if not entries:  # an indicator of no task and no reporters: everyone, as for a task without owners
         return list(plan.units)
-    return [u for u in plan.units if any(_matches(e, u) for e in entries)]
+    return [u for u in plan.units if any(_matches(e, u, types) for e in entries)]
+
+
+def describe_units(roster: list[Unit], chosen: list[Unit]) -> str:
+    """填报对象 as an officer reads it: "全部单位（30个）", "各中小学（18所）、青禾县教育督导室". A whole unit type
+    is named by its type, the other units by name; units_for reads the text back to the same units."""
+    if not chosen:
+        return ""
+    codes = {u.code for u in chosen}
+    if len(roster) > 1 and len(codes) == len({u.code for u in roster}):
+        return f"全部单位（{len(roster)}个）"
+    by_type: dict[str, list[Unit]] = {}
+    for unit in roster:
+        by_type.setdefault(unit.type, []).append(unit)
+    parts, named = [], set()
+    for unit in chosen:
+        members = by_type.get(unit.type, [])
+        if unit.type and len(members) > 1 and all(m.code in codes for m in members):
+            if unit.type not in named:
+                named.add(unit.type)
+                measure = "所" if any(w in unit.type for w in ("学", "校", "园")) else "个"
+                parts.append(f"各{unit.type}（{len(members)}{measure}）")
+        else:
+            parts.append(unit.name or unit.code)
+    return "、".join(parts)
+
+
+def owners_first(plan: Plan, indicator: Indicator) -> list[Unit]:
+    """An indicator's reporters with its task's 牵头单位 first (in the order they are named), then the
+    配合单位, then the rest: whose figure counts for an indicator of the whole county."""
+    reporters = units_for(plan, indicator)
+    task = plan.task(indicator.task) if indicator.task else None
+    entries = (task.owners + task.partners) if task is not None else []
+    ranked = sorted(range(len(reporters)), key=lambda i: (next(
+        (k for k, e in enumerate(entries) if _matches(e, reporters[i])), len(entries)), i))
+    return [reporters[i] for i in ranked]
+
+
+def default_aggregate_for(plan: Plan, indicator: Indicator) -> str:
+    """汇总方式 as the plan means it: a figure the task's own offices report (no explicit 填报对象, the
+    reporters are the task's 牵头/配合单位 on the roster) is one county figure, the owner's ("owner");
+    figures every school reports add up (counts) or average (rates), as the unit says."""
+    base = default_aggregate(indicator.unit)
+    if base == "none" or indicator.reporters:
+        return base
+    task = plan.task(indicator.task) if indicator.task else None
+    if task is None or task.reporters:
+        return base
+    entries = [e for e in task.owners + task.partners if e.strip()]
+    named = [u for u in plan.units if any(_matches(e, u) for e in entries)]
+    # offices named one by one (基教科、计财科), not a kind of unit (各中小学) that stands for many schools
+    if named and len(named) <= len(entries):
+        return "owner"
+    return base
+
+
+def apply_default_aggregates(plan: Plan) -> None:
+    """Give each indicator whose 汇总方式 only follows its unit the plan's meaning (default_aggregate_for),
+    once the roster is known: what wpx build writes into 指标跟踪, where the user can change it."""
+    for indicator in plan.indicators():
+        if indicator.aggregate == default_aggregate(indicator.unit):
+            indicator.aggregate = default_aggregate_for(plan, indicator)
 
 
 def items_for(plan: Plan, unit: Unit) -> tuple[list[Task], list[Indicator]]:

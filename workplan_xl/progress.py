@@ -11,7 +11,8 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from workplan_xl.plan import STATUSES, Indicator, Plan, Task, Unit, units_for
+from workplan_xl.cjk import number_text
+from workplan_xl.plan import STATUSES, Indicator, Plan, Task, Unit, owners_first, units_for
 
 REPORTED, PARTIAL, PROBLEM, MISSING = "已报", "部分填报", "有问题", "未报"
 STATES = (REPORTED, PARTIAL, PROBLEM, MISSING)  # a unit is in exactly one of these per round
@@ -96,6 +97,7 @@ class IndicatorProgress:
     rate: float | None  # 完成率 in percent
     reached: bool | None  # None: nothing reported or no target
     notes: list[tuple[str, str]] = field(default_factory=list)  # (unit name, how a value was read), to verify
+    conflict: str = ""  # a single-value indicator whose reporters disagree: what was taken, for the data notes
 
 
 @dataclass
@@ -216,8 +218,37 @@ def compute_progress(plan: Plan, entries: list[Entry], units: list[UnitReport],
                 continue
             if f["value"].note:
                 value_notes.append((names.get(code, code), f["value"].note))
-        actual = aggregate([v for _, v in values], indicator.aggregate)
+        conflict = ""
+        if indicator.aggregate == "owner":
+            actual, conflict = _owner_figure(plan, indicator, values, names)
+            if conflict:
+                files = {u.unit.code: u.file for u in units}
+                problems = [*problems, Problem("、".join(dict.fromkeys(files.get(c, "") for c, _ in values if files.get(c))),
+                                               "、".join(names.get(c, c) for c, _ in values), "",
+                                               f"指标「{indicator.metric or indicator.text}」{conflict}",
+                                               "请与各单位核实正确的数；如这项指标确应合计各单位的数，请在台账“指标跟踪”的"
+                                               "“汇总方式”中改为求和。")]
+        else:
+            actual = aggregate([v for _, v in values], indicator.aggregate)
         rate, reached = judge(indicator, actual)
         indicators.append(IndicatorProgress(indicator, units_for(plan, indicator), values,
-                                            actual, rate, reached, value_notes))
+                                            actual, rate, reached, value_notes, conflict))
     return Progress(plan, round, units, tasks, indicators, problems)
+
+
+def _owner_figure(plan: Plan, indicator: Indicator, values: list[tuple[str, float]],
+                  names: dict[str, str]) -> tuple[float | None, str]:
+    """One figure for the whole county: the 牵头单位's, never a sum or mean of everyone who typed one.
+    Returns (figure, conflict): conflict says who reported what and what was taken when they disagree."""
+    if not values:
+        return None, ""
+    by_code = dict(values)
+    if len(set(by_code.values())) == 1:
+        return values[0][1], ""
+    listed = "、".join(f"{names.get(c, c)} {number_text(v)}" for c, v in values)
+    ranked = owners_first(plan, indicator)
+    owner = ranked[0].code if ranked else ""
+    if owner in by_code:
+        return by_code[owner], (f"只有一个数值（由牵头单位填报），各单位填报不一致（{listed}）；按牵头单位{names.get(owner, owner)}的 "
+                                f"{number_text(by_code[owner])} 计，未求和也未平均")
+    return None, f"只有一个数值（由牵头单位填报），各单位填报不一致（{listed}），牵头单位没有填报，暂不计入"

@@ -49,6 +49,7 @@ def office_sheet(worksheet: Any, header_row: int) -> None:
     worksheet.center_horizontally()
     worksheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     worksheet.set_footer("&C第 &P 页，共 &N 页")
+    worksheet.set_default_row(DEFAULT_ROW)
 
 
 def dropdown(worksheet: Any, first_row: int, col: int, last_row: int, choices: list[str],
@@ -64,21 +65,53 @@ def dropdown(worksheet: Any, first_row: int, col: int, last_row: int, choices: l
         "error_title": "请从下拉列表中选择", "error_message": f"可选：{shown}"[:255]})
 
 
-def wrapped_height(cells: list[tuple[str, float]], line_height: float = 15.0) -> float | None:
+# Row heights (points). Excel fits a row to wrapped text only when it recalculates the row, and
+# LibreOffice keeps the height written in an .xlsx, so every writer sets heights itself, from these
+# metrics, through text_lines / wrapped_height / fit_row below. One line of 11 pt 宋体 is 14.25 pt in
+# Excel and WPS (SimSun) and 15.7 pt in LibreOffice where Noto CJK stands in for 宋体 (its optimal
+# height for one line is 17.2 pt): 16.5 a line plus 3 covers both, and the default row of 18 pt keeps
+# one-line rows from being cut in LibreOffice.
+LINE = 16.5
+PAD = 3.0
+DEFAULT_ROW = 18.0
+ROW_MAX = 409.0  # Excel's highest row
+NARROW_MAX = 2.15  # cjk.WIDE_UNITS: no character prints wider, so 2.15 × len(text) bounds a text's width
+
+
+def text_lines(text: str, width: float) -> int:
+    """Lines ``text`` wraps to in a column ``width`` units wide, in Excel, WPS and LibreOffice
+    (cjk.WRAP_METRICS)."""
+    from workplan_xl.cjk import slim_count, transitions, wide_count, wrapped_line_count
+
+    return sum(wrapped_line_count(len(line), wide_count(line), width, slim_count(line), transitions(line))
+               for line in str(text).split("\n"))
+
+
+def lines_height(lines: int, line_height: float = LINE) -> float:
+    """The height of a row showing ``lines`` lines, at most Excel's highest row."""
+    return min(round(max(lines, 1) * line_height + PAD, 1), ROW_MAX)
+
+
+def wrapped_height(cells: list[tuple[str, float]], line_height: float = LINE) -> float | None:
     """Row height (points) that shows every wrapped line of ``cells`` ((text, column width) pairs),
-    or None when one line is enough. LibreOffice does not fit row heights when it opens an .xlsx,
-    so a writer that wraps long text sets the height itself."""
-    import math
+    or None when one line is enough (the sheet's default row, DEFAULT_ROW, shows it)."""
+    lines = max((text_lines(text, width) for text, width in cells), default=1)
+    return None if lines <= 1 else lines_height(lines, line_height)
 
-    from workplan_xl.cjk import display_width
 
-    def line_count(line: str, width: float) -> int:
-        if display_width(line) + 2 <= width:  # column_width() made the column this wide for it
-            return 1
-        # A CJK glyph is a little wider than two digits of the width unit; keep a margin.
-        return max(1, math.ceil(display_width(line) * 1.05 / max(width - 1, 1.0)))
+# LibreOffice wraps a header cell under an autofilter button earlier when it mixes digits or Latin
+# with Chinese ("10月", "完成率（%）" wrap where "月份" does not), as if the button took this much room.
+FILTER_BUTTON = 3.5
 
-    lines = 1
-    for text, width in cells:
-        lines = max(lines, sum(line_count(line, width) for line in str(text).split("\n")))
-    return None if lines == 1 else round(lines * line_height + 3, 1)
+
+def fit_row(worksheet: Any, row: int, cells: list[tuple[str, float]], minimum: float | None = None,
+            filtered: bool = False) -> None:
+    """Set ``row``'s height to show ``cells`` (and at least ``minimum``) when the default row is too low;
+    ``filtered``: the row carries autofilter buttons."""
+    if filtered:
+        from workplan_xl.cjk import wide_count
+
+        cells = [(t, w - FILTER_BUTTON if 0 < wide_count(t) < len(t) else w) for t, w in cells]
+    height = max(wrapped_height(cells) or 0.0, minimum or 0.0)
+    if height > DEFAULT_ROW:
+        worksheet.set_row(row, height)

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from workplan_xl.cjk import slim_count, wrapped_line_count
 from workplan_xl.consolidated_workbook.layout import CELL_MAX, fit_cell, lines_height, one_line
 from workplan_xl.form_layout import FIELD_LABELS
 from workplan_xl.progress import Entry, Progress
@@ -67,15 +68,16 @@ def _number(value: float) -> str:
 
 
 def wrapped_lines(text: str, width: float) -> int:
-    """Lines ``text`` wraps to in a column ``width`` wide: xlsx_style.wrapped_height's count, with the
-    display width taken from the UTF-8 length (a CJK character is 3 bytes and 2 columns). That is
-    cjk.display_width for Chinese and ASCII text and a little more (never less) for other scripts and
-    for “” …, and costs a tenth of it: 明细 can have a long text in every row."""
-    count = 0
+    """Lines ``text`` wraps to in a column ``width`` wide: xlsx_style.text_lines's count, with the
+    wide characters counted from the UTF-8 length (a CJK character is 3 bytes): the same for Chinese
+    and ASCII text and a little more (never less) for other scripts, at a tenth of the cost: 明细 can
+    have a long text in every row."""
+    total = 0
     for line in text.split("\n"):
-        shown = len(line) + (len(line.encode("utf-8")) - len(line)) / 2
-        count += 1 if shown + 2 <= width else math.ceil(shown * 1.05 / max(width - 1, 1.0))
-    return count
+        wide = min(len(line), (len(line.encode("utf-8")) - len(line) + 1) // 2)
+        # at most two changes between Chinese and Latin per narrow character: never fewer than counted
+        total += wrapped_line_count(len(line), wide, width, slim_count(line), 2 * min(wide, len(line) - wide))
+    return total
 
 
 REF = "\x00"  # stands for the row number in cached cell XML

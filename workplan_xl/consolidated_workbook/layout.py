@@ -10,13 +10,18 @@ from typing import Any
 
 from workplan_xl.cjk import display_width, number_text, round_half_up
 from workplan_xl.progress import MISSING, PARTIAL, PROBLEM, REPORTED
-from workplan_xl.xlsx_style import FONT, SIZE, formats, office_sheet, wrapped_height
+from workplan_xl.xlsx_style import (
+    DEFAULT_ROW,
+    FONT,
+    SIZE,
+    fit_row,
+    formats,
+    lines_height,
+    office_sheet,
+    text_lines,
+)
 
 CELL_MAX = 32767  # Excel's limit, counted in UTF-16 units; a longer cell makes Excel "repair" the file
-ROW_MAX = 409.0  # points: Excel's highest row
-# Points per line of 11 pt 宋体: 14.25 in Excel with SimSun, about 16 in LibreOffice where SimSun is
-# missing and Noto Sans CJK stands in (its lines are taller); 16.5 shows every line in both.
-LINE = 16.5
 MAX_LINES = 24  # lines a capped cell may take: 24 × 16.5 pt stays under ROW_MAX and on one page
 WIDTH_SAMPLE = 2000  # column widths are judged on the first rows: 明细 can have 100,000+
 
@@ -83,22 +88,14 @@ def figure(value: float, digits: int) -> tuple[float, int]:
 
 
 def line_count(text: str, width: float) -> int:
-    """Lines ``text`` takes in a wrapped column ``width`` wide (as xlsx_style.wrapped_height counts)."""
-    height = wrapped_height([(text, width)], LINE)
-    return 1 if height is None else round((height - 3) / LINE)
-
-
-def lines_height(lines: int) -> float:
-    """The height of a row of ``lines`` wrapped lines (as xlsx_style.wrapped_height gives it)."""
-    return min(round(lines * LINE + 3, 1), ROW_MAX)
+    """Lines ``text`` takes in a wrapped column ``width`` wide (xlsx_style.text_lines)."""
+    return text_lines(text, width)
 
 
 def row_height(cells: Sequence[tuple[str, float]]) -> float | None:
     """Height (points) that shows every wrapped line of ``cells``, at most Excel's highest row."""
-    if not cells:
-        return None
-    height = wrapped_height(list(cells), LINE)
-    return None if height is None else min(height, ROW_MAX)
+    lines = max((text_lines(t, w) for t, w in cells), default=1)
+    return None if lines <= 1 else lines_height(lines)
 
 
 def column_width(values: Sequence[str], minimum: float, maximum: float) -> float:
@@ -115,7 +112,8 @@ def column_width(values: Sequence[str], minimum: float, maximum: float) -> float
 def one_line(text: str, width: float) -> bool:
     """True when ``text`` surely fits on one line of a column ``width`` wide (a cheap test: twice
     its length, or its length when it is ASCII, is the widest it can be)."""
-    return "\n" not in text and (2 * len(text) + 2 <= width or (len(text) + 2 <= width and text.isascii()))
+    # no character prints wider than cjk.WIDE_UNITS (2.15); 1 unit for the cell's margins
+    return "\n" not in text and 2.15 * len(text) + 1 <= width
 
 
 def shorten(text: str, limit: int, tail: str = "……") -> str:
@@ -153,10 +151,11 @@ def table(workbook: Any, fmt: dict[str, Any], name: str, title: str, note: str, 
         else:
             ws.write_string(r, 0, text, fmt[style])
     ws.set_row(0, 26 * line_count(title, total * SIZE / 16))
-    ws.set_row(1, row_height([(note, total)]) or LINE)
+    ws.set_row(1, row_height([(note, total)]) or DEFAULT_ROW)
     header = 2
     for c, text in enumerate(headers):
         ws.write_string(header, c, text, fmt["header"])
+    fit_row(ws, header, list(zip(headers, columns, strict=True)), filtered=bool(len(rows) if count is None else count))
     for n, values in enumerate(rows):
         r = header + 1 + n
         for c, value in enumerate(values):

@@ -34,7 +34,8 @@ from workplan_xl.returns.interpret import task_numbers
 __all__ = ["DETAIL_HEADERS", "DETAIL_STYLES", "details_top", "indicators_sheet", "problems_sheet", "reached_text",
            "tasks_sheet", "units_sheet"]
 
-AGGREGATE_NAMES = {"sum": "求和", "mean": "平均", "min": "最小值", "max": "最大值", "count": "计数", "none": "不汇总"}
+AGGREGATE_NAMES = {"sum": "求和", "mean": "平均", "min": "最小值", "max": "最大值", "count": "计数", "owner": "取牵头单位值",
+                   "none": "不汇总"}
 NOTE_MAX = 100  # characters of one unit's 进展情况 shown in 任务汇总 (明细 has all of it)
 PROBLEM_LINES = 8  # a unit's problems listed in 报送情况 (问题清单 has all of them)
 _STATE_ORDER = {MISSING: 0, PROBLEM: 1, PARTIAL: 2, REPORTED: 3}

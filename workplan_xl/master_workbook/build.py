@@ -14,6 +14,7 @@ from workplan_xl.errors import OutputError
 from workplan_xl.master_workbook.load import load_plan
 from workplan_xl.master_workbook.write import write_master_workbook
 from workplan_xl.outputs import Inputs, check_output, replace_output
+from workplan_xl.plan import apply_default_aggregates
 from workplan_xl.roster import read_roster, units_from_owners
 
 
@@ -33,6 +34,8 @@ def build_master_workbook(plan_file: Path, output: Path, roster: Path | None = N
     elif not plan.units:
         part = plan.plan_part()
         plan.units = units_from_owners(t for s in (part.sections if part else []) for t in s.tasks)
+    if Path(plan_file).suffix.lower() not in (".xlsx", ".xlsm"):  # an earlier 台账 keeps the user's 汇总方式
+        apply_default_aggregates(plan)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:

@@ -63,9 +63,11 @@ NOTE_MARK = "说明"
 SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "~": "≈"}
 _SIGN_ALIASES = {**{v: k for k, v in SIGNS.items()}, **{k: k for k in SIGNS}, "＞": ">", "＜": "<",
                  "＝": "=", "≧": ">=", "≦": "<=", "约": "~", "左右": "~", "不少于": ">=", "不超过": "<="}
-AGGREGATE_LABELS = {"sum": "求和", "mean": "平均", "max": "最大", "min": "最小", "count": "计数", "none": "不汇总"}
+AGGREGATE_LABELS = {"owner": "取牵头单位值", "sum": "求和", "mean": "平均", "max": "最大", "min": "最小", "count": "计数",
+                    "none": "不汇总"}
 _AGGREGATE_ALIASES = {**{v: k for k, v in AGGREGATE_LABELS.items()}, **{k: k for k in AGGREGATE_LABELS},
-                      "合计": "sum", "平均值": "mean", "最大值": "max", "最小值": "min"}
+                      "合计": "sum", "平均值": "mean", "最大值": "max", "最小值": "min", "牵头单位": "owner",
+                      "取牵头单位": "owner", "牵头单位值": "owner", "唯一值": "owner"}
 STATUS_REACHED, STATUS_MISSED, STATUS_BLANK, STATUS_NO_TARGET = "达成", "未达成", "未填", "无目标值"
 
 _SPLIT = re.compile(r"[、,，;；/／\n]+")

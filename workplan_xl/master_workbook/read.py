@@ -280,14 +280,25 @@ def _sections(rows: list[Row], state: _State) -> list[Section]:
                     measures=[m.strip() for m in _s(v, "measures").splitlines() if m.strip()],
                     months=parse_months(_s(v, "months")), deadline=_s(v, "deadline"),
                     owners=split_list(_s(v, "owners")), partners=split_list(_s(v, "partners")),
-                    reporters=split_list(_s(v, "reporters")), note=_s(v, "note"))
+                    reporters=_reporters(_s(v, "reporters"), known), note=_s(v, "note"))
         state.composites[tid] = cell or composite_number(numeral, number)
         (sections[-1].tasks if sections else orphans).append(task)
+        if sections and not sections[-1].text and state.sections.get(sections[-1].id, {}).get("self_task") \
+                and len(sections[-1].tasks) == 1:
+            sections[-1].text = task.text  # shown once, on the task row
     if orphans:  # task rows above the first section row join the first section
         if not sections:
             sections.append(Section(id=next_id("S", state.taken | state.seen)))
         sections[0].tasks[:0] = orphans
     return sections
+
+
+def _reporters(cell: str, known: dict[str, Any] | None) -> list[str]:
+    """填报对象 as the user left it: the cell as written when untouched (so a derived one stays derived
+    and follows 牵头单位 and the roster), else what the user typed."""
+    if known is not None and "reporters_shown" in known and cell == known["reporters_shown"]:
+        return list(known.get("reporters", []))
+    return split_list(cell)
 
 
 def _link(cell: str, hidden: str, state: _State, tasks: dict[str, Task]) -> str | None:
@@ -324,7 +335,7 @@ def _indicators(rows: list[Row], state: _State, tasks: dict[str, Task]) -> None:
                               comparator=comparator_of(_s(v, "comparator")), value=cell_number(v.get("value")),
                               unit=unit, kind=known["kind"] if known else "target",
                               baseline=cell_number(v.get("baseline")), task=tid,
-                              reporters=split_list(_s(v, "reporters")))
+                              reporters=_reporters(_s(v, "reporters"), known))
         indicator.aggregate = aggregate_of(_s(v, "aggregate"), indicator.aggregate)
         tasks[tid].indicators.append(indicator)
 

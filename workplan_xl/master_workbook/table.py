@@ -82,10 +82,11 @@ class Table:
                 width[i] = column_width(self.values[i], low, high)
                 self.ws.set_column(i, i, width[i])
         self._title(sum(width.values()))
+        xlsx_style.fit_row(self.ws, HEADER_ROW, [(self.values[i][0], w) for i, w in width.items()], filtered=autofilter)
         for row, cells in self.texts.items():
             # Only cells that might wrap: 2 columns per character is the widest any text can be.
             wrapping = [(text, width[i]) for i, text in cells
-                        if i in width and ("\n" in text or 2 * len(text) + 2 > width[i])]
+                        if i in width and ("\n" in text or xlsx_style.NARROW_MAX * len(text) + 1 > width[i])]
             height = xlsx_style.wrapped_height(wrapping) if wrapping else None
             if height is not None:
                 self.ws.set_row(row, height)

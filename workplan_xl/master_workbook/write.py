@@ -50,7 +50,7 @@ from workplan_xl.master_workbook.layout import (
     sign,
 )
 from workplan_xl.master_workbook.table import Table
-from workplan_xl.plan import Indicator, Plan, ScheduleEntry, Task
+from workplan_xl.plan import Indicator, Plan, ScheduleEntry, Section, Task, describe_units, units_for
 from workplan_xl.progress import judge
 from workplan_xl.roster import UNIT_TYPES
 
@@ -62,7 +62,7 @@ _CELL_LIMIT = 30000  # a cell holds at most 32,767 characters; _meta JSON is spl
 _TASK_WIDTHS = {"seq": (5, 6), "number": (6, 10), "section": (10, 16), "title": (12, 22), "text": (20, 44),
                 "measures": (12, 30), "indicators": (10, 24), "owners": (10, 16), "partners": (10, 20),
                 "deadline": (10, 14), "months": (10, 14), "reporters": (10, 16), "note": (8, 16)}
-_SCHEDULE_WIDTHS = {"month": (6, 6), "period": (6, 12), "text": (20, 50), "owners": (10, 24),
+_SCHEDULE_WIDTHS = {"month": (7, 7), "period": (6, 12), "text": (20, 50), "owners": (10, 24),
                     "task": (8, 12)}
 _INDICATOR_WIDTHS = {"seq": (5, 6), "text": (16, 40), "task": (12, 30), "comparator": (5, 6),
                      "value": (7, 10), "unit": (5, 8), "baseline": (7, 10), "aggregate": (9, 10),
@@ -155,7 +155,8 @@ def _write_tasks(workbook: Any, fmt: dict[str, Any], plan: Plan, numbers: dict[s
         table.text("seq", NOTE_MARK if section.context else "", f"{style}_center")
         table.text("number", section.numeral, f"{style}_center")  # centred like the tasks' numbers
         table.text("section", section.title, style)
-        table.text("text", section.text, style)
+        # A section that is itself its one task is a heading over its task row: its text once, there.
+        table.text("text", "" if is_self_task(section) else section.text, style)
         table.text("id", section.id, style)
         for task in section.tasks:
             seq += 1
@@ -171,10 +172,27 @@ def _write_tasks(workbook: Any, fmt: dict[str, Any], plan: Plan, numbers: dict[s
             table.text("partners", join_list(task.partners))
             table.text("deadline", task.deadline)
             table.text("months", months_text(task.months), "center")
-            table.text("reporters", join_list(task.reporters))
+            table.text("reporters", reporters_text(plan, task))
             table.text("note", task.note)
             table.text("id", task.id, "id")
     table.finish(_TASK_WIDTHS, hidden=("id",))
+
+
+def is_self_task(section: Section) -> bool:
+    """A section with no numbered items is itself one task (same number, same text)."""
+    if len(section.tasks) != 1:
+        return False
+    task = section.tasks[0]
+    return task.number.strip() in ("", section.numeral.strip()) and task.text.strip() == section.text.strip()
+
+
+def reporters_text(plan: Plan, item: Task | Indicator) -> str:
+    """填报对象 as shown: the reporters the user set, else who units_for picks from owners and roster."""
+    if item.reporters:
+        return join_list(item.reporters)
+    if not plan.units:
+        return ""
+    return describe_units(plan.units, units_for(plan, item))
 
 
 def _schedule(plan: Plan, tasks: list[Task]) -> tuple[list[ScheduleEntry], bool]:
@@ -210,7 +228,8 @@ def _write_schedule(workbook: Any, fmt: dict[str, Any], plan: Plan, schedule: li
     table.ws.conditional_format(HEADER_ROW + 1, table.col["m1"], table.last_row(), table.col["m12"], {
         "type": "formula", "format": fmt["this_month"],
         "criteria": f"={first}=COLUMN({first_grid})-COLUMN(${first_grid})+1"})
-    widths = {**_SCHEDULE_WIDTHS, **{f"m{m}": (4.5, 4.5) for m in MONTHS}}
+    # 6 wide: "10月" takes two lines of the header, not three as at 4.5 (LibreOffice)
+    widths = {**_SCHEDULE_WIDTHS, **{f"m{m}": (6, 6) for m in MONTHS}}
     table.finish(widths, hidden=("task_id",))
 
 
@@ -232,7 +251,7 @@ def _write_indicators(workbook: Any, fmt: dict[str, Any], plan: Plan, tasks: lis
             table.text("unit", indicator.unit, "center")
             table.number("baseline", indicator.baseline)
             table.text("aggregate", AGGREGATE_LABELS.get(indicator.aggregate, "不汇总"), "center")
-            table.text("reporters", join_list(indicator.reporters))
+            table.text("reporters", reporters_text(plan, indicator))
             actual = actuals.get(indicator.id)
             table.number("actual", actual, "input_number")
             _judgement(table, indicator, actual)
@@ -297,11 +316,15 @@ def _meta(plan: Plan, part: Any, numbers: dict[str, str], links: dict[str, str],
         "source": plan.source,
         "parts": [{"tracked": True, "kind": p.kind, "title": p.title, "year": p.year} if p is part
                   else {"tracked": False, "part": asdict(p)} for p in plan.parts],
-        "sections": {s.id: {"context": s.context} for s in sections},
+        "sections": {s.id: {"context": s.context, **({"self_task": True} if is_self_task(s) else {})}
+                     for s in sections},
+        # 填报对象 as shown and as set: an untouched cell reads back as set (derived ones stay derived)
         "tasks": {t.id: {"number": t.number, "composite": numbers[t.id], "link": links[t.id],
+                         "reporters": t.reporters, "reporters_shown": reporters_text(plan, t),
                          "achieved": [[n, asdict(i)] for n, i in enumerate(t.indicators) if i.kind == "achieved"]}
                   for s in sections for t in s.tasks},
-        "indicators": {i.id: {"metric": i.metric, "kind": i.kind} for s in sections for t in s.tasks
+        "indicators": {i.id: {"metric": i.metric, "kind": i.kind, "reporters": i.reporters,
+                              "reporters_shown": reporters_text(plan, i)} for s in sections for t in s.tasks
                        for i in t.indicators if i.kind != "achieved"},
         "ids": sorted(ids),
         "schedule_generated": generated,

@@ -91,6 +91,7 @@ _COMPARED = re.compile(r"比|较|同比|环比|增幅|降幅")
 _RANGE_LOW = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:-|—|–|~|～|至|到)\s*$")
 _RATIO = re.compile(r"(?P<metric>[\u4e00-\u9fff]{0,8}比)(?P<verb>[^，,。；;：:\d\n]{0,6}?)"
                     r"(?P<a>\d+(?:\.\d+)?)\s*[:：比]\s*(?P<b>\d+(?:\.\d+)?)(?![\d.:：])")
+_RATIO_HINT = re.compile(r"\d\s*[:：比]\s*\d")
 _DOUBLING = re.compile(r"翻(?P<n>[一两二三四])番|翻番")
 _WIDE_QUOTES = (("《", "》", 60), ("“", "”", 24), ("\"", "\"", 24), ("〔", "〕", 8), ("[", "]", 8))
 
@@ -218,8 +219,11 @@ def find_indicators(text: str, part_kind: str = "plan") -> list[Indicator]:
         found.append((indicator, raw_cs, worded))
         floor = end
     indicators = [i for i, _, _ in found]
-    coefficients = _coefficients(text, folded, part_kind, masked) + _ratios(text, folded, part_kind, masked) \
-        + _doublings(text, folded, part_kind)
+    coefficients = _coefficients(text, folded, part_kind, masked)
+    if _RATIO_HINT.search(folded):  # cheap test first: most texts hold no ratio
+        coefficients += _ratios(text, folded, part_kind, masked)
+    if "翻" in folded:
+        coefficients += _doublings(text, folded, part_kind)
     if coefficients:
         indicators = sorted(indicators + coefficients, key=lambda i: folded.find(fold(i.text)))
     return indicators

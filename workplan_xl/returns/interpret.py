@@ -29,7 +29,7 @@ from workplan_xl.plan import Unit
 from workplan_xl.returns.messages import file_problem
 from workplan_xl.returns.plan_index import PlanIndex, task_numbers
 from workplan_xl.returns.sniff import RETURN_SUFFIXES
-from workplan_xl.returns.values import FieldError, clean_cell, field_value
+from workplan_xl.returns.values import FieldError, clean_cell, field_value, implausible
 
 BY_META, BY_SHEET_CODE, BY_SHEET_NAME, BY_FILE_NAME = ("按隐藏信息识别", "按表内单位代码识别", "按表内单位名称识别",
                                                        "按文件名识别")
@@ -403,6 +403,10 @@ def _read_rows(reading: Reading, table: _Table, kind: str, index: PlanIndex, req
             add(Value(kind, item_id, name, value, value if name in _TEXT_FIELDS else clean_cell(row[c]), note, cell))
             if name == key_field:
                 answered.add(item_id)
+            if name == "value" and (why := implausible(float(value), unit, target, getattr(item, "comparator", ">="),
+                                                       getattr(item, "aggregate", ""))):
+                reading.findings.append(Finding(cell, f"请核实：{why}（已按填写的 {value} 计入）",
+                                                "请与该单位核实；如有误，请改正后重新发送。"))
     key_header = FIELD_LABELS[key_field]
     key_col = table.columns.get(key_header)
     wanted = [i for i in (required if required is not None else place) if i in known and i not in answered]

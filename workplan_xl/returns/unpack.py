@@ -50,7 +50,11 @@ _NOT_OPENED = {
     "7z": ("压缩包「{name}」是 7z 格式，wpx 不能直接读取其中的文件", _RESEND),
     "msg": ("文件「{name}」是 Outlook 邮件（.msg），wpx 不能直接读取其中的附件",
             "请在 Outlook 中打开这封邮件，把附件另存到回表文件夹（或把邮件另存为 .eml）后重新运行。"),
+    "gz": ("压缩包「{name}」是 gzip/tar 格式，wpx 不能直接读取其中的文件", _RESEND),
+    "tnef": ("「{name}」是 Outlook 打包的 winmail.dat，wpx 不能直接读取其中的附件",
+             "请发件单位在 Outlook 中改用 HTML 或纯文本格式重新发送邮件，或把表格另存后直接放进回表文件夹。"),
 }
+_TNEF_MAGIC = b"\x78\x9f\x3e\x22"
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,10 @@ def _kind(head: bytes, source: Path | bytes) -> str | None:
         return "rar"
     if head.startswith(b"7z\xbc\xaf\x27\x1c"):
         return "7z"
+    if head.startswith(b"\x1f\x8b"):
+        return "gz"
+    if head.startswith(_TNEF_MAGIC):
+        return "tnef"
     if head.startswith(OLE2):
         data = source if isinstance(source, bytes) else _read_capped(source, MAX_CONTAINER_BYTES)
         return "msg" if data is not None and "__substg1.0_".encode("utf-16-le") in data else None
@@ -220,7 +228,10 @@ def _unpack_zip(data: bytes, record: FileRecord, label: str, folder: Path, limit
             try:
                 with archive.open(info) as handle:
                     content = handle.read(min(info.file_size, limits.max_file_bytes) + 1)
-            except (zipfile.BadZipFile, zlib.error, OSError, ValueError, RuntimeError, NotImplementedError,
+            except NotImplementedError as error:  # deflate64, PPMd…: written by tools zipfile does not follow
+                out.append(_refused(blank, f"「{member_label}」的压缩方式不受支持（{error}）", _RESEND))
+                continue
+            except (zipfile.BadZipFile, zlib.error, OSError, ValueError, RuntimeError,
                     EOFError) as error:  # a CRC error also catches a member larger than it declared
                 out.append(_refused(blank, f"「{member_label}」已损坏，无法读取（{error}）", "请重新打包发送。"))
                 continue

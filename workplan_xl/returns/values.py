@@ -97,3 +97,34 @@ def _number(raw: Any, unit: str, target: float | None) -> tuple[str, str]:
         scaled = round(number * 100, 6)
         return number_text(scaled), f"「{number_text(number)}」是百分比格式，按{number_text(scaled)}计"
     return number_text(number), note
+
+
+# Units that count whole things: a negative or fractional figure is a typing slip more often than not.
+COUNT_UNITS = {"所", "个", "人", "名", "项", "次", "场", "间", "座", "台", "套", "册", "篇", "门", "节", "盏", "班", "校",
+               "园", "家", "件", "万人", "万个"}
+_PERCENT_UNITS = {"%", "％"}
+_SCALE = 5.0  # a single figure beyond 5× the target, or under a fifth of it, is worth a second look
+
+
+def implausible(number: float, unit: str, target: float | None, comparator: str = ">=",
+                aggregate: str = "") -> str:
+    """Why a number taken as typed looks wrong ('' when it does not): the reason for a 请核实 line.
+    The scale check only applies to figures that stand for the whole indicator (not to one school's
+    contribution to a sum)."""
+    shown = number_text(number)
+    if unit in _PERCENT_UNITS and not 0 <= number <= 100:
+        return f"填报值 {shown} 是百分比，应在 0–100 之间"
+    if unit in COUNT_UNITS:
+        if number < 0:
+            return f"填报值 {shown} 是负数，而单位是「{unit}」"
+        if not float(number).is_integer() and not unit.startswith("万"):
+            return f"填报值 {shown} 不是整数，而单位是「{unit}」"
+    if aggregate in ("sum", "count") or target is None or target <= 0 or number <= 0:
+        return ""
+    ratio = number / target
+    target_shown = f"{number_text(target)}{unit}"
+    if ratio > _SCALE:
+        return f"填报值 {shown} 比目标值 {target_shown} 大 {_SCALE:g} 倍以上，数量级可能不对"
+    if ratio < 1 / _SCALE and comparator not in ("<=", "<"):
+        return f"填报值 {shown} 不到目标值 {target_shown} 的五分之一，数量级可能不对"
+    return ""

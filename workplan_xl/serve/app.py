@@ -25,10 +25,10 @@ from pathlib import Path
 from flask import Flask, Response, abort, redirect, render_template_string, request, send_file, session
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from workplan_xl.progress import MISSING, PROBLEM
+from workplan_xl.progress import MISSING, PROBLEM, REPORTED
 from workplan_xl.serve import pages
 from workplan_xl.serve.intake import Intake
-from workplan_xl.serve.settings import Settings, unit_link
+from workplan_xl.serve.settings import Settings, unit_link, write_links
 
 log = logging.getLogger("wpx.serve")
 CSRF_SECONDS = 12 * 3600
@@ -203,27 +203,40 @@ def create_app(intake: Intake, settings: Settings, base_url: str, max_bytes: int
 
     @app.get("/office")
     def office() -> Response:
-        units = sorted(intake.state.units, key=lambda u: {MISSING: 0, PROBLEM: 1}.get(u.state, 2))
+        units = sorted(intake.state.units, key=lambda u: {MISSING: 0, PROBLEM: 1, REPORTED: 3}.get(u.state, 2))
         by_state: dict[str, int] = {}
         for u in intake.state.units:
             by_state[u.state] = by_state.get(u.state, 0) + 1
-        order = [MISSING, PROBLEM, *sorted(s for s in by_state if s not in (MISSING, PROBLEM))]
+        order = [MISSING, PROBLEM, *sorted(s for s in by_state if s not in (MISSING, PROBLEM, REPORTED)), REPORTED]
         counts = {"total": len(units), "by_state": [(s, by_state.get(s, 0)) for s in order]}
         return page(pages.OFFICE, title="报送情况", units=units, counts=counts, round=intake.state.round, refresh=60)
 
     @app.get("/office/unit/<code>")
-    def office_unit(code: str) -> Response:
+    def office_unit(code: str, new_link: str = "") -> Response:
         unit = intake.unit(code)
         if unit is None:
             abort(404)
         return page(pages.HISTORY, title=unit.name, unit=unit, report=intake.unit_state(code),
-                    history=intake.history(code))
+                    history=intake.history(code), csrf=csrf_token(office_scope()), new_link=new_link)
+
+    @app.post("/office/unit/<code>/new-link")
+    def office_new_link(code: str) -> Response:
+        from workplan_xl.serve import links_path
+
+        if intake.unit(code) is None:
+            abort(404)
+        if not csrf_ok(office_scope()):
+            return message("页面已过期", "页面已过期或来源不明：请刷新页面后再操作。", 403)
+        settings.renew(code)
+        settings.save()
+        write_links(intake.units, settings, base_url, links_path(intake.master))
+        return office_unit(code, new_link=unit_link(base_url, settings, code))
 
     @app.get("/office/remind")
     def remind() -> Response:
         lines = []
         for u in intake.state.units:
-            if u.state in (MISSING, PROBLEM):
+            if u.state != REPORTED:  # 未报, 有问题 and 部分填报 all need a word
                 who = "，".join(x for x in (u.unit.contact, u.unit.phone) if x)
                 lines.append(f"{u.unit.name}（{u.state}{'，' + who if who else ''}）：请打开本单位专用链接填报 "
                              f"{unit_link(base_url, settings, u.unit.code)}")
@@ -241,8 +254,6 @@ def create_app(intake: Intake, settings: Settings, base_url: str, max_bytes: int
 
     @app.get("/office/links.csv")
     def links() -> Response:
-        from workplan_xl.serve.settings import write_links
-
         with tempfile.TemporaryDirectory(prefix="wpx-links-") as folder:
             data = write_links(intake.units, settings, base_url, Path(folder) / "links.csv").read_bytes()
         return send_file(io.BytesIO(data), as_attachment=True, download_name="填报链接.csv", mimetype="text/csv")

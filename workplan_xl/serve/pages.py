@@ -83,6 +83,10 @@ HISTORY = _HEAD + """
 <p class="nav"><a href="/office">返回报送情况</a></p>
 <p>联系人：{{ unit.contact or "—" }}　电话：{{ unit.phone or "—" }}</p>
 <p>状态：<span class="s-{{ report.state }}">{{ report.state }}</span></p>
+{% if new_link %}<div class="box warn" id="new-link">新链接（旧链接已作废，请把新链接发给该单位）：{{ new_link }}</div>{% endif %}
+<form method="post" action="/office/unit/{{ unit.code }}/new-link">
+<input type="hidden" name="csrf" value="{{ csrf }}">
+<button type="submit">换新链接（链接泄露时用，旧链接立即作废）</button></form>
 <table><tr><th>收到时间</th><th>文件</th><th>结果</th></tr>
 {% for s in history %}<tr><td>{{ s.received | replace("T", " ") }}</td><td>{{ s.file }}</td><td>{{ s.status }}{% if s.reason %}：{{ s.reason }}{% endif %}</td></tr>
 {% else %}<tr><td colspan="3">还没有收到。</td></tr>{% endfor %}</table>
@@ -91,7 +95,7 @@ HISTORY = _HEAD + """
 REMIND = _HEAD + """
 <h1>催报名单</h1>
 <p class="nav"><a href="/office">返回报送情况</a></p>
-<p>下面是还没有报或报了有问题的 {{ count }} 个单位，可以整段复制到微信、短信或邮件里：</p>
+<p>下面是还没有报、报了有问题或只填了一部分的 {{ count }} 个单位，可以整段复制到微信、短信或邮件里：</p>
 <textarea id="remind" readonly>{{ text }}</textarea>
 """ + _FOOT
 

@@ -26,7 +26,17 @@ from workplan_xl.form_layout import (
 )
 from workplan_xl.plan import STATUSES
 from workplan_xl.unit_forms.content import FormContent, Row
-from workplan_xl.xlsx_style import FONT, SIZE, formats, office_sheet, wrapped_height
+from workplan_xl.xlsx_style import (
+    DEFAULT_ROW,
+    FONT,
+    LINE,
+    SIZE,
+    fit_row,
+    formats,
+    lines_height,
+    office_sheet,
+    wrapped_height,
+)
 
 _OPTIONS = {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
             "strings_to_urls": False}
@@ -35,7 +45,7 @@ _PROTECTION = {"format_columns": True, "format_rows": True,
                "select_locked_cells": True, "select_unlocked_cells": True}
 _HINT = "黄色单元格为填报区，其他单元格已锁定；完成状态请从下拉列表中选择。"
 VALUE_HINT = "只填数字，如 95，不要加 %"
-LINE_HEIGHT = 15.0  # points per line of 11 pt 宋体, as xlsx_style.wrapped_height counts
+LINE_HEIGHT = LINE  # points per line of 11 pt 宋体 (xlsx_style)
 
 # header → (cell kind, minimum width, maximum width). Widths of descriptive columns follow their text.
 # The visible task columns add up to at most 172 character units, so the sheet prints on A4 landscape
@@ -174,6 +184,7 @@ def _data_sheet(workbook: Any, fmt: dict[str, Any], name: str, columns: list[tup
     for col, header in enumerate(headers):
         sheet.set_column(col, col, widths[header], None, {"hidden": spec[header][0] == "id"})
         sheet.write_string(HEADER_ROW, col, header, fmt["header"])
+    fit_row(sheet, HEADER_ROW, [(h, widths[h]) for h in headers if spec[h][0] != "id"])
     for index, row in enumerate(rows):
         r = HEADER_ROW + 1 + index
         for col, header in enumerate(headers):
@@ -223,7 +234,7 @@ def row_height(spec: dict[str, tuple[str, float, float]], headers: list[str], wi
     height depends only on the plan's text, so every unit stamped from one layout gets the same."""
     cells = [(str(row.get(h) or ""), widths[h]) for h in headers
              if spec[h][0] in ("text", "center") and h != "序号"]
-    return max(wrapped_height(cells) or 0.0, LINE_HEIGHT * lines + 3)
+    return max(wrapped_height(cells) or 0.0, lines_height(lines))
 
 
 def _validations(sheet: Any, headers: list[str], first: int, last: int) -> None:
@@ -263,6 +274,7 @@ def _guide_sheet(workbook: Any, fmt: dict[str, Any], content: FormContent, passw
             sheet.set_row(2 + index, height)
     sheet.set_column(0, 0, label_width)
     sheet.set_column(1, 1, text_width)
+    sheet.set_default_row(DEFAULT_ROW)
     sheet.set_paper(9)
     sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     sheet.center_horizontally()

@@ -90,6 +90,8 @@ def indicator_prose(ip: IndicatorProgress) -> str:
         notes.append(f"应报{len(ip.expected)}个单位、已报{len(ip.values)}个，为部分数据")
     if ip.notes:
         notes.append(f"{unit_claim([u for u, _ in ip.notes])}的填报值经换算，请核实")
+    if ip.conflict:  # a single figure the reporters disagree on: say what was taken
+        notes.append(ip.conflict)
     return text + (f"（{'；'.join(notes)}）" if notes else "")
 
 
