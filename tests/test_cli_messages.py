@@ -60,7 +60,7 @@ def test_a_renamed_master_points_at_the_ledger_beside_it(work: Path, year: Path)
 @pytest.mark.parametrize("command", ["status", "report", "notices", "forms", "collect"])
 def test_a_consolidated_workbook_is_named_as_such(work: Path, year: Path, command: str) -> None:
     summary = work / "汇总 年度.xlsx"
-    shutil.copyfile(year.parent / "汇总.xlsx", summary)
+    shutil.copyfile(year.parent / "汇总_2025-年度.xlsx", summary)  # each round its own 汇总
     extra = {"collect": [work / "回表 12月", "-o", work / "新汇总.xlsx"], "notices": ["-o", work / "通报"],
              "forms": ["-o", work / "表"]}.get(command, [])
     code, out = _run([command, summary, *extra])
@@ -93,7 +93,7 @@ def test_collect_asks_before_starting_an_empty_ledger_and_no_answer_is_no(work: 
         assert out.startswith(question)
         assert out.endswith(f"错误：没有新建台账数据库「台账.db」，也没有收集：同一文件夹里已有本台账的台账数据库「旧台账.db」。"
                             f"请用 --db \"{work / '旧台账.db'}\"；确实要从头收集时，加 --yes 重新运行。\n")
-        assert not (work / "台账.db").exists() and not (work / "汇总.xlsx").exists()
+        assert not (work / "台账.db").exists() and not (work / "汇总_2025-年度.xlsx").exists()
 
 
 @pytest.mark.parametrize("how", [["--yes"], ["-y"], "y\n"])
@@ -102,12 +102,12 @@ def test_collect_starts_the_new_ledger_when_told(work: Path, year: Path, how) ->
     args = ["collect", master, work / "回表 12月"]
     code, out = _run(args + how if isinstance(how, list) else args, input=how if isinstance(how, str) else None)
     assert code in (0, 3), out
-    assert (work / "台账.db").exists() and f"已写入汇总表：{work / '汇总.xlsx'}" in out
+    assert (work / "台账.db").exists() and f"已写入汇总表：{work / '汇总_2025-年度.xlsx'}" in out
 
 
 def test_collect_after_the_ledger_was_lost_asks_too(work: Path, year: Path) -> None:
     master = work / "台账.xlsx"
-    shutil.copyfile(year.parent / "汇总.xlsx", work / "汇总.xlsx")  # made from a ledger that is not here
+    shutil.copyfile(year.parent / "汇总_2025-年度.xlsx", work / "汇总.xlsx")  # made from a ledger that is not here
     code, out = _run(["collect", master, work / "回表 12月", "-o", work / "新 汇总.xlsx"])
     assert code == 2
     assert out.endswith("错误：没有新建台账数据库「台账.db」，也没有收集：同一文件夹里有由本台账收集生成的汇总表「汇总.xlsx」，"
@@ -133,5 +133,5 @@ def test_the_same_returns_collected_from_another_working_folder_are_the_same_fil
     assert code in (0, 3), again
     line = again.splitlines()[0]
     assert line.startswith(f"回表文件 {count} 个：新读入 0 个，已登记过 ") and "与其他文件内容相同 0 个" in line, line
-    assert again.splitlines()[1:] == first.splitlines()[1:-1] + [f"已写入汇总表：{elsewhere / '汇总.xlsx'}"] or \
+    assert again.splitlines()[1:] == first.splitlines()[1:-1] + [f"已写入汇总表：{elsewhere / '汇总_2025-年度.xlsx'}"] or \
         again.splitlines()[1] == first.splitlines()[1]

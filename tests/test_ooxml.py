@@ -52,7 +52,7 @@ def test_every_workbook_and_document_of_a_year_passes_the_validator(year: Path) 
     validator = _validator()
     files = _written(year)
     kinds = {p.name for p in files}
-    assert {"台账.xlsx", "汇总.xlsx", "2025年工作总结.docx"} <= kinds
+    assert {"台账.xlsx", "汇总_2025-年度.xlsx", "2025年工作总结.docx"} <= kinds
     assert sum(p.parent.name == "填报表" for p in files) == 30 and any(p.parent.name == "督办通报" for p in files)
     run = subprocess.run([sys.executable, str(validator), *map(str, files)], capture_output=True, text=True,
                          timeout=600)
@@ -80,7 +80,7 @@ def _zip64_extras(path: Path) -> list[str]:
 
 
 def test_the_consolidated_workbook_has_no_zip64_entries(year: Path) -> None:
-    assert _zip64_extras(year / "汇总.xlsx") == []
+    assert _zip64_extras(year / "汇总_2025-年度.xlsx") == []
 
 
 def test_a_detail_sheet_past_zipfiles_limit_is_written_again_with_zip64(tmp_path: Path, monkeypatch) -> None:
