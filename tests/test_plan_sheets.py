@@ -87,6 +87,13 @@ def test_same_table_in_word_and_pdf(folder: Path, lo_convert) -> None:
     assert [r[:3] for r in _rows(pdf)] == [r[:3] for r in fx.EXPECTED]
 
 
+def test_same_table_as_a_web_page(folder: Path) -> None:
+    plan = read_plan(fx.task_table_html(folder / "分解表.html"))
+    assert plan.title == fx.TITLE
+    assert _rows(plan) == fx.EXPECTED
+    assert _sections(plan) == ["一、学前教育普惠发展", "二、义务教育优质均衡"]
+
+
 def test_month_columns_are_the_schedule(folder: Path) -> None:
     plan = read_plan(fx.month_grid_xlsx(folder / "配档表.xlsx"))
     tasks = [t for p in plan.parts for s in p.sections for t in s.tasks]
