@@ -44,18 +44,37 @@ def test_report_default_output_and_backup(master: Path) -> None:
     result = runner.invoke(cli, ["report", str(master)])
     assert result.exit_code == 0, result.output
     out = master.parent / "2025年工作总结.docx"
-    assert result.output == f"已写入工作总结：{out}\n"
+    materials = master.parent / "2025年工作总结_素材汇编.docx"
+    assert result.output == f"已写入素材汇编：{materials}\n已写入工作总结：{out}\n"
     texts = _texts(out)
     assert texts[0] == "青禾县教育督导室2025年工作总结"
     assert "【请在此补充下一步工作打算】" not in texts  # written from the units' plans and the open work
     again = runner.invoke(cli, ["report", str(master)])  # the same bytes: nothing to keep
-    assert again.exit_code == 0 and again.output == f"已写入工作总结：{out}\n"
+    assert again.exit_code == 0 and again.output == f"已写入素材汇编：{materials}\n已写入工作总结：{out}\n"
     out.write_bytes(b"officer's edits")
     edited = runner.invoke(cli, ["report", str(master)])
     [backup] = (master.parent / "备份").iterdir()
     assert edited.exit_code == 0
-    assert edited.output == f"原工作总结已移到：{backup}\n已写入工作总结：{out}\n"
+    assert edited.output == f"原工作总结已移到：{backup}\n已写入素材汇编：{materials}\n已写入工作总结：{out}\n"
     assert backup.read_bytes() == b"officer's edits" and backup.name.startswith("2025年工作总结.")
+
+
+def test_materials_hold_every_units_own_words(master: Path) -> None:
+    """素材汇编: per task, every unit that wrote something, its 进展情况/主要成效/存在问题/下一步打算 verbatim."""
+    import sqlite3
+
+    out = make_report(master, output=master.parent / "总结 草稿.docx", day=date(2025, 12, 20))
+    materials = _texts(out.with_name("总结 草稿_素材汇编.docx"))
+    assert materials[0] == "青禾县教育督导室2025年工作总结素材汇编"
+    joined = "\n".join(materials)
+    con = sqlite3.connect(master.with_suffix(".db"))
+    rows = con.execute('SELECT v.value FROM "values" v JOIN submissions s ON s.id = v.submission_id '
+                       "WHERE s.status = 'accepted' AND v.field IN ('achievements', 'difficulties', 'next_steps')"
+                       ).fetchall()
+    con.close()
+    assert len(rows) > 50
+    assert all(value.rstrip("。；;") in joined for (value,) in rows)
+    assert re.search(r"\n青禾县第一中学：进展情况：.+；主要成效：", joined)
 
 
 def test_report_figures_match_the_ledger(master: Path) -> None:

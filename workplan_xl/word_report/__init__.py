@@ -20,6 +20,7 @@ from workplan_xl.word_report.compose import (
     report_year,
     summary_heading,
 )
+from workplan_xl.word_report.materials import materials_path, write_materials
 from workplan_xl.word_report.summary import NEXT_STEPS, compose_report
 from workplan_xl.word_report.template import (
     DEFAULT_TEMPLATE,
@@ -62,6 +63,7 @@ def make_report(master: Path, output: Path | None = None, db: Path | None = None
     inputs = Inputs(master=master, ledger=db, others={"模板": Path(template)} if template else {})
     if output is not None:
         check_output(Path(output), "document", "工作总结", inputs)
+        check_output(materials_path(Path(output)), "document", "素材汇编", inputs)
     plan = read_master_workbook(master)
     progress = read_progress(plan, db, round)
     if output is None:
@@ -70,8 +72,15 @@ def make_report(master: Path, output: Path | None = None, db: Path | None = None
     path = write_report(progress, Path(output), template=template, day=day, moved=moved)
     if moved and echo is not None:
         echo(f"原工作总结已移到：{moved[0]}")
+    # every unit's own words, beside the report (its own file: it grows with the roster)
+    moved = []
+    materials = write_materials(progress, materials_path(Path(output)), day=day, moved=moved)
+    if echo is not None:
+        if moved:
+            echo(f"原素材汇编已移到：{moved[0]}")
+        echo(f"已写入素材汇编：{materials}")
     return path
 
 
 __all__ = ["DEFAULT_TEMPLATE", "NEXT_STEPS", "build_default_template", "compose_report", "make_report",
-           "pick_notes", "report_figures", "report_title", "report_year", "summary_heading", "write_report"]
+           "pick_notes", "report_figures", "report_title", "report_year", "summary_heading", "write_materials", "write_report"]

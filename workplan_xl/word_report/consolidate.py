@@ -17,7 +17,10 @@ from workplan_xl.gongwen import format_number
 # Counting words a figure can be summed in. Rates (%), money in words and dates (年 月 日) are not.
 _MEASURES = ("万元|亿元|万人次|人次|场次|课时|学时|小时|平方米|万册|元|场|次|人|名|所|个|项|篇|节|门|期|家|"
              "册|份|台|套|间|户|件|条|批|轮|支|本|种|处|园|班|堂|组|块|幅|张|部|天")
-_FIGURE = re.compile(rf"(\d+(?:,\d{{3}})*(?:\.\d+)?)(余|多)?({_MEASURES})(?![\d%％])")
+_FIGURE = re.compile(rf"(\d+(?:,\d{{3}})*(?:\.\d+)?)\s?(余|多)?\s?({_MEASURES})(?![\d%％])")
+# Schools type with a Chinese input method: full-width digits and punctuation, spaces around numbers.
+_WIDE = str.maketrans("０１２３４５６７８９．，％", "0123456789.,%")  # for finding figures only
+_WIDE_DIGITS = str.maketrans("０１２３４５６７８９％", "0123456789%")  # for text the report quotes
 _CLAUSE = re.compile(r"[，。；;！？!?\n]+|,(?!\d{3}(?!\d))")  # 1,200 is a number, not two clauses
 _SENTENCE = re.compile(r"(?<=[。；;！？!?\n])")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -85,7 +88,7 @@ def figures_in(text: str) -> tuple[tuple[str, str, float, bool, str], ...]:
     The wording is the words before the number plus, when the clause ends after the measure, the words
     after it ("开展12场专题培训" → 开展专题培训); a figure whose wording is not plain Chinese is left out."""
     found = []
-    for clause in _CLAUSE.split(text):
+    for clause in _CLAUSE.split(text.translate(_WIDE)):
         clause = clause.strip()
         matches = list(_FIGURE.finditer(clause))
         start = 0
@@ -204,9 +207,9 @@ def figure_sentence(figures: list[Figure]) -> str:
 def sentences(text: str) -> tuple[str, ...]:
     """A unit's text as sentences, without closing punctuation, spaces and the school's self-reference."""
     found = []
-    for piece in _SENTENCE.split(text):
+    for piece in _SENTENCE.split(text.translate(_WIDE_DIGITS)):
         piece = re.sub(r"\s+", "", piece).strip("。；;！？!?，,、")
-        piece = re.sub(r"^\d+[.．、)]|^[（(]\d+[)）]", "", piece)  # a school's own 1. 2. list
+        piece = re.sub(r"^(?:\d+[.．、)）]|[（(]\d+[)）]|[①-⑳]|[一二三四五六七八九十]+[是、])", "", piece)  # own 1. 2. list
         piece = _SELF.sub("", piece)
         if piece:
             found.append(piece)
