@@ -70,6 +70,10 @@ def test_xls_and_ods_made_by_libreoffice(folder: Path, lo_convert) -> None:
         plan = read_plan(converted)
         assert _rows(plan) == fx.EXPECTED, fmt
         assert _sections(plan) == ["一、学前教育普惠发展", "二、义务教育优质均衡"], fmt
+    # WPS 表格's .et is a BIFF workbook too: a renamed .xls reads the same
+    et = folder / "分解表 WPS.et"
+    et.write_bytes((folder / "xls" / "分解表.xls").read_bytes())
+    assert _rows(read_plan(et)) == fx.EXPECTED
 
 
 def test_csv_in_gbk(folder: Path) -> None:
