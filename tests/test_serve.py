@@ -309,3 +309,18 @@ def test_a_half_filled_form_is_partial_with_the_blank_cells(site: Site, tmp_path
     assert line is not None, page
     assert "状态：部分填报" in page
     assert re.search(r"第二中学（1002）\s*部分填报", text(site.client().get("/office")))
+
+
+def test_an_error_is_one_sentence_and_the_log_has_no_token(site: Site, caplog: pytest.LogCaptureFixture,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(site.intake, "history", broken)
+    token = site.token("1001")
+    with caplog.at_level("INFO", logger="wpx.serve"):
+        response = site.client().get(f"/u/{token}")
+    assert response.status_code == 500
+    assert "服务器处理时出错：请稍后再试；如果一直不行，请改用邮件报送，并告知督导室。" in text(response)
+    assert "Traceback" not in response.get_data(as_text=True)
+    assert "GET /u/… failed: RuntimeError: disk gone" in caplog.text and token not in caplog.text

@@ -127,13 +127,18 @@ def body(driver) -> str:  # noqa: ANN001
 
 def upload(driver, link: str, path: Path) -> str:  # noqa: ANN001
     driver.get(link)
+    driver.find_element("css selector", "input[type=file]").send_keys(str(path))
+    return submit(driver)
+
+
+def submit(driver) -> str:  # noqa: ANN001
+    """Click the page's button and wait for the answer page (not the one being left)."""
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
-    driver.find_element("css selector", "input[type=file]").send_keys(str(path))
     button = driver.find_element("css selector", "button[type=submit]")
     button.click()
-    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(button))  # the answer page has loaded
+    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(button))
     WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
     return body(driver)
 
@@ -142,7 +147,7 @@ def screenshot(driver, name: str, tmp: Path, width: int, height: int | None = No
     driver.set_window_size(width, height or 900)
     if height is None:  # the whole page
         full = driver.execute_script("return document.documentElement.scrollHeight")
-        driver.set_window_size(width, min(max(full + 20, 400), 2400))
+        driver.set_window_size(width, min(max(full + 200, 400), 2600))  # the window includes the browser's frame
     target = tmp / name
     driver.save_screenshot(str(target))
     if os.environ.get("WPX_DOCS_IMAGES") == "1":
@@ -177,8 +182,7 @@ def test_units_upload_and_the_office_sees_them(server: Server, browser, tmp_path
     browser.get(server.url + "/office")
     assert "督导室登录" in body(browser)
     browser.find_element("name", "password").send_keys(PASSWORD)
-    browser.find_element("css selector", "button[type=submit]").click()
-    office = body(browser)
+    office = submit(browser)
     assert "报送情况" in office
     rows = [r.text for r in browser.find_elements("css selector", "#units tr")][1:]
     states = {row.split("（")[1][:4]: row for row in rows}

@@ -144,6 +144,13 @@ def create_app(intake: Intake, settings: Settings, base_url: str, max_bytes: int
         title, text = texts.get(error.code or 0, ("出错了", "请求有误，请返回后重试。"))
         return message(title, text, error.code or 400)
 
+    @app.errorhandler(Exception)
+    def server_error(error: Exception) -> Response:
+        # Flask's own log line would carry the path, and with it a unit's token.
+        path = "/u/…" if request.path.startswith("/u/") else request.path
+        log.error("%s %s failed: %s", request.method, path, f"{type(error).__name__}: {error}"[:300])
+        return message("出错了", "服务器处理时出错：请稍后再试；如果一直不行，请改用邮件报送，并告知督导室。", 500)
+
     @app.get("/style.css")
     def style() -> Response:
         return Response(pages.STYLE, mimetype="text/css")
