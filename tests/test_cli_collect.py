@@ -72,7 +72,9 @@ def test_user_errors_exit_2(project: Path, tmp_path: Path) -> None:
     master, returns = fresh(project, tmp_path)
     status = CliRunner().invoke(cli, ["status", str(master)])
     assert status.exit_code == 2
-    assert status.stderr == "错误：还没有收集过回表：请先运行 wpx collect。\n"
+    assert status.stderr == (f"错误：找不到台账「{master.name}」的台账数据库：找的是「{master.with_suffix('.db')}」。"
+                             "如果数据库在别处或改过名，请用 --db 指定它；如果还没有收集过回表，请先运行 "
+                             f"wpx collect \"{master}\" 回表文件夹。\n")
     (tmp_path / "~$汇总.xlsx").write_bytes(b"lock")
     result = CliRunner().invoke(cli, ["collect", str(master), str(returns), "-o", str(tmp_path / "汇总.xlsx")])
     assert result.exit_code == 2

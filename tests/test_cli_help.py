@@ -67,3 +67,12 @@ def test_chinese_help_columns_line_up_by_display_width():
             head = re.match(r"  (\S.*?\S)  +", line)
             starts.add(display_width(line[:head.end()]))
     assert len(starts) == 1, output
+
+
+def test_every_registered_command_help_is_chinese():
+    for name in cli.commands:  # whatever commands exist now or later
+        result = CliRunner().invoke(cli, [name, "--help"], prog_name="wpx")
+        assert result.exit_code == 0, name
+        assert result.output.startswith(f"用法：wpx {name} [选项]"), name
+        for word in ENGLISH:
+            assert word not in result.output, (name, word)

@@ -287,7 +287,7 @@ def test_a_resend_supersedes_and_the_rule_is_stated(kit: Kit, tmp_path: Path) ->
 def test_status_from_the_ledger(kit: Kit, tmp_path: Path) -> None:
     with pytest.raises(WorkplanError) as error:
         reporting_status(kit.master, db=tmp_path / "台账.db")
-    assert str(error.value) == "还没有收集过回表：请先运行 wpx collect。"
+    assert str(error.value).startswith(f"找不到台账「台账.xlsx」的台账数据库：找的是「{tmp_path / '台账.db'}」。")
     run(kit, good_folder(kit, tmp_path), tmp_path)
     assert reporting_status(kit.master, db=tmp_path / "台账.db") == (
         "批次「未分批次」：应报 5 个单位，已报 3 个，部分填报 0 个，有问题 0 个，未报 2 个。\n"

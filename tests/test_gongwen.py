@@ -160,16 +160,37 @@ def test_write_blocks_runs_tables_and_marks() -> None:
 @pytest.mark.parametrize(("issuer", "when"), [("城东县人民政府教育督导室", date(2024, 12, 5)), ("督导室", date(2024, 12, 25)),
                                               ("", date(2024, 1, 1))])
 def test_signature_follows_gbt9704(issuer: str, when: date) -> None:
+    """7.3.5.1: the date right-aligned four characters from the right, the issuer centred over it; the
+    three lines kept on one page and with the text before them."""
     blocks = gongwen.signature(issuer, when)
-    assert blocks[0].runs[0].text == ""  # one empty line after the text
+    assert blocks[0].runs[0].text == "" and blocks[0].keep_next and blocks[0].keep_with_previous
     date_block = blocks[-1]
-    assert date_block.runs[0].text == gongwen.format_date(when)
+    assert date_block.runs[0].text == gongwen.format_date(when) and " " not in date_block.runs[0].text
+    assert date_block.align == "right" and date_block.keep_lines
     date_width = len(date_block.runs[0].text) - sum(c.isdigit() for c in date_block.runs[0].text) / 2
-    assert date_block.left_chars + date_width <= 26 + 1e-9  # at least two characters from the right
     if issuer:
         name = blocks[1]
-        assert date_block.left_chars == pytest.approx(name.left_chars + 2)
-        assert name.left_chars + len(issuer) <= 26
+        assert name.align == "right" and name.keep_next and name.keep_lines
+        centre = date_block.right_chars + date_width / 2
+        assert name.right_chars + len(issuer) / 2 == pytest.approx(centre)
+        assert name.right_chars >= 2
+        if len(issuer) <= date_width + 4:
+            assert date_block.right_chars == 4
+    else:
+        assert date_block.right_chars == 4 and len(blocks) == 2
+
+
+def test_signature_xml_keeps_the_lines_together(tmp_path: Path) -> None:
+    doc = gongwen.new_document()
+    gongwen.write_blocks(doc, [para("body", "最后一段正文。"), *gongwen.signature("城东县教育督导室", date(2025, 12, 20))])
+    body, blank, name, when = doc.element.body.findall(qn("w:p"))
+    for p in (body, blank, name):
+        assert p.pPr.find(qn("w:keepNext")) is not None
+    assert when.pPr.find(qn("w:keepLines")) is not None and when.pPr.find(qn("w:keepNext")) is None
+    ind = when.pPr.find(qn("w:ind"))
+    assert ind.get(qn("w:rightChars")) == "400" and when.pPr.find(qn("w:jc")).get(qn("w:val")) == "right"
+    assert docx.Document(str(gongwen.save_document(doc, tmp_path / "落款.docx", title="t"))).paragraphs[-1].text \
+        == "2025年12月20日"
 
 
 @pytest.mark.parametrize(("title", "expected"), [

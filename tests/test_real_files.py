@@ -43,6 +43,16 @@ FODS = (b'<?xml version="1.0" encoding="UTF-8"?>\n<office:document xmlns:office=
 HTML_XLS = ('<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:x="urn:schemas-microsoft-com:office:excel">'
             '<head><meta charset="utf-8"></head><body><table><tr><td>完成状态</td></tr></table></body></html>'
             ).encode("utf-16")
+ODS_BOMB = zip_file({  # 3 KB declaring 10,000 rows × 1,000 filled cells through repetition
+    "mimetype": "application/vnd.oasis.opendocument.spreadsheet",
+    "content.xml": '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
+                   'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+                   'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+                   '<table:table table:name="任务进展"><table:table-row table:number-rows-repeated="10000">'
+                   '<table:table-cell table:number-columns-repeated="1000" office:value-type="string"><text:p>已完成'
+                   '</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1038576">'
+                   '<table:table-cell table:number-columns-repeated="1024"/></table:table-row></table:table>'
+                   '</office:spreadsheet></office:body></office:document-content>'})
 NUMBERS = zip_file({"Index/Document.iwa": b"\x00\x01", "Metadata/Properties.plist": b"<plist/>"})
 RESAVE = "请用 Excel 或 WPS 打开，另存为 .xlsx 后重新报送。"
 
@@ -103,6 +113,8 @@ def test_odd_rosters_are_read(tmp_path: Path, name: str, data: bytes) -> None:
 
 @pytest.mark.parametrize(("name", "data", "sentence"), [
     ("大表.xls", BIG_XLS, "填报单位名单「大表.xls」的工作表声称有极大的范围（65536 行 × 256 列），为安全起见未读取："
+                        "请用 Excel 或 WPS 打开后另存为 .xlsx 再试。"),
+    ("大表.ods", ODS_BOMB, "填报单位名单「大表.ods」的工作表声称有极大的范围（10000 行 × 1000 列），为安全起见未读取："
                         "请用 Excel 或 WPS 打开后另存为 .xlsx 再试。"),
     ("加密.xls", LOCKED_XLS, "填报单位名单「加密.xls」加了密码，无法读取：请在 Excel 或 WPS 中去掉密码后另存，再重新运行。"),
     ("加密.ods", LOCKED_ODS, "填报单位名单「加密.ods」加了密码，无法读取：请在 Excel 或 WPS 中去掉密码后另存，再重新运行。"),
@@ -202,6 +214,7 @@ def test_every_file_in_the_folder_is_accounted_for(year, tmp_path: Path) -> None
         ".DS_Store": b"\x00\x00\x00\x01Bud1",
         "Thumbs.db": ole_file({"Catalog": b"\x00" * 10}),
         "实验小学.xls": BIG_XLS,
+        "实验小学.ods": ODS_BOMB,
         "城关幼儿园.xls": LOCKED_XLS,
         "城关幼儿园.ods": LOCKED_ODS,
         "城关幼儿园 加密.xlsx": LOCKED_XLSX,
@@ -222,7 +235,7 @@ def test_every_file_in_the_folder_is_accounted_for(year, tmp_path: Path) -> None
     fates = {name: row[3] for name, row in listed.items()}
     assert fates == {
         "第一中学 回表.xlsx": "重复", "第一中学 回表 副本.xlsx": "采用", "第二中学.xlsx": "采用",
-        "~$第二中学.xlsx": "跳过", ".DS_Store": "跳过", "Thumbs.db": "跳过", "实验小学.xls": "未采用",
+        "~$第二中学.xlsx": "跳过", ".DS_Store": "跳过", "Thumbs.db": "跳过", "实验小学.xls": "未采用", "实验小学.ods": "未采用",
         "城关幼儿园.xls": "未采用", "城关幼儿园.ods": "未采用", "城关幼儿园 加密.xlsx": "未采用",
         "附件 说明.xls": "未采用", "说明.doc": "跳过", "2003 格式.xml": "未采用", "单文件.fods": "未采用",
         "网页.xls": "未采用"}
@@ -231,6 +244,7 @@ def test_every_file_in_the_folder_is_accounted_for(year, tmp_path: Path) -> None
     assert why["~$第二中学.xlsx"] == "Excel/WPS/LibreOffice 打开文件时留下的临时锁定文件"
     assert why[".DS_Store"] == why["Thumbs.db"] == "操作系统生成的系统文件"
     assert why["实验小学.xls"] == "文件「实验小学.xls」的工作表声称有极大的范围（65536 行 × 256 列），为安全起见未读取"
+    assert why["实验小学.ods"] == "文件「实验小学.ods」的工作表声称有极大的范围（10000 行 × 1000 列），为安全起见未读取"
     for name in ("城关幼儿园.xls", "城关幼儿园.ods", "城关幼儿园 加密.xlsx"):
         assert why[name] == f"文件「{name}」加了密码，无法读取"
     assert why["附件 说明.xls"] == "文件「附件 说明.xls」实际上不是 Excel 文件（是Word 文档）"

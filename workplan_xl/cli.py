@@ -97,6 +97,16 @@ def progress_bar(label: str, total: int) -> Iterator[Callable[[int], None]]:
         yield bar.update
 
 
+def _ask(question: str) -> bool:
+    """A yes/no question on the terminal; no answer (end of input, Ctrl-C) is no."""
+    try:
+        return click.confirm(f"{question}（输入 y 新建，直接回车取消）", default=False, show_default=False,
+                             prompt_suffix=" ")
+    except click.Abort:
+        click.echo("")
+        return False
+
+
 def _say(path: Path, what: str) -> None:
     click.echo(f"已写入{what}：{path}")
 
@@ -191,9 +201,10 @@ def forms(master: Path, output: Path, round_: str, codes: tuple[str, ...], passw
               help="台账数据库（SQLite）；默认为台账旁的同名 .db 文件。")
 @click.option("--pin", "pins", multiple=True, metavar="代码=文件名",
               help="指定某单位采用哪一份回表（可重复）；记入数据库，以后每次收集都按此采用；写 代码= 取消指定。")
+@click.option("--yes", "-y", is_flag=True, help="需要新建台账数据库时不再询问（用于脚本）。")
 @click.pass_context
 def collect(ctx: click.Context, master: Path, returns: tuple[Path, ...], output: Path | None,
-            round_: str | None, db: Path | None, pins: tuple[str, ...]) -> None:
+            round_: str | None, db: Path | None, pins: tuple[str, ...], yes: bool) -> None:
     """收集回表（文件夹或文件），登记入库，生成汇总.xlsx。
 
     退出码：0 全部读入；3 部分文件有问题（见汇总表“问题清单”）；2 使用错误。
@@ -201,7 +212,7 @@ def collect(ctx: click.Context, master: Path, returns: tuple[Path, ...], output:
     from workplan_xl.collect import collect_returns, parse_pins
 
     result = collect_returns(master, list(returns), output=output, round=round_, db=db, progress=progress_bar,
-                             pins=parse_pins(pins))
+                             pins=parse_pins(pins), confirm=(lambda _question: True) if yes else _ask)
     click.echo(result.summary())
     ctx.exit(result.exit_code)
 

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workplan_xl.errors import InputFileError, RosterError, WorkbookError, WorkplanError
-from workplan_xl.ledger import NO_LEDGER, FileRecord, Ledger, LedgerState, read_state
+from workplan_xl.ledger import FileRecord, Ledger, LedgerState, read_state
+from workplan_xl.ledger_place import confirm_new_ledger, require_ledger
 from workplan_xl.outputs import Inputs, check_not_input
 from workplan_xl.outputs import check_output as check_outputs
 from workplan_xl.plan import Plan, Unit
@@ -64,6 +65,7 @@ class CollectResult:
     sources: list[Path] = field(default_factory=list)
     fates: dict[str, tuple[int | None, bool, str]] = field(default_factory=dict)  # file → (submission, duplicate?, name)
     backup: Path | None = None  # where the 汇总 this run replaced went (备份/)
+    roots: list[Path] = field(default_factory=list)  # what a file's place is relative to (see _place)
 
     @property
     def exit_code(self) -> int:
@@ -107,12 +109,15 @@ def _counts_line(round: str, state: LedgerState) -> str:
 
 def collect_returns(master: Path, sources: list[Path], output: Path | None = None, round: str | None = None,
                     db: Path | None = None, progress: ProgressFactory | None = None,
-                    pool: ReaderPool | None = None, pins: dict[str, str] | None = None) -> CollectResult:
+                    pool: ReaderPool | None = None, pins: dict[str, str] | None = None,
+                    confirm: Callable[[str], bool] | None = None) -> CollectResult:
     """Read the returns in ``sources`` (folders, walked recursively, or files) into the ledger and
     write 汇总.xlsx. ``round`` None takes the round written on the forms. ``pins`` (unit code → file
-    name, '' to lift) records which file the officer wants used for a unit; it holds for later runs."""
+    name, '' to lift) records which file the officer wants used for a unit; it holds for later runs.
+    ``confirm`` is asked before a new, empty ledger is started for a 台账 whose returns were collected
+    before (ledger_place.py)."""
     with _cyclic_gc_paused():
-        return _collect_returns(Path(master), sources, output, round, db, progress, pool, pins or {})
+        return _collect_returns(Path(master), sources, output, round, db, progress, pool, pins or {}, confirm)
 
 
 def parse_pins(texts: list[str] | tuple[str, ...]) -> dict[str, str]:
@@ -141,7 +146,8 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 def _collect_returns(master: Path, sources: list[Path], output: Path | None, round: str | None, db: Path | None,
-                     progress: ProgressFactory | None, pool: ReaderPool | None, pins: dict[str, str]) -> CollectResult:
+                     progress: ProgressFactory | None, pool: ReaderPool | None, pins: dict[str, str],
+                     confirm: Callable[[str], bool] | None = None) -> CollectResult:
     from workplan_xl.consolidated_workbook import check_output, write_consolidated_workbook
 
     db = Path(db) if db is not None else master.with_suffix(".db")
@@ -158,11 +164,13 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
         for code in pins:
             if code not in roster:
                 raise RosterError(f"--pin 中的单位代码「{code}」不在台账的填报单位名单中：请检查代码。")
+        confirm_new_ledger(master, db, plan.title, plan.fingerprint(), confirm)
         quarantine = quarantine_folder(db)
         files = list_files([Path(s) for s in sources], exclude=[master, db, output, quarantine])
         with unpack_containers(files) as items:  # each attachment and archive member a return of its own
             result = CollectResult(output, db, round or "", files=len(items), quarantine=quarantine,
-                                   sources=[Path(s).absolute() for s in sources])
+                                   sources=[Path(s).absolute() for s in sources],
+                                   roots=[master.parent, *(Path(s).parent for s in sources)])
             with Ledger(db) as ledger:
                 state = result.state = _collect(ledger, plan, items, round, pool, progress, result, pins)
     finally:
@@ -323,7 +331,8 @@ def _triage(ledger: Ledger, run: int, files: list[Path | Unpacked], round: str |
                 continue
             known = ledger.evaluated(record.sha256, round)
             if known is not None:
-                same_place = ledger.known_hash(record.key, record.size, record.mtime) == record.sha256
+                same_place = (ledger.known_hash(record.key, record.size, record.mtime) == record.sha256
+                              or ledger.seen_at(record.sha256, _place(record.path, result.roots)))
                 ledger.add_sighting(run, known, record, duplicate=not same_place)
                 result.fates[record.key] = (known, not same_place, record.name)
                 known_rounds.append(ledger.file_round(known))
@@ -341,6 +350,18 @@ def _triage(ledger: Ledger, run: int, files: list[Path | Unpacked], round: str |
             todo.append(record)
             result.fates[record.key] = (None, False, record.name)
     return todo, copies, known_rounds
+
+
+def _place(path: Path, roots: list[Path]) -> str:
+    """A file's path relative to the first of ``roots`` (the working folder, then the returns folders'
+    parents) that holds it: what stays the same when the whole folder is moved or copied."""
+    absolute = Path(os.path.abspath(path))
+    for root in roots:
+        try:
+            return absolute.relative_to(os.path.abspath(root)).as_posix()
+        except ValueError:
+            continue
+    return absolute.name
 
 
 def file_record(path: Path, ledger: Ledger | None = None) -> FileRecord:
@@ -435,9 +456,11 @@ def load_plan(master: Path) -> Plan:
 
 def reporting_status(master: Path, round: str | None = None, db: Path | None = None) -> str:
     """Who has and has not reported, from the ledger alone (no return is read)."""
-    db = Path(db) if db is not None else Path(master).with_suffix(".db")
-    if not db.exists():
-        raise WorkplanError(NO_LEDGER)
+    from workplan_xl.master_workbook import check_master_workbook
+
+    if Path(master).suffix.lower() != ".json":
+        check_master_workbook(Path(master))  # `wpx status 汇总.xlsx` says it is a 汇总, not a 台账
+    db = require_ledger(Path(master), db)
     state = read_state(None, db, round)
     lines = [_counts_line(state.round, state)]
     for label in (MISSING, PROBLEM, PARTIAL, REPORTED):

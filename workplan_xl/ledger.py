@@ -221,6 +221,18 @@ class Ledger:
                           self.conn.execute("SELECT path, size, mtime, sha256 FROM sightings")}
         return self._seen.get((key, size, mtime))
 
+    def seen_at(self, sha256: str, place: str) -> bool:
+        """Whether these bytes were seen before at ``place``: a path relative to the working folder (or
+        to the returns folder's parent), so the same returns collected from another working folder,
+        or after the folder was moved, are the same files and not copies of each other."""
+        place = place.replace("\\", "/")
+        for (path,) in self.conn.execute("SELECT path FROM sightings WHERE sha256 = ? UNION "
+                                         "SELECT path FROM submissions WHERE sha256 = ?", (sha256, sha256)):
+            path = path.replace("\\", "/")
+            if path == place or path.endswith("/" + place):
+                return True
+        return False
+
     def evaluated(self, sha256: str, round: str | None) -> int | None:
         """The submission that already holds these bytes for ``round`` (None: for the round written
         on the form, or for any round when the form has none)."""

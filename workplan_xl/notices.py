@@ -31,6 +31,7 @@ from workplan_xl.gongwen import (
     signature,
     write_blocks,
 )
+from workplan_xl.ledger_place import require_ledger
 from workplan_xl.outputs import Inputs, check_folder
 from workplan_xl.plan import Plan, Task, Unit
 from workplan_xl.progress import MISSING, PARTIAL, PROBLEM, REPORTED, Progress, TaskProgress
@@ -348,7 +349,7 @@ def make_notices(master: Path, output: Path, db: Path | None = None, round: str 
     db = Path(db) if db else master.with_suffix(".db")
     check_folder(Path(output), "督办单和通报", Inputs(master=master, ledger=db))
     plan = read_master_workbook(master)
-    progress = read_progress(plan, db, round)
+    progress = read_progress(plan, require_ledger(master, db), round)
     moved: list[Path] = []
     paths = write_notices(progress, Path(output), as_of, day, moved=moved)
     if moved and echo is not None:

@@ -36,7 +36,7 @@ def counts_sentence(units: list[UnitReport]) -> str:
 SUMMARY_FIELDS = ("achievements", "difficulties", "next_steps")  # what a 工作总结 is written from
 
 
-@dataclass
+@dataclass(slots=True)  # a province's collect holds millions: 48 bytes less each without a __dict__
 class Entry:
     """One current (accepted, not superseded) value from a return."""
 

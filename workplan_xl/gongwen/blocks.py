@@ -14,7 +14,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from workplan_xl.cjk import clean_text, display_width, round_half_up
-from workplan_xl.gongwen.page import CHAR_PITCH, CHARS, TEXT_W, role_look, rpr_xml
+from workplan_xl.gongwen.page import CHAR_PITCH, TEXT_W, role_look, rpr_xml
 
 # -- numbering and formatting ------------------------------------------------------------------------
 _DIGITS = "零一二三四五六七八九"
@@ -89,8 +89,12 @@ class Para:
     role: str
     runs: list[Text]
     align: str | None = None  # "center" | "right" | "left"; None: the style's
-    left_chars: float | None = None  # left indent in characters (落款)
+    left_chars: float | None = None  # left indent in characters
     page_break_before: bool = False
+    right_chars: float | None = None  # right indent in characters (落款)
+    keep_next: bool = False  # on the same page as the next paragraph (署名 with its date)
+    keep_lines: bool = False  # never broken across lines of two pages
+    keep_with_previous: bool = False  # the paragraph before ends on this one's page (落款 never alone)
 
 
 @dataclass
@@ -111,17 +115,23 @@ def para(role: str, *parts: str | Text, **options: object) -> Para:
 
 
 def signature(issuer: str, day: date) -> list[Para]:
-    """发文机关署名 and 成文日期 (GB/T 9704 7.3.5.2, no seal): the name two characters in from the
-    right, the date starting two characters right of the name; a longer date keeps two characters
-    from the right edge and pushes the name left."""
+    """发文机关署名 and 成文日期 as GB/T 9704-2012 7.3.5.1 lays them out for a sealed document: one
+    empty line after the text, the date right-aligned four characters from the right edge (so it can
+    never wrap, whatever the fonts), the issuer's name centred over the date on the line above. A name
+    too long to centre there keeps two characters from the edge and moves the date left with it. The
+    three lines are kept together on one page (keepNext), each line unbroken (keepLines)."""
     when = format_date(day)
     name_w, date_w = display_width(issuer) / 2, display_width(when) / 2
-    name_start = CHARS - 2 - name_w
-    if name_start + 2 + date_w > CHARS - 2:
-        name_start = CHARS - 2 - date_w - 2
-    blocks = [para("plain", ""), para("plain", when, left_chars=name_start + 2)]
+    date_right = 4.0
+    name_right = date_right + (date_w - name_w) / 2
+    if name_right < 2:  # a long name: the date moves left so the name stays centred over it
+        date_right += 2 - name_right
+        name_right = 2.0
+    blocks = [para("plain", "", keep_next=True, keep_with_previous=True),
+              para("plain", when, align="right", right_chars=date_right, keep_lines=True)]
     if issuer:
-        blocks.insert(1, para("plain", issuer, left_chars=max(name_start, 0)))
+        blocks.insert(1, para("plain", issuer, align="right", right_chars=name_right, keep_next=True,
+                              keep_lines=True))
     return blocks
 
 
@@ -142,6 +152,26 @@ def write_blocks(doc: Document, blocks: Iterable[Block], before=None) -> None:  
             anchor.addprevious(element)
         else:
             body.append(element)
+        if isinstance(block, Para) and block.keep_with_previous:
+            _keep_next(element.getprevious())
+
+
+def _keep_next(element) -> None:  # noqa: ANN001 - an lxml element
+    """Give a body paragraph keepNext (its last lines move with the next paragraph when it must)."""
+    if element is None or element.tag != qn("w:p"):
+        return
+    ppr = element.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = parse_xml(f"<w:pPr {nsdecls('w')}/>")
+        element.insert(0, ppr)
+    if ppr.find(qn("w:keepNext")) is not None:
+        return
+    keep = parse_xml(f"<w:keepNext {nsdecls('w')}/>")
+    style = ppr.find(qn("w:pStyle"))
+    if style is not None:
+        style.addnext(keep)
+    else:
+        ppr.insert(0, keep)
 
 
 def _run_xml(doc: Document, text: Text, role: str) -> str:
@@ -160,12 +190,20 @@ _OUTLINE = {"h1": 0, "h2": 1, "h3": 2}  # Word's navigation pane shows these lev
 def _para_xml(doc: Document, block: Para, extra_ppr: str = "") -> str:
     style_id = role_look(doc, block.role)[0]
     ppr = f'<w:pStyle w:val="{style_id}"/>'
+    if block.keep_next:
+        ppr += "<w:keepNext/>"
+    if block.keep_lines:
+        ppr += "<w:keepLines/>"
     if block.page_break_before:
         ppr += "<w:pageBreakBefore/>"
     ppr += extra_ppr
+    indent = ""
     if block.left_chars is not None:
-        chars = round(block.left_chars * 100)
-        ppr += f'<w:ind w:leftChars="{chars}" w:left="{round(block.left_chars * CHAR_PITCH)}" w:firstLineChars="0" w:firstLine="0"/>'
+        indent += f'w:leftChars="{round(block.left_chars * 100)}" w:left="{round(block.left_chars * CHAR_PITCH)}" '
+    if block.right_chars is not None:
+        indent += f'w:rightChars="{round(block.right_chars * 100)}" w:right="{round(block.right_chars * CHAR_PITCH)}" '
+    if indent:
+        ppr += f'<w:ind {indent}w:firstLineChars="0" w:firstLine="0"/>'
     if block.align:
         ppr += f'<w:jc w:val="{ {"center": "center", "right": "right", "left": "left"}[block.align] }"/>'
     if block.role in _OUTLINE:

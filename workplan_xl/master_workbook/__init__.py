@@ -11,8 +11,8 @@ layout.py is the contract between write.py and read.py (sheet names, headers, ce
 from workplan_xl.master_workbook.build import build_master_workbook
 from workplan_xl.master_workbook.layout import MASTER_SCHEMA
 from workplan_xl.master_workbook.load import is_master_workbook, load_plan
-from workplan_xl.master_workbook.read import read_master_workbook
+from workplan_xl.master_workbook.read import check_master_workbook, read_master_workbook
 from workplan_xl.master_workbook.write import write_master_workbook
 
-__all__ = ["MASTER_SCHEMA", "build_master_workbook", "is_master_workbook", "load_plan", "read_master_workbook",
+__all__ = ["MASTER_SCHEMA", "build_master_workbook", "check_master_workbook", "is_master_workbook", "load_plan", "read_master_workbook",
            "write_master_workbook"]

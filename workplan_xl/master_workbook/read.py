@@ -138,7 +138,7 @@ def _load(path: Path) -> dict[str, list[list[Any]]]:
         raise WorkbookError(not_master) from error
     try:
         if SHEET_META not in workbook.sheetnames:
-            raise WorkbookError(f"「{path.name}」不是 wpx 生成的台账（缺少 _meta 工作表）：请先用 wpx build 生成台账。")
+            raise WorkbookError(not_a_master(path.name, workbook.sheetnames))
         sheets = {}
         for name in (SHEET_TASKS, SHEET_SCHEDULE, SHEET_INDICATORS, SHEET_UNITS, SHEET_META):
             if name not in workbook.sheetnames:
@@ -155,6 +155,20 @@ def _load(path: Path) -> dict[str, list[list[Any]]]:
         workbook.close()
 
 
+def check_master_workbook(path: Path) -> None:
+    """That ``path`` is a 台账 (wpx status reads nothing else of it): the same pre-checks and sentences
+    as read_master_workbook for a 汇总, a form or a file that is not ours."""
+    _meta(_load(Path(path)), Path(path).name)
+
+
+def not_a_master(name: str, sheets: list[str]) -> str:
+    """What to say about an .xlsx without _meta: our own 汇总 is named as such, anything else as not ours."""
+    if "报送情况" in sheets and "问题清单" in sheets:
+        return (f"「{name}」是 wpx collect 生成的汇总表，不是台账：请给出台账文件（wpx build 生成的，如 台账.xlsx），"
+                "台账数据库就在它旁边。")
+    return f"「{name}」不是 wpx 生成的台账（缺少 _meta 工作表）：请先用 wpx build 生成台账。"
+
+
 def _meta(sheets: dict[str, list[list[Any]]], name: str) -> dict[str, Any]:
     cells: dict[str, str] = {}
     chunks: list[str] = []
@@ -167,6 +181,9 @@ def _meta(sheets: dict[str, list[list[Any]]], name: str) -> dict[str, Any]:
         else:
             cells[key] = cell_str(row[1]) if len(row) > 1 else ""
     schema = cells.get("schema", "")
+    if schema.startswith("workplan-xl/form@"):
+        raise WorkbookError(f"「{name}」是发给单位的填报表，不是台账：请给出台账文件（wpx build 生成的，如 台账.xlsx）；"
+                            "填报表收回后用 wpx collect 台账.xlsx 回表文件夹 收集。")
     if schema != MASTER_SCHEMA:
         raise WorkbookError(f"「{name}」是另一种格式的台账（{schema or '未标明格式'}，本程序读取 {MASTER_SCHEMA}）："
                             "请用同一版本的 wpx 处理，或用 wpx build 重新生成台账。")

@@ -88,11 +88,51 @@ def check_archive(archive: zipfile.ZipFile, data: bytes, limits: Limits = LIMITS
                 prolog = _as_utf8(prolog)
                 check_prolog(prolog, info.filename, limits)
                 check_dimension(prolog, info.filename, limits)
+        content = next((i for i in infos if i.filename == "content.xml"), None)
+        if content is not None:  # OpenDocument: its repeated rows and cells are the extent it declares
+            check_ods_extent(archive.read(content), limits)
     except zipfile.BadZipFile as error:
         raise Refused("truncated", str(error)) from None
     except (EOFError, zlib.error, zipfile.LargeZipFile, NotImplementedError, RuntimeError, ValueError,
             OSError, struct.error) as error:
         raise Refused("damaged", f"{type(error).__name__}: {error}") from None
+
+
+_ODS_ROW = re.compile(rb"<(?:[\w.-]+:)?table-row\b([^>]*?)(/?)>(.*?)</(?:[\w.-]+:)?table-row>|"
+                      rb"<(?:[\w.-]+:)?table-row\b([^>]*?)/>", re.S)
+_ODS_CELL = re.compile(rb"<(?:[\w.-]+:)?(?:covered-)?table-cell\b([^>]*?)(/?)>")
+_ROWS_REPEATED = re.compile(rb"number-rows-repeated=[\"'](\d+)")
+_COLUMNS_REPEATED = re.compile(rb"number-columns-repeated=[\"'](\d+)")
+_VALUE_TYPE = re.compile(rb"value-type=")
+
+
+def check_ods_extent(content: bytes, limits: Limits = LIMITS) -> None:
+    """The cells an OpenDocument sheet declares through number-rows-repeated and
+    number-columns-repeated, up to its last cell with content (a reader allocates rows × columns of
+    that; LibreOffice writes a million repeated empty rows at the end of every sheet, which cost
+    nothing), before any reader sees the file: a few KB can declare a billion cells."""
+    for table in re.split(rb"</(?:[\w.-]+:)?table>", content):
+        row_at, last_row, widest = 0, 0, 0
+        for match in _ODS_ROW.finditer(table):
+            attributes = match.group(1) if match.group(1) is not None else match.group(4)
+            repeated = _ROWS_REPEATED.search(attributes)
+            rows = int(repeated.group(1)) if repeated else 1
+            body = match.group(3) or b""
+            column, last = 0, 0
+            cells = list(_ODS_CELL.finditer(body))
+            for n, cell in enumerate(cells):
+                repeat = _COLUMNS_REPEATED.search(cell.group(1))
+                count = int(repeat.group(1)) if repeat else 1
+                column += count
+                end = cells[n + 1].start() if n + 1 < len(cells) else len(body)
+                filled = _VALUE_TYPE.search(cell.group(1)) or (not cell.group(2) and b"<" in body[cell.end():end])
+                if filled:
+                    last = column
+            row_at += rows
+            if last:
+                last_row, widest = row_at, max(widest, last)
+            if last_row * widest > limits.max_cells:
+                raise Refused("extent", f"{last_row} 行 × {widest} 列")
 
 
 def _prolog(archive: zipfile.ZipFile, data: memoryview, info: zipfile.ZipInfo, size: int) -> bytes:

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from workplan_xl.gongwen import format_date, parse_date, save_document
+from workplan_xl.ledger_place import require_ledger
 from workplan_xl.outputs import Inputs, check_output
 from workplan_xl.progress import Progress
 from workplan_xl.word_report.compose import (
@@ -65,7 +66,7 @@ def make_report(master: Path, output: Path | None = None, db: Path | None = None
         check_output(Path(output), "document", "工作总结", inputs)
         check_output(materials_path(Path(output)), "document", "素材汇编", inputs)
     plan = read_master_workbook(master)
-    progress = read_progress(plan, db, round)
+    progress = read_progress(plan, require_ledger(master, db), round)
     if output is None:
         output = master.parent / f"{report_year(plan, day)}年工作总结.docx"
     moved: list[Path] = []
