@@ -70,6 +70,10 @@ def test_xls_and_ods_made_by_libreoffice(folder: Path, lo_convert) -> None:
         plan = read_plan(converted)
         assert _rows(plan) == fx.EXPECTED, fmt
         assert _sections(plan) == ["一、学前教育普惠发展", "二、义务教育优质均衡"], fmt
+    # WPS 表格's .et is a BIFF workbook too: a renamed .xls reads the same
+    et = folder / "分解表 WPS.et"
+    et.write_bytes((folder / "xls" / "分解表.xls").read_bytes())
+    assert _rows(read_plan(et)) == fx.EXPECTED
 
 
 def test_csv_in_gbk(folder: Path) -> None:
@@ -85,6 +89,13 @@ def test_same_table_in_word_and_pdf(folder: Path, lo_convert) -> None:
     assert _sections(plan) == ["一、学前教育普惠发展", "二、义务教育优质均衡"]
     pdf = read_plan(lo_convert(source, "pdf", folder / "pdf"))
     assert [r[:3] for r in _rows(pdf)] == [r[:3] for r in fx.EXPECTED]
+
+
+def test_same_table_as_a_web_page(folder: Path) -> None:
+    plan = read_plan(fx.task_table_html(folder / "分解表.html"))
+    assert plan.title == fx.TITLE
+    assert _rows(plan) == fx.EXPECTED
+    assert _sections(plan) == ["一、学前教育普惠发展", "二、义务教育优质均衡"]
 
 
 def test_month_columns_are_the_schedule(folder: Path) -> None:
