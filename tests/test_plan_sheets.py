@@ -141,3 +141,18 @@ def test_a_reader_that_dies_or_panics_costs_a_sentence() -> None:
         run_isolated(os._exit, 9, name="坏表.xlsx")  # type: ignore[arg-type]  # the process just ends
     assert str(err.value) == ("「坏表.xlsx」读取时占用内存过多或读取程序异常退出（文件可能过大、已损坏或是恶意文件）："
                               "请在 Excel/WPS 中打开后另存为 .xlsx 再试。")
+
+
+def test_our_own_summary_workbook_is_no_plan(folder: Path) -> None:
+    import xlsxwriter
+
+    path = folder / "汇总 2026.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.add_worksheet("报送情况")
+    workbook.add_worksheet("任务汇总").write_row(0, 0, ["编号", "任务", "牵头单位", "已完成"])
+    workbook.add_worksheet("问题清单")
+    workbook.close()
+    result = CliRunner().invoke(cli, ["parse", str(path)])
+    assert result.exit_code == 2
+    assert result.output == ("错误：「汇总 2026.xlsx」是 wpx collect 生成的汇总表，不是台账：请给出台账文件（wpx build 生成的，"
+                             "如 台账.xlsx），台账数据库就在它旁边。\n")
