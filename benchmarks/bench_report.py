@@ -121,11 +121,12 @@ def main() -> int:
           f"{time.perf_counter() - start:.1f} s（准备数据，不计入比较）")
 
     with tempfile.TemporaryDirectory() as tmp:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         path = write_report(progress, Path(tmp) / "总结.docx", day=date(2024, 12, 5))
-        whole = time.perf_counter() - start
+        whole, cpu = time.perf_counter() - start, time.process_time() - cpu
         size = path.stat().st_size
-    print(f"write_report 整份工作总结：{whole:.2f} s（{size // 1024} KB；目标 < 10 s）")
+    # CPU time as well: on a shared machine the wall clock also counts other people's work
+    print(f"write_report 整份工作总结：{whole:.2f} s（CPU {cpu:.2f} s；{size // 1024} KB；目标 < 10 s）")
 
     tables = appendix_tables(progress)
     rows = sum(len(t.rows) for _, t in tables)

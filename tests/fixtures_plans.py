@@ -247,3 +247,46 @@ def styled_docx(path: Path) -> Path:
     document.add_paragraph("落实教育经费“两个只增不减”。")
     document.save(str(path))
     return path
+
+
+TAB_TABLE = ("西城区教育局2026年重点任务清单\n\n序号\t重点任务\t牵头单位\t配合单位\t完成时限\n"
+             "1\t推进集团化办学，组建教育集团3个\t基教科\t人事科、教研室\t2026年8月\n"
+             "2\t实施校舍改造工程，改造校舍8000平方米\t计财科\t基建办\t2026年10月底前\n"
+             "3\t开展教师全员培训，培训2000人次\t人事科\t教师发展中心\t全年\n")
+PIPE_TABLE = ("西城区教育局2026年重点任务清单\n\n| 序号 | 重点任务 | 牵头单位 | 配合单位 | 完成时限 |\n"
+              "| 1 | 推进集团化办学，组建教育集团3个 | 基教科 | 人事科、教研室 | 2026年8月 |\n"
+              "| 2 | 实施校舍改造工程，改造校舍8000平方米 | 计财科 | 基建办 | 2026年10月底前 |\n"
+              "| 3 | 开展教师全员培训，培训2000人次 | 人事科 | 教师发展中心 | 全年 |\n")
+CELL_LINES = ("西城区教育局2026年重点任务清单\n\n序号\n重点任务\n牵头单位\n配合单位\n完成时限\n"
+              "1\n推进集团化办学，组建教育集团3个\n基教科\n人事科、教研室\n2026年8月\n"
+              "2\n实施校舍改造工程，改造校舍8000平方米\n计财科\n基建办\n2026年10月底前\n"
+              "3\n开展教师全员培训，培训2000人次\n人事科\n教师发展中心\n全年\n")
+WEEKLY = ("实验中学2026年春季学期行事历\n\n周次\t起止日期\t主要工作\t责任处室\n"
+          "第1周\t2月16日-2月22日\t开学报到，开学典礼\t政教处\n\t\t教材发放\t总务处\n"
+          "第2周\t2月23日-3月1日\t教学常规检查\t教务处\n\t\t安全隐患排查\t总务处、政教处\n"
+          "第3周\t3月2日-3月8日\t学雷锋志愿服务\t团委\n")
+MIDWAY = ("57\t完善学生资助体系，资助学生1200人次\t资助中心\t财务科\t2026年9月\n"
+          "58\t推进校园食堂“明厨亮灶”，覆盖学校45所\t安全科\t后勤中心\t2026年6月\n"
+          "59\t组织中小学生运动会\t体卫艺科\t各学校\t2026年10月\n")
+TEXT_TABLE_EXPECTED = [
+    ("1", "推进集团化办学，组建教育集团3个", ["基教科"], ["人事科", "教研室"], "2026年8月"),
+    ("2", "实施校舍改造工程，改造校舍8000平方米", ["计财科"], ["基建办"], "2026年10月底前"),
+    ("3", "开展教师全员培训，培训2000人次", ["人事科"], ["教师发展中心"], "全年")]
+
+
+def task_table_html(path: Path) -> Path:
+    """The same table as a web page (GBK), section rows spanning all columns."""
+    import html
+
+    rows = ["<tr>" + "".join(f"<th>{h}</th>" for h in HEADER) + "</tr>"]
+    for section, tasks in SECTIONS:
+        rows.append(f'<tr><td colspan="{len(HEADER)}">{section}</td></tr>')
+        seen = set()
+        for task in tasks:
+            cells = task if tuple(task[:2]) not in seen else ["", "", task[2], "", "", ""]
+            seen.add(tuple(task[:2]))
+            rows.append("<tr>" + "".join(f"<td>{html.escape(c).replace(chr(10), '<br>')}</td>" for c in cells) + "</tr>")
+    page = (f'<html><head><meta charset="gbk"><title>{TITLE}</title></head><body><h1>{TITLE}</h1><p>{NOTE}</p>'
+            f'<table border="1">{"".join(rows)}</table></body></html>')
+    path.write_bytes(page.encode("gbk"))
+    return path

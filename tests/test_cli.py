@@ -66,6 +66,39 @@ def test_internal_error_exits_1_and_verbose_shows_traceback(tmp_path, monkeypatc
     assert "Traceback" in loud.output
 
 
+def test_native_base_exception_is_caught_too(tmp_path, monkeypatch):
+    class PanicException(BaseException):  # what pyo3 raises when a Rust reader panics
+        pass
+
+    def panic(path, encoding=None):
+        raise PanicException("index out of bounds")
+
+    monkeypatch.setattr(plan_document, "read_plan", panic, raising=False)
+    src = tmp_path / "a.txt"
+    src.write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["parse", str(src)])
+    assert result.exit_code == 1
+    assert result.output == "内部错误：PanicException: index out of bounds。请加 --verbose 重新运行，并把输出发给维护人员。\n"
+
+
+def test_a_pipe_closed_early_is_not_an_error(tmp_path):
+    import subprocess
+    import sys
+
+    # `wpx --help | head -1`: the reader leaves after one line; wpx must not report an internal error
+    text = "\n".join(["一、重点工作"] + [f"{i}.推进第{i}项工作，覆盖率达到95%，年底前完成。" for i in range(1, 3000)])
+    src = tmp_path / "要点 计划.txt"
+    src.write_text(text, encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "workplan_xl", "parse", str(src)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None
+    process.stdout.readline()
+    process.stdout.close()
+    _, err = process.communicate(timeout=120)
+    assert "内部错误" not in err.decode("utf-8"), err.decode("utf-8")
+    assert process.returncode == 0
+
+
 def test_python_m_entry_point():
     import subprocess
     import sys

@@ -50,3 +50,12 @@ def test_sentences_and_merging() -> None:
                               ("丁", "3月完成调整"), ("戊", "完善家校沟通渠道，每月召开家长会"), ("己", "无")])
     assert merged == [("建立了课后服务评价机制", ["甲", "乙"]), ("3月20日完成调整", ["丙", "丁"]),
                       ("完善家校沟通渠道，每月召开家长会", ["戊"])]
+
+
+def test_what_schools_type_that_says_nothing_or_too_much() -> None:
+    assert [sentences(t) for t in ("暂无问题", "无", "没有", "/", "——")] == [()] * 5
+    assert sentences("暂无专项经费") == ("暂无专项经费",)  # a real problem that starts like "nothing"
+    assert sentences("Completed 3 trainings 开展 培训 3 场") == ("Completed 3 trainings开展培训3场",)
+    essay = sentences("很长的句子，" * 30)[0]
+    assert len(essay) <= 100 and essay.endswith("很长的句子")  # cut at a comma
+    assert [(w, v) for w, _, v, *_ in figures_in("1、开展培训3场\n2、覆盖教师120人次")] == [("开展培训", 3), ("覆盖教师", 120)]

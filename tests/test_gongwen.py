@@ -249,3 +249,12 @@ def test_libreoffice_renders_22_lines_of_28_characters(soffice: str, tmp_path: P
         assert abs(left - 28 / 25.4 * 72) < 2 and abs(top - 37 / 25.4 * 72) < 8
         footer = [c for c in page.chars if c["text"] == "2"]
         assert footer and footer[0]["x0"] < 300  # page 2 is even: number on the left
+
+
+def test_signature_after_a_table_keeps_the_last_row_with_it() -> None:
+    doc = gongwen.new_document()
+    gongwen.write_blocks(doc, [Table([], [["编号", "督办〔2025〕第1号"], ["反馈时限", "2025年12月27日前"]], [28, 128]),
+                               *gongwen.signature("城东县教育督导室", date(2025, 12, 20))])
+    rows = doc.element.body.find(qn("w:tbl")).findall(qn("w:tr"))
+    assert all(p.pPr.find(qn("w:keepNext")) is not None for p in rows[-1].iter(qn("w:p")))
+    assert all(p.pPr.find(qn("w:keepNext")) is None for p in rows[0].iter(qn("w:p")))

@@ -123,3 +123,11 @@ def test_parse_shows_coverage_and_unplaced(tmp_path: Path) -> None:
     assert lines[at + 2].startswith("合计：1 个部分，11 个板块，11 项任务")
     full = CliRunner().invoke(cli, ["parse", str(_write(tmp_path, "督导要点.txt", fx.RUNS_PLAN))])
     assert "正文 100% 已归入任务\n合计：" in full.output
+
+
+@pytest.mark.parametrize("name,text", [("镇要点", fx.SHI_PLAN), ("督导要点", fx.RUNS_PLAN), ("区要点", fx.OWNERS_PLAN)])
+def test_the_same_plans_as_libreoffice_pdfs(tmp_path: Path, lo_convert, name: str, text: str) -> None:
+    source = _write(tmp_path, f"{name}.txt", text)
+    expected = [(t.title, t.owners, t.partners) for t in _tasks(read_plan(source))]
+    pdf = read_plan(lo_convert(source, "pdf", tmp_path / "pdf"))
+    assert [(t.title, t.owners, t.partners) for t in _tasks(pdf)] == expected

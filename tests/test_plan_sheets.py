@@ -70,6 +70,10 @@ def test_xls_and_ods_made_by_libreoffice(folder: Path, lo_convert) -> None:
         plan = read_plan(converted)
         assert _rows(plan) == fx.EXPECTED, fmt
         assert _sections(plan) == ["一、学前教育普惠发展", "二、义务教育优质均衡"], fmt
+    # WPS 表格's .et is a BIFF workbook too: a renamed .xls reads the same
+    et = folder / "分解表 WPS.et"
+    et.write_bytes((folder / "xls" / "分解表.xls").read_bytes())
+    assert _rows(read_plan(et)) == fx.EXPECTED
 
 
 def test_csv_in_gbk(folder: Path) -> None:
@@ -85,6 +89,13 @@ def test_same_table_in_word_and_pdf(folder: Path, lo_convert) -> None:
     assert _sections(plan) == ["一、学前教育普惠发展", "二、义务教育优质均衡"]
     pdf = read_plan(lo_convert(source, "pdf", folder / "pdf"))
     assert [r[:3] for r in _rows(pdf)] == [r[:3] for r in fx.EXPECTED]
+
+
+def test_same_table_as_a_web_page(folder: Path) -> None:
+    plan = read_plan(fx.task_table_html(folder / "分解表.html"))
+    assert plan.title == fx.TITLE
+    assert _rows(plan) == fx.EXPECTED
+    assert _sections(plan) == ["一、学前教育普惠发展", "二、义务教育优质均衡"]
 
 
 def test_month_columns_are_the_schedule(folder: Path) -> None:
@@ -130,3 +141,18 @@ def test_a_reader_that_dies_or_panics_costs_a_sentence() -> None:
         run_isolated(os._exit, 9, name="坏表.xlsx")  # type: ignore[arg-type]  # the process just ends
     assert str(err.value) == ("「坏表.xlsx」读取时占用内存过多或读取程序异常退出（文件可能过大、已损坏或是恶意文件）："
                               "请在 Excel/WPS 中打开后另存为 .xlsx 再试。")
+
+
+def test_our_own_summary_workbook_is_no_plan(folder: Path) -> None:
+    import xlsxwriter
+
+    path = folder / "汇总 2026.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.add_worksheet("报送情况")
+    workbook.add_worksheet("任务汇总").write_row(0, 0, ["编号", "任务", "牵头单位", "已完成"])
+    workbook.add_worksheet("问题清单")
+    workbook.close()
+    result = CliRunner().invoke(cli, ["parse", str(path)])
+    assert result.exit_code == 2
+    assert result.output == ("错误：「汇总 2026.xlsx」是 wpx collect 生成的汇总表，不是台账：请给出台账文件（wpx build 生成的，"
+                             "如 台账.xlsx），台账数据库就在它旁边。\n")

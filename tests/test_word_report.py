@@ -349,6 +349,13 @@ def test_libreoffice_shows_a_gongwen(report: Path, soffice: str, tmp_path: Path)
         body = [c for c in first.chars if c["text"] == "我"][0]
         assert round(body["size"]) == 16
         assert "—2—" in document.pages[1].extract_text().replace(" ", "")
+        # 附表: every number stays on one line (a wrapped 101.3% would come out as two words)
+        words = [w for page in document.pages for w in page.extract_words()]
+        assert {"101.3%", "96.2%", "85.43%", "66.7%"} <= {w["text"] for w in words}
+        stamps = [w for w in words if w["text"] == "2024-11-02"]
+        assert stamps and any(abs(w["top"] - stamps[0]["top"]) < 2 for w in words if w["text"] == "09:01")
+        headings = [w for w in words if w["text"] in ("已完成", "推进中", "未启动") and w["x0"] > 300]
+        assert len(headings) >= 3  # the 任务推进情况表 header, each on one line
     subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", "-singlefile", str(pdf),
                     str(tmp_path / "page1")], check=True)
     assert (tmp_path / "page1.png").stat().st_size > 5000

@@ -4,6 +4,7 @@ place; a traceback appears only with --verbose."""
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import traceback
@@ -77,9 +78,12 @@ class WpxGroup(ChineseGroup):
                 traceback.print_exc()
             click.echo(f"错误：{error}", err=True)
             ctx.exit(error.exit_code)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt, SystemExit):
             raise
-        except Exception as error:  # noqa: BLE001 - the last line of defence for the user
+        except BrokenPipeError:  # `wpx demo | head`: the reader has gone; nothing more to tell it
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
+        except BaseException as error:  # noqa: BLE001 - the last line of defence; native readers raise BaseException
             if ctx.meta.get("wpx.verbose"):
                 traceback.print_exc()
             click.echo(f"内部错误：{type(error).__name__}: {error}。请加 --verbose 重新运行，并把输出发给维护人员。",

@@ -157,7 +157,13 @@ def write_blocks(doc: Document, blocks: Iterable[Block], before=None) -> None:  
 
 
 def _keep_next(element) -> None:  # noqa: ANN001 - an lxml element
-    """Give a body paragraph keepNext (its last lines move with the next paragraph when it must)."""
+    """Give a body paragraph keepNext (its last lines move with the next paragraph when it must); after
+    a table, its last row's paragraphs (Word and LibreOffice then keep that row with what follows)."""
+    if element is not None and element.tag == qn("w:tbl"):
+        rows = element.findall(qn("w:tr"))
+        for paragraph in (rows[-1].iter(qn("w:p")) if rows else ()):
+            _keep_next(paragraph)
+        return
     if element is None or element.tag != qn("w:p"):
         return
     ppr = element.find(qn("w:pPr"))

@@ -14,25 +14,32 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from workplan_xl import plan_document
+from workplan_xl.errors import WorkbookError
 from workplan_xl.master_workbook.layout import SHEET_META
-from workplan_xl.master_workbook.read import read_master_workbook
+from workplan_xl.master_workbook.read import not_a_master, read_master_workbook
 from workplan_xl.plan import Plan
 
 _WORKBOOK_LIMIT = 5 << 20  # a workbook part lists sheets; megabytes of it is not a 台账
 
 
 def is_master_workbook(path: Path) -> bool:
-    """True when ``path`` is an .xlsx package whose workbook lists the very hidden _meta sheet."""
+    """True when ``path`` is an .xlsx package whose workbook lists the very hidden _meta sheet (a 台账, or
+    a form, which read_master_workbook names as such)."""
+    return SHEET_META in _sheet_names(path)
+
+
+def _sheet_names(path: Path) -> list[str]:
+    """The sheet names an .xlsx package's workbook part lists; [] for anything else."""
     try:
         with zipfile.ZipFile(path) as zf:
             part = next((n for n in zf.namelist() if n.lower().lstrip("/") == "xl/workbook.xml"), None)
             if part is None or zf.getinfo(part).file_size > _WORKBOOK_LIMIT:
-                return False
+                return []
             root = fromstring(zf.read(part))
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, ParseError, DefusedXmlException,
             NotImplementedError, RuntimeError):
-        return False
-    return any(el.tag.rsplit("}", 1)[-1] == "sheet" and el.get("name") == SHEET_META for el in root.iter())
+        return []
+    return [el.get("name") or "" for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "sheet"]
 
 
 def load_plan(path: Path, encoding: str | None = None, include_other_parts: bool = False) -> Plan:
@@ -40,6 +47,9 @@ def load_plan(path: Path, encoding: str | None = None, include_other_parts: bool
 
     ``include_other_parts`` keeps a 台账's untracked parts (a 工作总结) for rebuilding it."""
     path = Path(path)
-    if path.is_file() and is_master_workbook(path):
+    sheets = _sheet_names(path) if path.is_file() else []
+    if SHEET_META in sheets:
         return read_master_workbook(path, include_other_parts=include_other_parts)
+    if "报送情况" in sheets and "问题清单" in sheets:  # our own 汇总.xlsx holds task tables too: not a plan
+        raise WorkbookError(not_a_master(path.name, sheets))
     return plan_document.read_plan(path, encoding=encoding)

@@ -159,6 +159,9 @@ def _title_before(blocks: list[Any], i: int) -> list[int]:
         if text:
             if len(text) > 40 or not _TITLE.search(text):
                 break
+            if re.search(r"(?:19|20)\d{2}\s*年", text) and not text.startswith("附") and not any(
+                    b.kind == "table" or (b.text or "").strip() for b in blocks[:k]):
+                break  # the document's own first line ('某校2026年春季行事历') is its title
             seen, start = seen + 1, k
         k -= 1
     return list(range(start, i))

@@ -89,7 +89,7 @@ def figures_in(text: str) -> tuple[tuple[str, str, float, bool, str], ...]:
     after it ("开展12场专题培训" → 开展专题培训); a figure whose wording is not plain Chinese is left out."""
     found = []
     for clause in _CLAUSE.split(text.translate(_WIDE)):
-        clause = clause.strip()
+        clause = _LIST_MARK.sub("", clause.strip())
         matches = list(_FIGURE.finditer(clause))
         start = 0
         for k, match in enumerate(matches):
@@ -203,16 +203,31 @@ def figure_sentence(figures: list[Figure]) -> str:
     return "，".join(parts)
 
 
+_LIST_MARK = re.compile(r"^(?:\d+[.．、)）]|[（(]\d+[)）]|[①-⑳]|[一二三四五六七八九十]+[是、])")  # a school's own list
+_CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")  # spaces beside Chinese: typing noise
+_SPACE = re.compile(r"\s+")
+# "Nothing to report" typed into 存在问题 or 下一步打算 is not a problem or a plan.
+_NOTHING = re.compile(r"^(?:暂|目前|暂时)?(?:无|没有|未发现)(?:明显|突出)?(?:的)?(?:问题|困难|不足|打算)?$|^[-—/／\\.。、无]*$")
+QUOTE_MAX = 100  # characters of one quoted sentence; a school's essay is cut at a comma
+
+
+def quotable(sentence: str, limit: int = QUOTE_MAX) -> str:
+    """One sentence short enough to quote: cut at the last comma before ``limit`` (else at ``limit``)."""
+    if len(sentence) <= limit:
+        return sentence
+    cut = max(sentence.rfind(c, 0, limit) for c in "，,；;")
+    return sentence[:cut] if cut >= limit // 3 else sentence[:limit]
+
+
 @lru_cache(maxsize=65536)
 def sentences(text: str) -> tuple[str, ...]:
     """A unit's text as sentences, without closing punctuation, spaces and the school's self-reference."""
     found = []
     for piece in _SENTENCE.split(text.translate(_WIDE_DIGITS)):
-        piece = re.sub(r"\s+", "", piece).strip("。；;！？!?，,、")
-        piece = re.sub(r"^(?:\d+[.．、)）]|[（(]\d+[)）]|[①-⑳]|[一二三四五六七八九十]+[是、])", "", piece)  # own 1. 2. list
-        piece = _SELF.sub("", piece)
-        if piece:
-            found.append(piece)
+        piece = _SPACE.sub(" ", _CJK_SPACE.sub("", piece)).strip().strip("。；;！？!?，,、")
+        piece = _SELF.sub("", _LIST_MARK.sub("", piece))
+        if piece and not _NOTHING.match(piece):
+            found.append(quotable(piece))
     return tuple(found)
 
 

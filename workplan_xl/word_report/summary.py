@@ -113,9 +113,10 @@ def task_content(tp: TaskProgress, indicators: list[IndicatorProgress], said: Sa
     claims += [f"{merged[i][0]}{claim_units(merged[i][1])}" for i in sorted(chosen)]
     text = "；".join(claims) + "。" if claims else ""
     if not claims:
-        done, reported = tp.counts.get("已完成", 0), sum(tp.counts.values())
+        reported = sum(tp.counts.values())
         if reported:
-            text = f"已报送的{reported}个单位中，{done}个已完成，其余正在推进。"
+            counts = "、".join(f"{s}{tp.counts[s]}个" for s in ("已完成", "推进中", "未启动", "不适用") if tp.counts.get(s))
+            text = f"{reported}个单位报送了完成状态，其中{counts}。"
     if indicators:
         text += "；".join(indicator_prose(ip) for ip in indicators) + "。"
     return text

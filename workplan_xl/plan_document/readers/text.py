@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from workplan_xl.cjk import clean_text
 from workplan_xl.plan_document.readers.blocks import Block, clean_line, decode_text, is_page_number
 
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\f\v\x85\u2028\u2029]")
@@ -16,12 +17,16 @@ def read_text(path: Path, encoding: str | None = None) -> list[Block]:
     numbers ("— 3 —", "第3页") are dropped. For .md/.markdown, headings, emphasis, list bullets and
     links are unwrapped and pipe tables become table blocks."""
     text, _ = decode_text(path.read_bytes(), path.name, encoding)
-    lines = [clean_line(line) for line in _LINE_BREAK.split(text)]
+    # a line with tabs keeps its leading tabs: the empty first cells of a pasted table row (text_tables.py)
+    lines = [clean_line(line) if "\t" not in line.strip() else clean_text(line).strip(" \u3000\xa0\ufeff").rstrip("\t")
+             for line in _LINE_BREAK.split(text)]
     if text.endswith(("\n", "\r")):
         lines.pop()  # the final newline ends the last line, it does not start a blank one
     if path.suffix.lower() in (".md", ".markdown"):
         return markdown_blocks(lines)
-    return [Block("p", line) for line in lines if not is_page_number(line)]
+    from workplan_xl.plan_document.readers.text_tables import text_tables
+
+    return text_tables([Block("p", line) for line in lines if not is_page_number(line)])
 
 
 _MD_PREFIX = re.compile(r"^(?:#{1,6}\s+|>\s?|[-*+]\s+|\[[ xX]\]\s+)+")
