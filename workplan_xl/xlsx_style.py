@@ -4,6 +4,7 @@ Only the workbook writers import this (and xlsxwriter)."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from workplan_xl.cjk import column_width
@@ -78,6 +79,7 @@ ROW_MAX = 409.0  # Excel's highest row
 NARROW_MAX = 2.15  # cjk.WIDE_UNITS: no character prints wider, so 2.15 × len(text) bounds a text's width
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same task, unit and header texts recur in every form and sheet
 def text_lines(text: str, width: float) -> int:
     """Lines ``text`` wraps to in a column ``width`` units wide, in Excel, WPS and LibreOffice
     (cjk.WRAP_METRICS)."""

@@ -100,8 +100,20 @@ def container_kind(path: Path) -> str | None:
     return _kind(head, path)
 
 
+def _first_member(head: bytes) -> str:
+    """The name in a zip's first local file header: Excel, WPS, LibreOffice and xlsxwriter put
+    [Content_Types].xml or mimetype first, so most workbooks are told apart without reading the
+    central directory."""
+    if len(head) < 30:
+        return ""
+    length = int.from_bytes(head[26:28], "little")
+    return head[30:30 + length].decode("cp437", "replace")
+
+
 def _kind(head: bytes, source: Path | bytes) -> str | None:
     if head.startswith(ZIP_MAGIC):
+        if _first_member(head) in _DOCUMENT_PARTS:
+            return None
         try:
             with zipfile.ZipFile(source if isinstance(source, Path) else _bytes_io(source)) as archive:
                 names = set(archive.namelist())
