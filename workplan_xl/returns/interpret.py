@@ -174,6 +174,9 @@ _HEADER_JUNK = re.compile(r"[\s*＊:：]")
 FORM = "form"
 _CONTACT_LABELS = {_HEADER_JUNK.sub("", label): name for label, name in CONTACT_FIELDS}
 _CONTACT_LABELS["审核人"] = _CONTACT_LABELS["单位负责人"] = "reviewer"  # a label shortened by hand
+# Every label starts with one of these once junk is stripped: a cheap test that spares the data rows
+_CONTACT_FIRST = frozenset(label[:1] for label in _CONTACT_LABELS)
+_JUNK_CHARS = " \t\r\n\u3000*＊:："
 _CONTACT_TYPED = re.compile(r"^(" + "|".join(map(re.escape, sorted(_CONTACT_LABELS, key=len, reverse=True)))
                             + r")[:：\s]+(.+)$", re.S)
 
@@ -431,7 +434,7 @@ def _read_contact(reading: Reading, tables: list[_Table]) -> None:
         for r in range(table.header_row + 1, len(rows)):
             row = rows[r]
             for c, cell in enumerate(row):
-                if not isinstance(cell, str) or len(cell) > 200:
+                if not isinstance(cell, str) or len(cell) > 200 or cell.lstrip(_JUNK_CHARS)[:1] not in _CONTACT_FIRST:
                     continue
                 name, value, where = _contact_label(cell), "", c
                 if name:
