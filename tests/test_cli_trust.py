@@ -226,12 +226,12 @@ def test_county_figures_take_the_owner_and_school_figures_add_up(tmp_path: Path)
     assert actual == {"新增学位": ("取牵头单位值", 738), "大班额比例": ("取牵头单位值", 3.3),
                       "学校新增学位": ("求和", 210), "课后服务覆盖率": ("平均", 95)}
     conflicts = [r for r in rows(summary, "问题清单") if r[3] and "各单位填报不一致" in r[3]]
-    assert [r[3] for r in conflicts] == ["指标「新增学位」只有一个数值（由牵头单位填报），各单位填报不一致（基教科 738、计财科 649）；"
-                                         "按牵头单位基教科的 738 计，未求和也未平均"]
+    assert [r[3] for r in conflicts] == ["指标「新增学位」各单位填报不一致：基教科 738、计财科 649；"
+                                         "按牵头单位基教科填报的 738 计，未求和也未平均"]
     report = CliRunner().invoke(cli, ["report", str(master), "-o", str(tmp_path / "总结.docx")])
     assert report.exit_code == 0, report.output
     text = "\n".join(p.text for p in Document(str(tmp_path / "总结.docx")).paragraphs)
-    assert "实际738个" in text and "按牵头单位基教科的 738 计，未求和也未平均" in text
+    assert "实际738个" in text and "按牵头单位基教科填报的 738 计，未求和也未平均" in text
     assert "1387" not in text and "693.5" not in text
 
     # the 台账's 汇总方式 is the user's to change: 求和 adds the offices' figures up, as asked

@@ -249,6 +249,7 @@ def _owner_figure(plan: Plan, indicator: Indicator, values: list[tuple[str, floa
     ranked = owners_first(plan, indicator)
     owner = ranked[0].code if ranked else ""
     if owner in by_code:
-        return by_code[owner], (f"只有一个数值（由牵头单位填报），各单位填报不一致（{listed}）；按牵头单位{names.get(owner, owner)}的 "
+        # no brackets inside: the report puts this note in （…） after the figure
+        return by_code[owner], (f"各单位填报不一致：{listed}；按牵头单位{names.get(owner, owner)}填报的 "
                                 f"{number_text(by_code[owner])} 计，未求和也未平均")
-    return None, f"只有一个数值（由牵头单位填报），各单位填报不一致（{listed}），牵头单位没有填报，暂不计入"
+    return None, f"各单位填报不一致：{listed}；牵头单位没有填报，暂不计入"
