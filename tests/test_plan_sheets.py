@@ -156,3 +156,22 @@ def test_our_own_summary_workbook_is_no_plan(folder: Path) -> None:
     assert result.exit_code == 2
     assert result.output == ("错误：「汇总 2026.xlsx」是 wpx collect 生成的汇总表，不是台账：请给出台账文件（wpx build 生成的，"
                              "如 台账.xlsx），台账数据库就在它旁边。\n")
+
+
+def test_a_line_break_separates_units_in_owner_and_partner_cells(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "分解 表.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("任务")
+    sheet.merge_range(0, 0, 0, 4, "某县教育局2026年重点工作任务分解表")
+    sheet.write_row(2, 0, ["序号", "重点任务", "牵头单位", "配合单位", "完成时限"])
+    sheet.merge_range(3, 0, 3, 4, "一、守牢安全底线")
+    sheet.write_row(4, 0, ["1", "开展校园安全隐患排查，整改率\n达到100%", "安全科\n后勤科", "各学校\n各幼儿园", "每季度末"])
+    sheet.write_row(5, 0, ["2", "组织防溺水专题教育", "德育科", "各中小学、\n团委", "6月底前"])
+    book.close()
+    rows = _rows(read_plan(path))
+    assert [(title, owners, partners) for _, title, owners, partners, _ in rows] == [
+        ("开展校园安全隐患排查，整改率达到100%", ["安全科", "后勤科"], ["各学校", "各幼儿园"]),
+        ("组织防溺水专题教育", ["德育科"], ["各中小学", "团委"]),
+    ]

@@ -94,6 +94,15 @@ def cell(row: list[str], cols: dict[str, int], role: str) -> str:
     return squeeze(row[k]) if k is not None and k < len(row) and row[k] else ""
 
 
+def unit_cell(row: list[str], cols: dict[str, int], role: str) -> list[str]:
+    """The units of an owner or partner cell. A line break separates two units ('各学校\n各幼儿园'),
+    where in a text cell it is only wrapping, so the lines are split before squeezing."""
+    k = cols.get(role)
+    if k is None or k >= len(row) or not row[k]:
+        return []
+    return split_units("、".join(squeeze(line) for line in row[k].splitlines()))
+
+
 def is_group_row(row: list[str]) -> bool:
     """A row whose non-empty cells all say the same thing: a merged group title ('一、党建工作')."""
     values = {c.strip() for c in row if c and c.strip()}
@@ -125,7 +134,7 @@ def tasks_from_table(block: Any) -> list[dict[str, Any]] | None:
         if not any(c and c.strip() for c in row) or is_group_row(row) or is_header_again(row, cols):
             continue
         task_text, detail = cell(row, cols, "task"), cell(row, cols, "detail")
-        owners, partners = split_units(cell(row, cols, "owner")), split_units(cell(row, cols, "partner"))
+        owners, partners = unit_cell(row, cols, "owner"), unit_cell(row, cols, "partner")
         here, previous = previous, (cell(row, cols, "number"), task_text)
         if tasks and task_text and (cell(row, cols, "number"), task_text) == here and "detail" in cols:
             task_text = ""  # the same merged task cell again: this row adds its measure to the task
