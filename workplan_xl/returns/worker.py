@@ -17,13 +17,13 @@ import sys
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
 from workplan_xl.errors import WorkplanError
+from workplan_xl.isolated import main_hidden as _main_hidden
 from workplan_xl.returns.precheck import (
     LIMITS,
     NATIVE_ERRORS,
@@ -72,9 +72,14 @@ def inspect_bytes(data: bytes, limits: Limits = LIMITS) -> dict[str, Any]:
 def _inspect(file: Path, limits: Limits) -> tuple[dict[str, Any], str]:
     """(inspect_file's result, sha256 of the bytes read or "" when none were)."""
     try:
-        check_size(file.stat().st_size, limits)
+        size = file.stat().st_size
+        check_size(size, limits)
         with open(file, "rb") as handle:
-            data = handle.read(limits.max_file_bytes + 1)  # the file may have grown since stat
+            # One byte more than stat said tells whether the file has grown since (a buffer of the
+            # size limit each time would cost more than reading a small return).
+            data = handle.read(size + 1)
+            if len(data) > size:
+                data += handle.read(limits.max_file_bytes + 1 - len(data))
     except Refused as refused:
         return {"status": "refused", "code": refused.code, "detail": refused.detail}, ""
     except MemoryError:
@@ -125,8 +130,11 @@ _PLAIN = frozenset((str, float, int, bool))
 
 def _plain_rows(rows: list[list[Any]]) -> list[list[Any]]:
     out = []
-    for row in rows:
-        cells = [v if type(v) in _PLAIN else _plain(v) for v in row[:MAX_COLUMNS]]
+    plain = _PLAIN.issuperset
+    for row in rows:  # the reader's own lists, not shared with anything
+        cells = row if len(row) <= MAX_COLUMNS else row[:MAX_COLUMNS]
+        if not plain(map(type, cells)):  # a date, a time or an empty cell: converted one by one
+            cells = [v if type(v) in _PLAIN else _plain(v) for v in cells]
         while cells and cells[-1] == "":
             cells.pop()
         out.append(cells)
@@ -199,22 +207,6 @@ def _worker_main(conn: Connection, memory: int, limits: Limits) -> None:
             continue
         for index, path in message:
             conn.send((index, _answer(path, limits, plan)))
-
-
-@contextmanager
-def _main_hidden() -> Iterator[None]:
-    """Start a worker without the caller's main script: "spawn" re-runs it in the child, which fails
-    for a script read from stdin, re-runs an unguarded script's top level, and costs the CLI's imports.
-    The worker needs nothing from it."""
-    main = sys.modules.get("__main__")
-    saved = {name: main.__dict__.pop(name) for name in ("__file__", "__spec__") if main and name in main.__dict__}
-    if main is not None and "__spec__" in saved:
-        main.__spec__ = None  # type: ignore[assignment] - a module always has the attribute
-    try:
-        yield
-    finally:
-        if main is not None:
-            main.__dict__.update(saved)
 
 
 @dataclass
