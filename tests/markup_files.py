@@ -151,7 +151,7 @@ def web_page(xlsx: Path, encoding: str = "utf-8") -> bytes:
             parts.append("</tr>")
         parts.append("</table>")
     parts.append("</body></html>")
-    return "".join(parts).encode(encoding)
+    return "".join(parts).encode("gb18030" if encoding == "gb2312" else encoding)  # as Excel does: GBK under a gb2312 label
 
 
 def _cell_html(value: object, span: str) -> str:
@@ -165,3 +165,32 @@ def _cell_html(value: object, span: str) -> str:
         return f"<td{span} x:num=\"45432\">{value:%Y-%m-%d}</td>"
     text = html_escape(str(value)).replace("\n", "<br>\n")
     return f"<td{span} class=xl65 style='white-space:normal'>{text}</td>"
+
+
+def web_archive(xlsx: Path) -> bytes:
+    """Excel's "单个文件网页" (.mht): a frame page naming the sheets, then one part per sheet, quoted-printable
+    in GB2312 as Excel on Chinese Windows writes it."""
+    import quopri
+
+    sheets = _sheets(xlsx)
+    boundary = "----=_NextPart_01DB0000.12345678"
+    names = "".join(f"<x:ExcelWorksheet><x:Name>{html_escape(name)}</x:Name><x:WorksheetSource HRef=\"book.files/"
+                    f"sheet{n:03d}.htm\"/>" + ("<x:WorksheetOptions><x:Visible>SheetHidden</x:Visible>"
+                                              "</x:WorksheetOptions>" if state != "visible" else "")
+                    + "</x:ExcelWorksheet>" for n, (name, state, _) in enumerate(sheets, start=1))
+    pages = [('<html xmlns:x="urn:schemas-microsoft-com:office:excel"><head><meta name="Excel Workbook Frameset">'
+              f"<!--[if gte mso 9]><xml><x:ExcelWorkbook><x:ExcelWorksheets>{names}</x:ExcelWorksheets>"
+              '</x:ExcelWorkbook></xml><![endif]--></head><frameset rows="*,39"><frame src="book.files/sheet001.htm">'
+              "</frameset></html>", "book.htm")]
+    for n, (_, _, rows) in enumerate(sheets, start=1):
+        body = "".join("<tr>" + "".join(_cell_html(v, "") for v in row) + "</tr>" for row in rows)
+        pages.append(('<html xmlns:x="urn:schemas-microsoft-com:office:excel"><body><table x:str>'
+                      f"{body}</table></body></html>", f"book.files/sheet{n:03d}.htm"))
+    out = [f'MIME-Version: 1.0\r\nX-Document-Type: Workbook\r\nContent-Type: multipart/related; boundary="{boundary}"'
+           "\r\n\r\n此文档为“单个文件网页”，也称为“Web 档案”文件。\r\n".encode("gb18030")]
+    for page, location in pages:
+        out.append(f"\r\n--{boundary}\r\nContent-Location: file:///C:/学校/{location}\r\nContent-Transfer-Encoding: "
+                   'quoted-printable\r\nContent-Type: text/html; charset="gb2312"\r\n\r\n'.encode("gb18030"))
+        out.append(quopri.encodestring(page.encode("gb18030")))
+    out.append(f"\r\n--{boundary}--\r\n".encode())
+    return b"".join(out)

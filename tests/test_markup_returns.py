@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT
-from markup_files import fods, spreadsheetml
+from markup_files import fods, spreadsheetml, web_archive, web_page
 from openpyxl import load_workbook
 from test_returns import fill, make_forms, make_plan
 
@@ -73,6 +73,9 @@ def assert_read_as_1001(master: Path, name: str, identified: str = "按隐藏信
     ("第一中学 2003格式.xml", spreadsheetml, "xml2003"),
     ("第一中学 回表.xls", spreadsheetml, "xml2003"),  # renamed .xls, as schools do
     ("第一中学 单文件.fods", fods, "fods"),
+    ("第一中学 网页.htm", web_page, "html"),
+    ("第一中学 网页 GBK.xls", lambda x: web_page(x, "gb2312"), "html"),
+    ("第一中学 单个文件网页.mht", web_archive, "html"),
 ])
 def test_a_return_in_markup_is_read_like_an_xlsx(year, tmp_path: Path, name: str, make, kind: str) -> None:
     master, returns = _project(year, tmp_path)
@@ -147,6 +150,24 @@ def test_fods_repeats_spans_and_paragraphs() -> None:
     assert (meta["name"], meta["visible"], meta["rows"]) == ("_meta", "hidden", [["schema"]])
 
 
+WEB = ('<html><body><p>说明文字</p><table><tr><td colspan="2" rowspan="2">合并<br>两行</td><td x:num="0.96">96%</td>'
+       '<td sdval="12" sdnum="2052;">12</td><td x:num>1,200</td><td x:num="45432">2024-05-20</td><td x:bool="TRUE">TRUE'
+       '</td></tr><tr><td>&nbsp; 第二&amp;行 </td><td><table><tr><td>里</td><td>层</td></tr></table></td></tr>'
+       '<tr><td rowspan="99">长</td><td>甲</td></tr><tr><td>乙</td></tr></table>'
+       '<h1>Sheet 2: <em>第二张</em></h1><table><tr><th>表头</th></tr></table></body></html>').encode()
+
+
+def test_web_page_tables_spans_and_numbers() -> None:
+    read = inspect_bytes(b'<html xmlns:x="urn:schemas-microsoft-com:office:excel">' + WEB[6:])
+    assert read["status"] == "read" and read["kind"] == "html"
+    first, second = read["sheets"]
+    assert first == {"name": "表1", "visible": "visible", "truncated": False,
+                     "merged": [[0, 0, 1, 1], [2, 0, 3, 0]],
+                     "rows": [["合并\n两行", "", 0.96, 12.0, 1200.0, "2024-05-20", True], ["", "", "第二&行", "里 层"],
+                              ["长", "甲"], ["", "乙"]]}
+    assert (second["name"], second["rows"]) == ("第二张", [["表头"]])
+
+
 # -- real files: LibreOffice writes them from a filled form ------------------------------------------
 def lo_to(soffice: str, source: Path, fmt: str, outdir: Path) -> Path:
     from conftest import convert
@@ -169,15 +190,20 @@ def lo_spreadsheetml(soffice: str, xlsx: Path, outdir: Path) -> Path:
 
 
 @pytest.mark.libreoffice
-@pytest.mark.parametrize(("fmt", "name"), [("fods", "第一中学 另存.fods"), ("xml", "第一中学 另存 2003.xml")])
-def test_libreoffice_markup_returns_are_read(year, tmp_path: Path, soffice: str, fmt: str, name: str) -> None:
+@pytest.mark.parametrize(("fmt", "name", "identified"), [
+    ("fods", "第一中学 另存.fods", "按隐藏信息识别"), ("xml", "第一中学 另存 2003.xml", "按隐藏信息识别"),
+    # LibreOffice's web page leaves out hidden sheets and columns (_meta, 任务ID, 指标ID): the unit comes
+    # from the unit line, the rows from 任务编号 and the 指标 column, as for any re-saved return
+    ("html:HTML (StarCalc)", "第一中学 另存网页.xls", "按表内单位代码识别")])
+def test_libreoffice_markup_returns_are_read(year, tmp_path: Path, soffice: str, fmt: str, name: str,
+                                             identified: str) -> None:
     master, returns = _project(year, tmp_path)
-    written = (lo_to(soffice, year[1], "fods", tmp_path / "lo") if fmt == "fods"
-               else lo_spreadsheetml(soffice, year[1], tmp_path / "lo"))
+    written = (lo_spreadsheetml(soffice, year[1], tmp_path / "lo") if fmt == "xml"
+               else lo_to(soffice, year[1], fmt, tmp_path / "lo"))
     shutil.copy(written, returns / name)
     result = _collect(master, returns)
     assert result.exit_code == 0, result.output
-    assert_read_as_1001(master, name)  # LibreOffice keeps _meta in both (as a hidden sheet in .fods)
+    assert_read_as_1001(master, name, identified)  # LibreOffice keeps _meta in .fods (hidden) and 2003 XML
     _validate(master.parent / "汇总.xlsx")
 
 
@@ -213,7 +239,8 @@ FAR_ROW = ('<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:offi
            'microsoft-com:office:spreadsheet"><Worksheet ss:Name="任务进展"><Table><Row><Cell ss:Index="16384"><Data '
            'ss:Type="String">完成状态</Data></Cell></Row><Row ss:Index="1000000"><Cell><Data ss:Type="String">x</Data>'
            "</Cell></Row></Table></Worksheet></Workbook>").encode()
-NOT_A_FORM = "回表中没有填写任何内容"
+NESTED = ("<html xmlns:x=\"urn:schemas-microsoft-com:office:excel\"><body>" + "<table><tr><td>" * 10000 + "深"
+          + "</td></tr></table>" * 10000 + "</body></html>").encode()
 
 
 def _sentence(name: str, code: str, detail: str = "") -> str:
@@ -237,6 +264,8 @@ def test_hostile_markup_returns_end_in_one_sentence_each(year, tmp_path: Path) -
         "两亿空格.fods": (SPACES, "foreign", ""),
         "半截 2003.xml": (whole_2003[:len(whole_2003) // 2], "truncated", ""),
         "半截.fods": (whole_fods[:len(whole_fods) // 2], "truncated", ""),
+        "一万层.htm": (NESTED, "foreign", ""),
+        "半截 网页.xls": (web_page(year[1])[:2000], "foreign", ""),  # a web page cut off: what is there is read
     }
     for name, (data, _, _) in files.items():
         (returns / name).write_bytes(data)

@@ -17,7 +17,7 @@ MAX_TEXT = 32767  # characters in one cell, as in Excel
 XML_2003 = "Excel 2003 XML 表格"
 FODS = "单文件 ODS 表格（.fods）"
 WEB = "网页格式的 Excel 表格"
-MARKUP_KINDS = {XML_2003: "xml2003", FODS: "fods"}  # sniff's names → the kind recorded
+MARKUP_KINDS = {XML_2003: "xml2003", FODS: "fods", WEB: "html"}  # sniff's names → the kind recorded
 
 
 def read_markup_sheets(data: bytes, what: str, limits: Limits = LIMITS, max_sheets: int = 20,

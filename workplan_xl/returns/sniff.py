@@ -26,12 +26,13 @@ SYSTEM_FILES = {".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db", "icon\r"
 
 
 NUMBERS = "Apple Numbers 表格"
-# Spreadsheets saved in a form no reader here takes: (markers in the first bytes, what it is). These
-# are returns all the same (never skipped as attachments): the school is told to save as .xlsx.
+# Spreadsheets saved as markup: (markers in the first bytes, what it is). These are returns all the
+# same (never skipped as attachments); returns/markup_sheets.py reads them.
 CONVERTIBLE: tuple[tuple[tuple[bytes, ...], str], ...] = (
     ((b"urn:schemas-microsoft-com:office:spreadsheet", b'progid="excel.sheet"'), "Excel 2003 XML 表格"),
     ((b'office:mimetype="application/vnd.oasis.opendocument.spreadsheet',), "单文件 ODS 表格（.fods）"),
-    ((b"urn:schemas-microsoft-com:office:excel", b"excel.sheet", b"x:excelworkbook"), "网页格式的 Excel 表格"),
+    ((b"urn:schemas-microsoft-com:office:excel", b"excel.sheet", b"x:excelworkbook", b"x-document-type: workbook",
+      b'<a name="table0"><h1>'), "网页格式的 Excel 表格"),  # the last: LibreOffice Calc's export
 )
 
 
