@@ -279,3 +279,89 @@ def test_hostile_markup_returns_end_in_one_sentence_each(year, tmp_path: Path) -
             assert problems[name][1].startswith(RESEND if code != "truncated" else "请重新发送。"), name
     fates = {r[0]: r[3] for r in _rows(master.parent / "汇总.xlsx", "文件清单")}
     assert set(fates.values()) == {"未采用"}
+
+
+# -- rosters in the same kinds; Apple Numbers in every role ---------------------------------------------
+ROSTER_ROWS = [["填报单位名单"], [], ["代码", "名称", "类型"], [1001, "第一中学", "学校"], ["0012", "城关幼儿园", "幼儿园"]]
+
+
+def _roster_xlsx(path: Path) -> Path:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in ROSTER_ROWS:
+        workbook.active.append(row)
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize(("name", "make"), [("名单 2003.xml", spreadsheetml), ("名单.fods", fods), ("名单 网页.xls", web_page)])
+def test_rosters_in_markup_are_read(tmp_path: Path, name: str, make) -> None:
+    roster = tmp_path / "名 单" / name
+    roster.parent.mkdir()
+    roster.write_bytes(make(_roster_xlsx(tmp_path / "名单.xlsx")))
+    plan = ROOT / "workplan_xl" / "examples" / "plan_2025.txt"
+    result = CliRunner().invoke(cli, ["build", str(plan), "--units", str(roster), "-o", str(tmp_path / "台账.xlsx")])
+    assert result.exit_code == 0, result.output
+    units = read_master_workbook(tmp_path / "台账.xlsx").units
+    assert [(u.code, u.name, u.type) for u in units] == [("1001", "第一中学", "学校"), ("0012", "城关幼儿园", "幼儿园")]
+
+
+def _numbers_zip(members: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for member, data in members.items():
+            archive.writestr(member, data)
+    return buffer.getvalue()
+
+
+NUMBERS_DOC = _numbers_zip({"Index/Document.iwa": b"\x00\x01\x02", "Index/Tables/DataList-1.iwa": b"\x00",
+                            "Metadata/DocumentIdentifier": b"0F0E"})
+NUMBERS_WHOLE = _numbers_zip({"Index.zip": NUMBERS_DOC, "Metadata/Properties.plist": b"<plist/>",
+                              "preview.jpg": b"\xff\xd8\xff\xe0"})
+EXPORT = "请在 Numbers 中选择“文件 → 导出为 → Excel”，存为 .xlsx 后重新报送。"
+
+
+def test_numbers_returns_are_named_not_unpacked(year, tmp_path: Path) -> None:
+    master, returns = _project(year, tmp_path)
+    (returns / "第二中学 统计.numbers").write_bytes(NUMBERS_DOC)
+    (returns / "第一中学 打包.numbers").write_bytes(NUMBERS_WHOLE)  # a package zipped whole: Index.zip inside
+    package = returns / "实验小学 文件夹.numbers"  # a package as macOS keeps it: a folder
+    for member, data in {"Index.zip": NUMBERS_DOC, "Metadata/Properties.plist": b"<plist/>",
+                         "preview.jpg": b"\xff\xd8\xff\xe0", "Data/图片-1.png": b"\x89PNG\r\n"}.items():
+        (package / member).parent.mkdir(parents=True, exist_ok=True)
+        (package / member).write_bytes(data)
+    result = _collect(master, returns)
+    assert result.exit_code == 3, result.output
+    out = master.parent / "汇总.xlsx"
+    names = ["实验小学 文件夹.numbers", "第一中学 打包.numbers", "第二中学 统计.numbers"]
+    problems = {r[0]: r[3:5] for r in _rows(out, "问题清单")}
+    assert sorted(problems) == sorted(names)
+    for name in names:
+        assert problems[name][0] == f"文件「{name}」是Apple Numbers 表格，无法直接读取"
+        assert problems[name][1].startswith(EXPORT)
+    files = {r[0]: r[3] for r in _rows(out, "文件清单")}
+    assert files == dict.fromkeys(names, "未采用")  # the folder is one file, its parts are not listed
+    states = {r[0]: r[3] for r in _rows(out, "报送情况")}
+    assert states == {"1001": "有问题", "1002": "有问题", "1003": "未报", "1004": "未报"}
+    again = _collect(master, returns)  # the same folder package is known on the next run
+    assert again.exit_code == 3 and "新读入 0 个，已登记过 3 个" in again.output
+
+
+def test_numbers_as_roster_and_as_master_is_one_sentence(year, tmp_path: Path) -> None:
+    roster = tmp_path / "名单 苹果.numbers"
+    roster.write_bytes(NUMBERS_DOC)
+    plan = ROOT / "workplan_xl" / "examples" / "plan_2025.txt"
+    result = CliRunner().invoke(cli, ["build", str(plan), "--units", str(roster), "-o", str(tmp_path / "台账.xlsx")])
+    assert result.exit_code == 2
+    assert result.output == ("错误：填报单位名单「名单 苹果.numbers」是Apple Numbers 表格，无法直接读取：请在 Numbers 中选择"
+                             "“文件 → 导出为 → Excel”，存为 .xlsx 后再试。\n")
+    (tmp_path / "回表").mkdir()
+    for command in (["forms", str(roster), "-o", str(tmp_path / "表")], ["collect", str(roster), str(tmp_path / "回表")]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 2
+        assert result.output == ("错误：「名单 苹果.numbers」是Apple Numbers 表格，不能直接作为台账读取：请在 Numbers 中选择"
+                                 "“文件 → 导出为 → Excel”，存为 .xlsx 后再试。\n")
