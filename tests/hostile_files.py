@@ -112,3 +112,143 @@ def relocated_xlsx(source: bytes, folder: str = "data", backslashes: bool = Fals
             new = new.replace("/", "\\")
         moved[new] = data
     return zip_file(moved)
+
+
+# -- the corpus: every odd or hostile kind, with the name it arrives under ---------------------------
+def xlsx_bytes(rows: list[list[str]], sheet: str = "Sheet1") -> bytes:
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    ws = workbook.add_worksheet(sheet)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            ws.write_string(r, c, value)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def with_part(source: bytes, name: str, text: str) -> bytes:
+    """An .xlsx with one part replaced (or added)."""
+    with zipfile.ZipFile(io.BytesIO(source)) as archive:
+        parts: dict[str, bytes | str] = {i.filename: archive.read(i) for i in archive.infolist()}
+    parts[name] = text.encode("utf-8")
+    return zip_file(parts)
+
+
+def text_pdf(text: str) -> bytes:
+    """A one-page PDF with ``text`` (ASCII) on it in Helvetica: a text layer, however short."""
+    stream = f"BT /F1 24 Tf 72 720 Td ({text}) Tj ET".encode("ascii")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def image_pdf() -> bytes:
+    """A one-page PDF holding only a small image: no text layer (a scan)."""
+    pixels = b"\x00\x80\xff" * 4
+    image = b"<< /Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceRGB /BitsPerComponent 8 " \
+            b"/Length %d >>\nstream\n" % len(pixels) + pixels + b"\nendstream"
+    stream = b"q 200 0 0 200 72 500 cm /Im1 Do Q"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+               b"/Resources << /XObject << /Im1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream", image]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+_MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+BIG_XLS = ole_file({"Workbook": biff_workbook(65536, 256)})  # ~5 KB declaring 16.7 million cells
+LOCKED_XLS = ole_file({"Workbook": biff_workbook(password=True)})
+LOCKED_ODS = zip_file({"mimetype": "application/vnd.oasis.opendocument.spreadsheet",
+                       "META-INF/manifest.xml": '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:'
+                       'xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml">'
+                       '<manifest:encryption-data/></manifest:file-entry></manifest:manifest>',
+                       "content.xml": b"\x8f\x13 encrypted bytes"})
+LOCKED_XLSX = ole_file({"EncryptionInfo": b"\x04\x00\x04\x00", "EncryptedPackage": b"\x00" * 64})
+WORD_WITH_SHEET = ole_file({"WordDocument": b"\xec\xa5" + b"\x00" * 100}, {"ObjectPool": {"Workbook": biff_workbook()}})
+RTF = b"{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 SimSun;}} \\f0 \\'b9\\'a4\\'d7\\'f7}"
+XML_2003 = ('<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook xmlns="urn:schemas-'
+            'microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet '
+            'ss:Name="任务进展"><Table><Row><Cell><Data ss:Type="String">完成状态</Data></Cell></Row></Table>'
+            '</Worksheet></Workbook>').encode()
+FODS = (b'<?xml version="1.0" encoding="UTF-8"?>\n<office:document xmlns:office="urn:oasis:names:tc:opendocument:'
+        b'xmlns:office:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.spreadsheet">'
+        b'<office:body><office:spreadsheet/></office:body></office:document>')
+HTML_XLS = ('<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:x="urn:schemas-microsoft-com:office:excel">'
+            '<head><meta charset="utf-8"></head><body><table><tr><td>完成状态</td></tr></table></body></html>'
+            ).encode("utf-16")
+ODS_BOMB = zip_file({  # 3 KB declaring 10,000 rows × 1,000 filled cells through repetition
+    "mimetype": "application/vnd.oasis.opendocument.spreadsheet",
+    "content.xml": '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
+                   'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+                   'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+                   '<table:table table:name="任务进展"><table:table-row table:number-rows-repeated="10000">'
+                   '<table:table-cell table:number-columns-repeated="1000" office:value-type="string"><text:p>已完成'
+                   '</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1038576">'
+                   '<table:table-cell table:number-columns-repeated="1024"/></table:table-row></table:table>'
+                   '</office:spreadsheet></office:body></office:document-content>'})
+NUMBERS = zip_file({"Index/Document.iwa": b"\x00\x01", "Metadata/Properties.plist": b"<plist/>"})
+ROSTER_ROWS = [["代码", "名称"], ["1001", "第一中学"], ["1002", "城关小学"]]
+
+
+def corpus() -> dict[str, tuple[str, bytes]]:
+    """kind → (file name, bytes): every odd or hostile kind we make, each under the name it would
+    arrive with. Built on call (a few KB each)."""
+    plain = xlsx_bytes(ROSTER_ROWS)
+    return {
+        "大写流名 xls": ("大写.xls", ole_file({"WORKBOOK": biff_workbook()})),
+        "BOOK 流 xls": ("旧版.xls", ole_file({"BOOK": biff_workbook()})),
+        "工作簿部件换了位置": ("换位.xlsx", relocated_xlsx(plain, "data", backslashes=True)),
+        "CR 换行 CSV": ("Mac 名单.csv", "代码,名称\r1001,第一中学\r1002,城关小学\r".encode()),
+        "UTF-16 CSV": ("Unicode 名单.csv", "代码\t名称\r\n1001\t第一中学\r\n1002\t城关小学\r\n".encode("utf-16")),
+        "加密 xls": ("加密.xls", LOCKED_XLS),
+        "加密 xlsx": ("加密.xlsx", LOCKED_XLSX),
+        "加密 ods": ("加密.ods", LOCKED_ODS),
+        "实体炸弹": ("实体.xlsx", with_part(plain, "xl/worksheets/sheet1.xml",
+                                        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b '
+                                        '"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><worksheet>&b;</worksheet>')),
+        "声明范围极大 xlsx": ("大范围.xlsx", with_part(plain, "xl/worksheets/sheet1.xml",
+                                            f'<worksheet {_MAIN}><dimension ref="A1:XFD1048576"/><sheetData/></worksheet>')),
+        "声明范围极大 xls": ("大表.xls", BIG_XLS),
+        "声明范围极大 ods": ("大表.ods", ODS_BOMB),
+        "样式 TypeError": ("样式.xlsx", with_part(plain, "xl/styles.xml",
+                                               f'<styleSheet {_MAIN}><cellXfs count="1"><xf numFmtId="0" fontId="0" '
+                                               'bogus="1"/></cellXfs></styleSheet>')),
+        "XML 不完整": ("坏表.xlsx", with_part(plain, "xl/worksheets/sheet1.xml",
+                                          f'<worksheet {_MAIN}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x'
+                                          '</t></is></row></sheetData>')),
+        "截断的 zip": ("截断.xlsx", plain[:len(plain) // 2]),
+        "零字节": ("空.xlsx", b""),
+        "PNG 改名": ("图片.xlsx", b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40),
+        "嵌入表格的 Word": ("附件.doc", WORD_WITH_SHEET),
+        "RTF": ("说明.rtf", RTF),
+        "RTF 改名 doc": ("说明.doc", RTF),
+        "很短的文字 PDF": ("通知.pdf", text_pdf("Plan 2025")),
+        "没有文字的 PDF": ("扫描.pdf", image_pdf()),
+        "Excel 2003 XML": ("2003.xml", XML_2003),
+        "单文件 ODS": ("单文件.fods", FODS),
+        "网页 xls": ("网页.xls", HTML_XLS),
+        "Numbers": ("苹果.numbers", NUMBERS),
+    }

@@ -5,17 +5,30 @@ its fate and reason; no reader's English in anything a user reads."""
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
-import xlsxwriter
 from click.testing import CliRunner
-from hostile_files import biff_workbook, ole_file, relocated_xlsx, zip_file
+from hostile_files import (
+    BIG_XLS,
+    FODS,
+    HTML_XLS,
+    LOCKED_ODS,
+    LOCKED_XLS,
+    LOCKED_XLSX,
+    NUMBERS,
+    ODS_BOMB,
+    RTF,
+    WORD_WITH_SHEET,
+    XML_2003,
+    ole_file,
+    relocated_xlsx,
+)
+from hostile_files import with_part as _with_part
+from hostile_files import xlsx_bytes as _xlsx
 from openpyxl import load_workbook
 from test_returns import fill, make_forms, make_plan
 
@@ -23,37 +36,6 @@ from workplan_xl.cli import cli
 from workplan_xl.master_workbook import read_master_workbook, write_master_workbook
 
 PLAN = Path(__file__).resolve().parent.parent / "workplan_xl" / "examples" / "plan_2025.txt"
-BIG_XLS = ole_file({"Workbook": biff_workbook(65536, 256)})  # ~5 KB declaring 16.7 million cells
-LOCKED_XLS = ole_file({"Workbook": biff_workbook(password=True)})
-LOCKED_ODS = zip_file({"mimetype": "application/vnd.oasis.opendocument.spreadsheet",
-                       "META-INF/manifest.xml": '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:'
-                       'xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml">'
-                       '<manifest:encryption-data/></manifest:file-entry></manifest:manifest>',
-                       "content.xml": b"\x8f\x13 encrypted bytes"})
-LOCKED_XLSX = ole_file({"EncryptionInfo": b"\x04\x00\x04\x00", "EncryptedPackage": b"\x00" * 64})
-WORD_WITH_SHEET = ole_file({"WordDocument": b"\xec\xa5" + b"\x00" * 100}, {"ObjectPool": {"Workbook": biff_workbook()}})
-RTF = b"{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 SimSun;}} \\f0 \\'b9\\'a4\\'d7\\'f7}"
-XML_2003 = ('<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook xmlns="urn:schemas-'
-            'microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet '
-            'ss:Name="任务进展"><Table><Row><Cell><Data ss:Type="String">完成状态</Data></Cell></Row></Table>'
-            '</Worksheet></Workbook>').encode()
-FODS = (b'<?xml version="1.0" encoding="UTF-8"?>\n<office:document xmlns:office="urn:oasis:names:tc:opendocument:'
-        b'xmlns:office:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.spreadsheet">'
-        b'<office:body><office:spreadsheet/></office:body></office:document>')
-HTML_XLS = ('<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:x="urn:schemas-microsoft-com:office:excel">'
-            '<head><meta charset="utf-8"></head><body><table><tr><td>完成状态</td></tr></table></body></html>'
-            ).encode("utf-16")
-ODS_BOMB = zip_file({  # 3 KB declaring 10,000 rows × 1,000 filled cells through repetition
-    "mimetype": "application/vnd.oasis.opendocument.spreadsheet",
-    "content.xml": '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
-                   'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-                   'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
-                   '<table:table table:name="任务进展"><table:table-row table:number-rows-repeated="10000">'
-                   '<table:table-cell table:number-columns-repeated="1000" office:value-type="string"><text:p>已完成'
-                   '</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1038576">'
-                   '<table:table-cell table:number-columns-repeated="1024"/></table:table-row></table:table>'
-                   '</office:spreadsheet></office:body></office:document-content>'})
-NUMBERS = zip_file({"Index/Document.iwa": b"\x00\x01", "Metadata/Properties.plist": b"<plist/>"})
 RESAVE = "请用 Excel 或 WPS 打开，另存为 .xlsx 后重新报送。"
 
 
@@ -82,17 +64,6 @@ def fake_panicking_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
         "    from_path = from_filelike\n", encoding="utf-8")
     monkeypatch.syspath_prepend(str(package.parent))
     monkeypatch.delitem(sys.modules, "python_calamine", raising=False)
-
-
-def _xlsx(rows: list[list[str]], sheet: str = "Sheet1") -> bytes:
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    ws = workbook.add_worksheet(sheet)
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            ws.write_string(r, c, value)
-    workbook.close()
-    return buffer.getvalue()
 
 
 # -- rosters (wpx build --units) ---------------------------------------------------------------------
@@ -143,13 +114,6 @@ def test_a_reader_panic_on_a_roster_is_one_sentence(tmp_path: Path, fake_panicki
 
 # -- a foreign .xlsx given as the 台账 ---------------------------------------------------------------
 NOT_MASTER = "「{}」不是 wpx 生成的台账（无法作为 .xlsx 工作簿打开）：请先用 wpx build 生成台账。"
-
-
-def _with_part(source: bytes, name: str, text: str) -> bytes:
-    with zipfile.ZipFile(io.BytesIO(source)) as archive:
-        parts = {i.filename: archive.read(i) for i in archive.infolist()}
-    parts[name] = text.encode("utf-8")
-    return zip_file(parts)
 
 
 @pytest.mark.parametrize(("name", "make", "sentence"), [

@@ -1,6 +1,9 @@
-"""One call in a fresh process with a memory (address-space) and time limit: for native readers given a
-file from outside (a roster), which may abort the process, allocate whatever a file declares, or
-never return. The caller gets the result, or Limited saying how the call ended."""
+"""One call in a fresh process with a memory (address-space) and time limit: for readers given a file
+from outside (a roster, a spreadsheet plan, a 台账), which may abort the process (a Rust panic is a
+BaseException; a hard abort on a sheet that claims a billion cells), allocate whatever a file declares,
+or never return. The caller gets the result, a WorkplanError the call raised (its sentence), or Limited
+saying how the call ended. This is the one such mechanism; the returns' reader pool (returns/worker.py)
+keeps its workers between files and shares main_hidden with it."""
 
 from __future__ import annotations
 
@@ -8,10 +11,13 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-MEMORY = 1024 * 1024 * 1024
+from workplan_xl.errors import WorkplanError
+
+MEMORY = 1024 * 1024 * 1024  # address space of the child, its interpreter included (Linux)
 TIMEOUT = 60.0
 
 
@@ -24,13 +30,16 @@ class Limited(Exception):
 
 
 def run_limited(func: Callable[..., Any], *args: Any, memory: int = MEMORY, timeout: float = TIMEOUT) -> Any:
-    """``func(*args)`` (a module-level function, its arguments and result picklable) in a child process."""
-    from workplan_xl.returns.worker import _main_hidden
+    """``func(*args)`` (a module-level function, its arguments and result picklable) in a child process.
 
+    A WorkplanError raised by ``func`` is raised here again (its sentence is the user's); anything else
+    that ends the call becomes Limited. WPX_READ_IN_PROCESS=1 calls ``func`` here (a traceback to debug)."""
+    if os.environ.get("WPX_READ_IN_PROCESS") == "1":
+        return func(*args)
     context = multiprocessing.get_context("spawn")
     receive, send = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(send, func, args, memory), daemon=True)
-    with _main_hidden():
+    with main_hidden():
         process.start()
     send.close()
     try:
@@ -48,6 +57,9 @@ def run_limited(func: Callable[..., Any], *args: Any, memory: int = MEMORY, time
         receive.close()
     if status == "ok":
         return value
+    if status == "raise":  # the class, its sentence, and the technical cause for --verbose
+        kind, sentence, cause = value
+        raise kind(sentence) from (RuntimeError(cause) if cause else None)
     raise Limited(status, value)
 
 
@@ -58,12 +70,37 @@ def _child(send: Any, func: Callable[..., Any], args: tuple[Any, ...], memory: i
     if memory and sys.platform.startswith("linux"):
         import resource
 
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (memory if hard == resource.RLIM_INFINITY else min(memory, hard), hard))
     try:
         result: tuple[str, Any] = ("ok", func(*args))
     except MemoryError:
         result = ("memory", "")
+    except ImportError as error:  # a shared library that cannot be mapped under the limit: memory too
+        result = ("memory" if "failed to map" in str(error) else "error", f"ImportError: {error}"[:300])
+    except WorkplanError as error:  # a sentence for the user: the parent raises it again
+        cause = error.__cause__ or error.__context__
+        result = ("raise", (type(error), str(error), f"{type(cause).__name__}: {cause}"[:300] if cause else ""))
     except BaseException as error:  # noqa: BLE001 - a Rust panic (BaseException) too: the parent says which file
         result = ("error", f"{type(error).__name__}: {error}"[:300])
-    send.send(result)
+    try:
+        send.send(result)
+    except Exception as error:  # noqa: BLE001 - a result that does not pickle is the call's failure
+        send.send(("error", f"{type(error).__name__}: {error}"[:300]))
     send.close()
+
+
+@contextmanager
+def main_hidden() -> Iterator[None]:
+    """Start a child without the caller's main script: "spawn" re-runs it in the child, which fails
+    for a script read from stdin, re-runs an unguarded script's top level, and costs the CLI's imports.
+    The child needs nothing from it."""
+    main = sys.modules.get("__main__")
+    saved = {name: main.__dict__.pop(name) for name in ("__file__", "__spec__") if main and name in main.__dict__}
+    if main is not None and "__spec__" in saved:
+        main.__spec__ = None  # type: ignore[assignment] - a module always has the attribute
+    try:
+        yield
+    finally:
+        if main is not None:
+            main.__dict__.update(saved)

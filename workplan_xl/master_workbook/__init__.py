@@ -5,14 +5,21 @@
     build_master_workbook(plan_file, output, roster) what `wpx build` runs
     load_plan(path) -> Plan                          a 台账 recognised first, else plan_document.read_plan
 
-layout.py is the contract between write.py and read.py (sheet names, headers, cell text conventions).
+layout.py is the contract between write.py and read.py (sheet names, headers, cell text conventions);
+cells.py reads a 台账's cells in a child process. The names below are imported when first used, so the
+child (which imports cells.py, hence this package) does not pay for the writers and plan_document.
 """
 
-from workplan_xl.master_workbook.build import build_master_workbook
-from workplan_xl.master_workbook.layout import MASTER_SCHEMA
-from workplan_xl.master_workbook.load import is_master_workbook, load_plan
-from workplan_xl.master_workbook.read import check_master_workbook, read_master_workbook
-from workplan_xl.master_workbook.write import write_master_workbook
+from importlib import import_module
+from typing import Any
 
-__all__ = ["MASTER_SCHEMA", "build_master_workbook", "check_master_workbook", "is_master_workbook", "load_plan", "read_master_workbook",
-           "write_master_workbook"]
+_WHERE = {"MASTER_SCHEMA": "layout", "build_master_workbook": "build", "check_master_workbook": "read",
+          "is_master_workbook": "load", "load_plan": "load", "read_master_workbook": "read",
+          "write_master_workbook": "write"}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

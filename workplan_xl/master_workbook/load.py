@@ -15,8 +15,9 @@ from defusedxml.ElementTree import fromstring
 
 from workplan_xl import plan_document
 from workplan_xl.errors import WorkbookError
+from workplan_xl.master_workbook.cells import not_a_master
 from workplan_xl.master_workbook.layout import SHEET_META
-from workplan_xl.master_workbook.read import not_a_master, read_master_workbook
+from workplan_xl.master_workbook.read import read_master_workbook
 from workplan_xl.plan import Plan
 
 _WORKBOOK_LIMIT = 5 << 20  # a workbook part lists sheets; megabytes of it is not a 台账

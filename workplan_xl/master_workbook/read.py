@@ -7,13 +7,18 @@ reused, because forms and the ledger may still carry them. A task belongs to the
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from workplan_xl.errors import InputFileError, WorkbookError
+from workplan_xl.master_workbook.cells import (
+    MASTER_MEMORY,
+    MASTER_TIMEOUT,
+    foreign,
+    read_sheets,
+)
 from workplan_xl.master_workbook.layout import (
     HEADER_ROW,
     INDICATOR_COLUMNS,
@@ -43,7 +48,6 @@ from workplan_xl.master_workbook.layout import (
     split_number,
 )
 from workplan_xl.plan import SCHEMA, Indicator, Part, Plan, ScheduleEntry, Section, Task, Unit, next_id
-from workplan_xl.returns.precheck import Limits, check_size
 from workplan_xl.roster import check_units, code_text
 
 Row = tuple[int, dict[str, Any]]  # (row number as Excel shows it, key → cell value)
@@ -91,86 +95,30 @@ def read_master_workbook(path: Path, include_other_parts: bool = False) -> Plan:
 
 
 # -- opening ----------------------------------------------------------------------------------------
-MASTER_LIMITS = Limits(max_file_bytes=100 * 1024 * 1024, max_unzipped_bytes=500 * 1024 * 1024)
-
-
 def _load(path: Path) -> dict[str, list[list[Any]]]:
-    """Every sheet's values (read-only, cached formula results), the file closed again at once.
+    """Every sheet's values, read in a child process with the limits returns and rosters have
+    (workplan_xl.isolated): a 台账 comes from the user's disk and may be any .xlsx, and openpyxl can
+    allocate without bound or never return on a hostile one; the command goes on to say which file."""
+    from workplan_xl.isolated import Limited, run_limited
 
-    A 台账 comes from the user's disk and may be any .xlsx: it gets the pre-checks returns get (zip
-    bombs, XML entities, absurd declared extents) before openpyxl sees it, and whatever openpyxl
-    raises on a foreign workbook becomes one sentence (the details stay for --verbose)."""
-    from openpyxl import load_workbook
-
-    from workplan_xl.returns.precheck import Refused, check_zip
-    from workplan_xl.returns.sniff import NUMBERS, sniff
-
-    not_master = f"「{path.name}」不是 wpx 生成的台账（无法作为 .xlsx 工作簿打开）：请先用 wpx build 生成台账。"
-    foreign = (f"「{path.name}」不是 wpx 生成的台账，或已损坏（读取时出错）：请确认选的是 wpx build 生成的台账.xlsx；"
-               "如果是在 Excel/WPS 里改过的台账，请另存为 .xlsx 后再试。")
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MASTER_LIMITS.max_file_bytes + 1)
-    except PermissionError as error:
-        raise InputFileError(f"台账「{path.name}」无法读取：文件可能正在 Excel 或 WPS 中打开，请关闭后重试。") from error
-    except OSError as error:
-        raise InputFileError(f"台账「{path.name}」无法读取（{error.strerror or '读取出错'}）：请确认文件完整后重试。") from error
-    try:
-        check_size(len(data), MASTER_LIMITS)
-        sniffed = sniff(data)
-        kind = sniffed.kind
-        if kind == "encrypted":
-            raise Refused("encrypted")
-        if sniffed.what == NUMBERS:
-            raise WorkbookError(f"「{path.name}」是Apple Numbers 表格，不能直接作为台账读取：请在 Numbers 中选择"
-                                "“文件 → 导出为 → Excel”，存为 .xlsx 后再试。")
-        if kind != "xlsx":
-            raise WorkbookError(not_master)
-        check_zip(data, MASTER_LIMITS)
-    except Refused as refused:
-        if refused.code == "encrypted":
-            raise WorkbookError(f"台账「{path.name}」加了密码，无法读取：请在 Excel 或 WPS 中去掉密码后另存，再重新运行。") from None
-        if refused.code in ("truncated", "damaged"):
-            raise WorkbookError(not_master) from refused
-        raise WorkbookError(f"「{path.name}」不是 wpx 生成的台账（结构异常，为安全起见未读取）：请先用 wpx build 生成台账。"
-                            ) from refused
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except MemoryError as error:
-        raise WorkbookError(foreign) from error
-    except Exception as error:  # noqa: BLE001 - openpyxl raises anything (XMLSyntaxError, TypeError, IndexError …)
-        raise WorkbookError(not_master) from error
-    try:
-        if SHEET_META not in workbook.sheetnames:
-            raise WorkbookError(not_a_master(path.name, workbook.sheetnames))
-        sheets = {}
-        for name in (SHEET_TASKS, SHEET_SCHEDULE, SHEET_INDICATORS, SHEET_UNITS, SHEET_META):
-            if name not in workbook.sheetnames:
-                continue  # _table() names the missing sheet
-            ws = workbook[name]
-            ws.reset_dimensions()  # LibreOffice and others may write a wrong <dimension>
-            sheets[name] = [list(r) for r in ws.iter_rows(values_only=True)]
-        return sheets
-    except WorkbookError:
-        raise
-    except Exception as error:  # noqa: BLE001 - a foreign workbook's oddities are the user's to fix, not a crash
-        raise WorkbookError(foreign) from error
-    finally:
-        workbook.close()
+        return run_limited(read_sheets, str(path), memory=MASTER_MEMORY, timeout=MASTER_TIMEOUT)
+    except Limited as limited:
+        if limited.code == "timeout":
+            raise WorkbookError(f"读取台账「{path.name}」超过 {int(MASTER_TIMEOUT)} 秒仍未完成（文件过大或结构异常）："
+                                "请确认选的是 wpx build 生成的台账.xlsx；如果是在 Excel/WPS 里改过的台账，"
+                                "请另存为 .xlsx 后再试。") from None
+        if limited.code in ("memory", "crash"):
+            raise WorkbookError(f"读取「{path.name}」时占用内存过多或读取程序异常退出（文件过大、已损坏，或不是 wpx "
+                                "生成的台账）：请确认选的是 wpx build 生成的台账.xlsx；如果是在 Excel/WPS 里改过的台账，"
+                                "请另存为 .xlsx 后再试。") from RuntimeError(limited.detail)
+        raise WorkbookError(foreign(path.name)) from RuntimeError(limited.detail)
 
 
 def check_master_workbook(path: Path) -> None:
     """That ``path`` is a 台账 (wpx status reads nothing else of it): the same pre-checks and sentences
     as read_master_workbook for a 汇总, a form or a file that is not ours."""
     _meta(_load(Path(path)), Path(path).name)
-
-
-def not_a_master(name: str, sheets: list[str]) -> str:
-    """What to say about an .xlsx without _meta: our own 汇总 is named as such, anything else as not ours."""
-    if "报送情况" in sheets and "问题清单" in sheets:
-        return (f"「{name}」是 wpx collect 生成的汇总表，不是台账：请给出台账文件（wpx build 生成的，如 台账.xlsx），"
-                "台账数据库就在它旁边。")
-    return f"「{name}」不是 wpx 生成的台账（缺少 _meta 工作表）：请先用 wpx build 生成台账。"
 
 
 def _meta(sheets: dict[str, list[list[Any]]], name: str) -> dict[str, Any]:

@@ -17,13 +17,13 @@ import sys
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
 from workplan_xl.errors import WorkplanError
+from workplan_xl.isolated import main_hidden as _main_hidden
 from workplan_xl.returns.markup_sheets import MARKUP_KINDS, read_markup_sheets
 from workplan_xl.returns.precheck import (
     LIMITS,
@@ -203,22 +203,6 @@ def _worker_main(conn: Connection, memory: int, limits: Limits) -> None:
             continue
         for index, path in message:
             conn.send((index, _answer(path, limits, plan)))
-
-
-@contextmanager
-def _main_hidden() -> Iterator[None]:
-    """Start a worker without the caller's main script: "spawn" re-runs it in the child, which fails
-    for a script read from stdin, re-runs an unguarded script's top level, and costs the CLI's imports.
-    The worker needs nothing from it."""
-    main = sys.modules.get("__main__")
-    saved = {name: main.__dict__.pop(name) for name in ("__file__", "__spec__") if main and name in main.__dict__}
-    if main is not None and "__spec__" in saved:
-        main.__spec__ = None  # type: ignore[assignment] - a module always has the attribute
-    try:
-        yield
-    finally:
-        if main is not None:
-            main.__dict__.update(saved)
 
 
 @dataclass
