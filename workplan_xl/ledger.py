@@ -289,18 +289,19 @@ class Ledger:
              reading.plan_fingerprint, reading.status, reading.reason, "、".join(reading.blank))).lastrowid
         assert sid is not None
         unit = reading.unit_code
+        # (kind, item_id, field, value, raw, note, cell): plain tuples from the reader processes
         values = reading.values
-        if any(v.kind == FORM for v in values):
+        if any(v[0] == FORM for v in values):
             self.conn.executemany("INSERT INTO form_values VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                  [(sid, unit, v.field, v.value, v.raw, v.note, v.cell) for v in values if v.kind == FORM])
-            values = [v for v in values if v.kind != FORM]
+                                  [(sid, unit, *v[2:]) for v in values if v[0] == FORM])
+            values = [v for v in values if v[0] != FORM]
         self.conn.executemany('INSERT INTO "values" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
                               [(sid, unit, *v) for v in values])
         if reading.status == ACCEPTED:
             shared = self._shared
             unit = shared.setdefault(unit, unit)
-            self._entries[sid] = [Entry(unit, shared.setdefault(v.item_id, v.item_id), shared.setdefault(v.field, v.field),
-                                        v.value, shared.setdefault(v.note, v.note) if len(v.note) < 40 else v.note, sid)
+            self._entries[sid] = [Entry(unit, shared.setdefault(v[1], v[1]), shared.setdefault(v[2], v[2]),
+                                        v[3], shared.setdefault(v[5], v[5]) if len(v[5]) < 40 else v[5], sid)
                                   for v in values]
         self.conn.executemany(
             "INSERT INTO problems (submission_id, file, unit, cell, problem, action) VALUES (?, ?, ?, ?, ?, ?)",
