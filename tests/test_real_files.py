@@ -249,7 +249,7 @@ def test_an_xls_with_capitalised_stream_names_is_read(year, tmp_path: Path, lo_c
 
 
 def test_a_numbers_file_is_named_with_what_to_do() -> None:
-    """(In a returns folder the archive unpacking takes a .numbers package apart first.)"""
+    """(In a returns folder too: a .numbers package is one file, not an archive to take apart.)"""
     from workplan_xl.returns import inspect_bytes, interpret
     from workplan_xl.returns.plan_index import PlanIndex
 

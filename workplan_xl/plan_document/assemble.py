@@ -315,7 +315,7 @@ def read_plan(path: Path, encoding: str | None = None) -> Plan:
             raise
         except Exception as exc:  # noqa: BLE001 - a hostile file must end in a sentence, not a traceback
             raise InputFileError(
-                f"「{path.name}」的内容结构异常，无法读取（{type(exc).__name__}）："
+                f"「{path.name}」的内容结构异常，无法读取："
                 "请在 Word/WPS 中打开并另存一份后再试，或改用 .txt 文件。") from exc
     data = path.read_bytes()
     try:

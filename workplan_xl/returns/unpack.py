@@ -119,7 +119,9 @@ def _kind(head: bytes, source: Path | bytes) -> str | None:
                 names = set(archive.namelist())
         except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError, EOFError):
             return None  # a cut-off workbook: the reader says so
-        return None if names & set(_DOCUMENT_PARTS) else "zip"
+        if names & set(_DOCUMENT_PARTS) or any(n.lower().endswith(".iwa") for n in names):
+            return None  # an Apple Numbers (iWork) package is one file: the reader names it
+        return "zip"
     if head.startswith(b"Rar!\x1a\x07"):
         return "rar"
     if head.startswith(b"7z\xbc\xaf\x27\x1c"):

@@ -101,6 +101,8 @@ def _kind_message(kind: str, detail: str, name: str) -> str:
         return f"「{name}」是压缩包，不是计划文档：请解压后给出其中的 {SUPPORTED}。"
     if detail == "broken-zip":
         return f"「{name}」已损坏（文件不完整，无法解压），无法读取：请重新下载或在 Word/WPS 中另存后再试。"
+    if detail.endswith("表格") or "表格（" in detail:  # Excel 2003 XML, .fods, Apple Numbers
+        return f"「{name}」是{detail}，无法直接读取：请用 Excel 或 WPS 打开，另存为 .xlsx 后再试。"
     if detail:
         return f"「{name}」是 {detail} 图片，不是计划文档：请给出 {SUPPORTED}。"
     return f"「{name}」不是可读取的文档（无法识别的二进制文件）：请给出 {SUPPORTED}。"
@@ -145,11 +147,24 @@ def _sniff_bytes(path: Path, head: bytes) -> tuple[str, str]:
         text_head = head.decode("gb18030", errors="replace")
     if _is_blank(path, head, bom):
         return "empty", ""
+    spreadsheet = _flat_spreadsheet(head)
+    if spreadsheet:
+        return "binary", spreadsheet
     if (text_head.lstrip("\ufeff \t\r\n").startswith("<") and _HTML_TAG.search(text_head)) or _is_mhtml(head):
         return "html", ""
     if text_head.lstrip("\ufeff \t\r\n").startswith(("{", "[")) and _is_json(path, bom):
         return "json", ""
     return "text", ""
+
+
+def _flat_spreadsheet(head: bytes) -> str:
+    """An Excel 2003 XML or flat ODS (.fods) spreadsheet: what it is called, else "". (An Excel HTML
+    export is a web page, which the HTML reader reads.)"""
+    from workplan_xl.returns.sniff import is_spreadsheet_kind
+    from workplan_xl.returns.sniff import sniff as sniff_bytes
+
+    what = sniff_bytes(head).what
+    return what if is_spreadsheet_kind(what) and "网页" not in what else ""
 
 
 def _is_mhtml(head: bytes) -> bool:
@@ -187,32 +202,44 @@ def _is_json(path: Path, bom: str | None) -> bool:
 
 
 def _sniff_ole2(path: Path) -> str:
-    # The storage names sit in the directory sectors as UTF-16LE; a plain byte search finds them.
-    data = path.read_bytes()
-    if "EncryptedPackage".encode("utf-16-le") in data:
-        return "encrypted"  # an Office 2007+ file with a password: OLE2 wrapper around the real zip
-    if "WordDocument".encode("utf-16-le") in data:
-        return "doc"  # a Word file, even with an Excel object embedded in it
-    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") + b"\x00\x00" in data:
-        return "xls"
+    """By the names at the root of the compound file (returns/sniff.py walks its directory): Workbook or
+    Book in any case is an .xls; a Word document keeps an embedded Excel object's Workbook stream in a
+    storage of its own (ObjectPool), so it stays a Word document; EncryptedPackage means a password."""
+    from workplan_xl.returns.sniff import sniff as sniff_bytes
+
+    sniffed = sniff_bytes(path.read_bytes())
+    if sniffed.kind in ("encrypted", "xls"):
+        return sniffed.kind
     return "doc"  # WordDocument, WPS, or any other legacy Office file: "save as .docx" fits them all
 
 
 def _sniff_zip(path: Path) -> tuple[str, str]:
     try:
         with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
+            names = {n.replace("\\", "/").lstrip("/").lower(): n for n in zf.namelist()}
             if "word/document.xml" in names or any(n.startswith("word/document") for n in names):
                 return "docx", ""
             if "xl/workbook.xml" in names or any(n.startswith("xl/workbook") for n in names):
                 return "xlsx", ""
-            if "mimetype" in names and zf.getinfo("mimetype").file_size < 200:
-                if b"opendocument.text" in zf.read("mimetype"):
+            mimetype = names.get("mimetype")
+            if mimetype is not None and zf.getinfo(mimetype).file_size < 200:
+                if b"opendocument.text" in zf.read(mimetype):
                     return "zip", "odt"
-                if b"opendocument.spreadsheet" in zf.read("mimetype"):
+                if b"opendocument.spreadsheet" in zf.read(mimetype):
                     return "zip", "ods"
-    except (zipfile.BadZipFile, OSError, KeyError, NotImplementedError, RuntimeError):
+    except (zipfile.BadZipFile, OSError, KeyError, NotImplementedError, RuntimeError, ValueError, EOFError):
         return "binary", "broken-zip"  # most often a .docx cut short by a download or a mail gateway
+    # A package whose main part is not at the usual place (relationships name it), or Apple Numbers.
+    from workplan_xl.returns.sniff import NUMBERS
+    from workplan_xl.returns.sniff import sniff as sniff_bytes
+
+    sniffed = sniff_bytes(path.read_bytes())
+    if sniffed.kind in ("xlsx", "xlsb"):
+        return "xlsx", ""
+    if sniffed.what == "Word 文档":
+        return "docx", ""
+    if sniffed.what == NUMBERS:
+        return "binary", NUMBERS
     return "zip", ""
 
 
@@ -224,10 +251,12 @@ def _office_kind(path: Path) -> str:
 
 def _read_spreadsheet(path: Path, kind: str, detail: str) -> list[Block]:
     """calamine first (fast, no LibreOffice needed); a .et/.ods it cannot read goes through LibreOffice."""
-    from workplan_xl.plan_document.readers.sheet import read_sheet
+    from workplan_xl.plan_document.readers.sheet import Refusal, read_sheet
 
     try:
         return read_sheet(path)
+    except Refusal:
+        raise  # a password or a hostile file: LibreOffice is not given it either
     except InputFileError:
         suffix = path.suffix.lower().lstrip(".")
         if detail == "ods" or suffix in ("et", "ett", "ods"):
