@@ -176,7 +176,6 @@ FIND_NO_TASKS = "「{}」中找不到带编号的工作任务（如“一、”�
 NO_TASK_TABLE = ("「{}」中找不到任务表（表头应有“重点任务”或“工作任务”一列，以及“牵头单位”“完成时限”等列）："
                  "请确认这是任务分解表或工作计划。")
 LOCKED = "「{}」加了密码，无法读取：请在 Excel 或 WPS 中去掉密码后另存，再重新运行。"
-RESAVE = "「{}」是{}，无法直接读取：请用 Excel 或 WPS 打开，另存为 .xlsx 后再试。"
 NEEDS_LIBREOFFICE = "「{}」是{}，需要 LibreOffice 才能读取：请安装 LibreOffice（soffice），或在 Word/WPS 中另存为 .docx 后再试。"
 PLAN_SENTENCES = {
     "加密 xls": LOCKED, "加密 ods": LOCKED,
@@ -186,9 +185,9 @@ PLAN_SENTENCES = {
     "声明范围极大 ods": "「{}」的工作表声称有极大的范围（10000 行 × 1000 列），为安全起见未读取：请在 Excel/WPS 中打开后另存为 .xlsx 再试。",
     "很短的文字 PDF": FIND_NO_TASKS,  # a text layer, however short, is no scan
     "没有文字的 PDF": "「{}」是扫描件（图片）PDF，没有可读取的文字：请用文字版 PDF、Word 或 .txt 文件。",
-    "Excel 2003 XML": RESAVE.format("{}", "Excel 2003 XML 表格"),
-    "单文件 ODS": RESAVE.format("{}", "单文件 ODS 表格（.fods）"),
-    "Numbers": RESAVE.format("{}", "Apple Numbers 表格"),
+    "Excel 2003 XML": NO_TASK_TABLE,  # read (returns/markup_sheets.py), and no task table in it
+    "单文件 ODS": "「{}」里没有可读取的文字：请检查是否选错了文件。",  # read: an empty sheet
+    "Numbers": "「{}」是Apple Numbers 表格，无法直接读取：请在 Numbers 中选择“文件 → 导出为 → Excel”，存为 .xlsx 后再试。",
     "嵌入表格的 Word": NEEDS_LIBREOFFICE.format("{}", "旧版 Word 文档（.doc）"),
     "嵌入表格的 Word 改名 xls": NEEDS_LIBREOFFICE.format("{}", "旧版 Word 文档（.doc）"),
     "嵌入表格的 Word 目录损坏": NEEDS_LIBREOFFICE.format("{}", "旧版 Word 文档（.doc）"),

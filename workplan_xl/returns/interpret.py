@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from workplan_xl.form_layout import (
@@ -29,7 +30,7 @@ from workplan_xl.plan import Unit
 from workplan_xl.returns.messages import file_problem
 from workplan_xl.returns.plan_index import PlanIndex, task_numbers
 from workplan_xl.returns.sniff import RETURN_SUFFIXES
-from workplan_xl.returns.values import FieldError, clean_cell, field_value, implausible
+from workplan_xl.returns.values import FieldError, clean_cell, field_entry, field_value, implausible
 
 BY_META, BY_SHEET_CODE, BY_SHEET_NAME, BY_FILE_NAME = ("按隐藏信息识别", "按表内单位代码识别", "按表内单位名称识别",
                                                        "按文件名识别")
@@ -48,7 +49,7 @@ class Finding:
 
 
 class Value(NamedTuple):
-    """One value taken from a return (a tuple: a return carries a hundred of them between processes)."""
+    """The fields of one value taken from a return, in the order Reading.values holds them."""
 
     kind: str  # task / indicator / form (about the return as a whole: 填报人, 联系电话 …; item_id "")
     item_id: str
@@ -57,6 +58,9 @@ class Value(NamedTuple):
     raw: str
     note: str = ""
     cell: str = ""
+
+
+ValueRow = tuple[str, str, str, str, str, str, str]  # a Value's fields as a plain tuple
 
 
 @dataclass
@@ -69,19 +73,13 @@ class Reading:
     identified_by: str = ""
     plan_fingerprint: str = ""
     file_round: str | None = None
-    values: list[Value] = field(default_factory=list)
+    # Plain tuples in Value's field order (kind, item_id, field, value, raw, note, cell): read them as
+    # v[0]..v[6]. interpret builds them so, because a return carries a hundred of them from the reader
+    # processes and a tuple costs nothing to unpickle; Value(...) rows built elsewhere work alike.
+    values: list[ValueRow] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     sha256: str = ""  # of the bytes the worker read ("" when it read none)
     blank: list[str] = field(default_factory=list)  # required cells left blank (完成状态, 填报值)
-
-    def __getstate__(self) -> dict[str, Any]:
-        # Values travel from the reader processes as plain tuples: pickling a hundred named tuples
-        # per return costs several times more.
-        return {**self.__dict__, "values": [tuple(v) for v in self.values]}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        state["values"] = list(map(Value._make, state["values"]))
-        self.__dict__.update(state)
 
     def reject(self, cell: str, problem: str, action: str) -> Reading:
         self.status, self.reason = REJECTED, problem
@@ -115,7 +113,7 @@ def interpret(raw: dict[str, Any], index: PlanIndex, round: str | None, file_nam
         reading.findings.append(Finding("", f"找不到「{SHEET_TASKS}」表，任务进展未计入", RESEND_FORM))
     if indicators is None and meta.get("indicator_ids"):
         reading.findings.append(Finding("", f"找不到「{SHEET_INDICATORS}」表，指标填报值未计入", RESEND_FORM))
-    if not any(v.kind != FORM for v in reading.values):
+    if not any(v[0] != FORM for v in reading.values):
         # A blank (or wholly unusable) form is not a return: it never displaces one that was usable.
         if any(f.cell for f in reading.findings):
             return reading.reject("", "回表中没有一项可用的填报内容（原因见本文件的其他各条），未使用", "请改正后重新发送。")
@@ -177,6 +175,7 @@ _CONTACT_LABELS["审核人"] = _CONTACT_LABELS["单位负责人"] = "reviewer"  
 # Every label starts with one of these once junk is stripped: a cheap test that spares the data rows
 _CONTACT_FIRST = frozenset(label[:1] for label in _CONTACT_LABELS)
 _JUNK_CHARS = " \t\r\n\u3000*＊:："
+_CONTACT_LEAD = _CONTACT_FIRST | frozenset(_JUNK_CHARS)  # a label cell's first character, junk or not
 _CONTACT_TYPED = re.compile(r"^(" + "|".join(map(re.escape, sorted(_CONTACT_LABELS, key=len, reverse=True)))
                             + r")[:：\s]+(.+)$", re.S)
 
@@ -312,7 +311,10 @@ def _checksum(tasks: _Table | None, indicators: _Table | None) -> str:
         # Only the cells the checksum covers (descriptive columns, and the id): a missing one reads as "".
         wanted = [(h, table.columns[h]) for h, f in columns if f is None and h in table.columns]
         id_col = table.columns[id_header]
-        return tuple(h for h, _ in wanted), [tuple(row[c] if c < len(row) else "" for _, c in wanted)
+        at = [c for _, c in wanted]  # never empty: the id column is one of them
+        width = max(at) + 1
+        pick = itemgetter(*at) if len(at) > 1 else (lambda row: (row[at[0]],))
+        return tuple(h for h, _ in wanted), [pick(row) if len(row) >= width else tuple(row[c] if c < len(row) else "" for c in at)
                                              for row in table.sheet["rows"][table.header_row + 1:]
                                              if id_col < len(row) and cell_text(row[id_col])]
 
@@ -335,9 +337,6 @@ def column_letter(index: int) -> str:
     return letters
 
 
-_TEXT_FIELDS = {"progress", "achievements", "difficulties", "next_steps", "evidence", "remark"}  # kept as typed: the value is the cleaned cell itself
-
-
 def _read_rows(reading: Reading, table: _Table, kind: str, index: PlanIndex, required: set[str] | None) -> None:
     """Read one table's rows into ``reading``; ``required`` are the ids the form was made with (None:
     a workbook without _meta, whose rows with a known id are taken as required)."""
@@ -354,8 +353,10 @@ def _read_rows(reading: Reading, table: _Table, kind: str, index: PlanIndex, req
     seen: set[str] = set()
     width = max(table.columns.values()) + 1
     id_col, fallback_col = table.columns.get(id_header), table.columns.get(fallback_header)
-    letters = {c: column_letter(c) for _, _, c in inputs}
+    # (field, column, the cell's address less its row number) per input column
+    specs = [(name, c, f"{sheet}!{column_letter(c)}") for _, name, c in inputs]
     add = reading.values.append
+    findings = reading.findings
     key_field = "status" if kind == "task" else "value"  # the cell a row must have to count
     place: dict[str, int] = {}  # item id → row, for every row with an id
     answered: set[str] = set()  # item ids whose key field was taken
@@ -364,7 +365,7 @@ def _read_rows(reading: Reading, table: _Table, kind: str, index: PlanIndex, req
         if len(row) < width:
             row = row + [""] * (width - len(row))
         # cell_text(v) is not empty: a number, a bool, or text that is not all blanks
-        filled = [i for i in inputs if (v := row[i[2]]) != "" and v is not None and not (v.__class__ is str and v.isspace())]
+        filled = [s for s in specs if (v := row[s[1]]) != "" and v is not None and not (v.__class__ is str and v.isspace())]
         if not filled:
             if id_col is not None and (blank_id := cell_text(row[id_col])) in known:
                 place.setdefault(blank_id, r)
@@ -376,40 +377,40 @@ def _read_rows(reading: Reading, table: _Table, kind: str, index: PlanIndex, req
         if not item_id and fallback_col is not None:
             item_id = fallback.get(cell_text(row[fallback_col]), "")
             by_fallback = bool(item_id)
-        where = f"{sheet}!{letters[filled[0][2]]}{r + 1}"
-        if not item_id:
-            reading.findings.append(Finding(where, f"第 {r + 1} 行没有{id_header}，无法对应到台账中的{label}，该行内容未计入",
-                                            "请不要在填报表中自行插入行；如需补充，请写在对应任务的「备注」中。"))
-            continue
+        number = str(r + 1)
         item = known.get(item_id)
-        if item is None:
-            reading.findings.append(Finding(where, f"第 {r + 1} 行的{id_header}「{clean_cell(item_id)[:20]}」不是台账中的{label}，该行内容未计入",
-                                            "请不要修改填报表中的编号和隐藏列；" + RESEND_FORM))
-            continue
-        if item_id in seen:
-            reading.findings.append(Finding(where, f"第 {r + 1} 行与前面的行是同一{label}（{item_id}），该行内容未计入",
-                                            f"每个{label}只填一行；请把内容合并到一行后重新发送。"))
+        if item is None or item_id in seen:
+            where = filled[0][2] + number
+            if not item_id:
+                findings.append(Finding(where, f"第 {number} 行没有{id_header}，无法对应到台账中的{label}，该行内容未计入",
+                                        "请不要在填报表中自行插入行；如需补充，请写在对应任务的「备注」中。"))
+            elif item is None:
+                findings.append(Finding(where, f"第 {number} 行的{id_header}「{clean_cell(item_id)[:20]}」不是台账中的{label}，该行内容未计入",
+                                        "请不要修改填报表中的编号和隐藏列；" + RESEND_FORM))
+            else:
+                findings.append(Finding(where, f"第 {number} 行与前面的行是同一{label}（{item_id}），该行内容未计入",
+                                        f"每个{label}只填一行；请把内容合并到一行后重新发送。"))
             continue
         seen.add(item_id)
         place.setdefault(item_id, r)
         unit = getattr(item, "unit", "")
         target = getattr(item, "value", None)
-        for _, name, c in filled:
-            cell = f"{sheet}!{letters[c]}{r + 1}"
+        for name, c, prefix in filled:
+            cell = prefix + number
             try:
-                value, note = field_value(name, row[c], unit, target)
+                value, raw, note = field_entry(name, row[c], unit, target)
             except FieldError as error:
-                reading.findings.append(Finding(cell, error.problem, error.action))
+                findings.append(Finding(cell, error.problem, error.action))
                 continue
             if merged or by_fallback:
                 note = "；".join(n for n in (note, merged.get((r, c), ""), "按任务编号对应" if by_fallback else "") if n)
-            add(Value(kind, item_id, name, value, value if name in _TEXT_FIELDS else clean_cell(row[c]), note, cell))
+            add((kind, item_id, name, value, raw, note, cell))
             if name == key_field:
                 answered.add(item_id)
-            if name == "value" and (why := implausible(float(value), unit, target, getattr(item, "comparator", ">="),
-                                                       getattr(item, "aggregate", ""))):
-                reading.findings.append(Finding(cell, f"请核实：{why}（已按填写的 {value} 计入）",
-                                                "请与该单位核实；如有误，请改正后重新发送。"))
+            if name == "value" and (why := _implausible(value, unit, target, getattr(item, "comparator", ">="),
+                                                        getattr(item, "aggregate", ""))):
+                findings.append(Finding(cell, f"请核实：{why}（已按填写的 {value} 计入）",
+                                        "请与该单位核实；如有误，请改正后重新发送。"))
     key_header = FIELD_LABELS[key_field]
     key_col = table.columns.get(key_header)
     wanted = [i for i in (required if required is not None else place) if i in known and i not in answered]
@@ -425,6 +426,19 @@ def _read_rows(reading: Reading, table: _Table, kind: str, index: PlanIndex, req
             reading.blank.append(f"{sheet}!{column_letter(key_col)}{r + 1}（{key_header}）")
 
 
+_IMPLAUSIBLE: dict[tuple[Any, ...], str] = {}  # implausible's answers: the same figures recur across returns
+
+
+def _implausible(value: str, unit: str, target: float | None, comparator: str, aggregate: str) -> str:
+    key = (value, unit, target, comparator, aggregate)
+    why = _IMPLAUSIBLE.get(key)
+    if why is None:
+        why = implausible(float(value), unit, target, comparator, aggregate)
+        if len(_IMPLAUSIBLE) < 4096:
+            _IMPLAUSIBLE[key] = why
+    return why
+
+
 def _read_contact(reading: Reading, tables: list[_Table]) -> None:
     """The 填报人 block below the table(s): each label's value is the first filled cell to its right
     before the next label. A value typed into the label cell itself ("填报人：张三") counts too."""
@@ -433,9 +447,9 @@ def _read_contact(reading: Reading, tables: list[_Table]) -> None:
         sheet, rows = table.sheet["name"], table.sheet["rows"]
         for r in range(table.header_row + 1, len(rows)):
             row = rows[r]
-            for c, cell in enumerate(row):
-                if not isinstance(cell, str) or len(cell) > 200 or cell.lstrip(_JUNK_CHARS)[:1] not in _CONTACT_FIRST:
-                    continue
+            for c in [c for c, cell in enumerate(row) if isinstance(cell, str) and cell[:1] in _CONTACT_LEAD
+                      and len(cell) <= 200 and cell.lstrip(_JUNK_CHARS)[:1] in _CONTACT_FIRST]:
+                cell = row[c]
                 name, value, where = _contact_label(cell), "", c
                 if name:
                     for k in range(c + 1, min(len(row), c + 6)):
@@ -452,7 +466,7 @@ def _read_contact(reading: Reading, tables: list[_Table]) -> None:
         if name in found:
             raw, cell = found[name]
             value, note = field_value("done_date" if name == "fill_date" else "remark", raw)
-            reading.values.append(Value(FORM, "", name, value, clean_cell(raw), note, cell))
+            reading.values.append((FORM, "", name, value, clean_cell(raw), note, cell))
 
 
 def _merged_inputs(reading: Reading, table: _Table, inputs: list[tuple[str, str, int]]) -> dict[tuple[int, int], str]:
@@ -474,4 +488,4 @@ def _merged_inputs(reading: Reading, table: _Table, inputs: list[tuple[str, str,
 
 
 __all__ = ["ACCEPTED", "FORM", "BY_FILE_NAME", "BY_META", "BY_SHEET_CODE", "BY_SHEET_NAME", "REJECTED", "SKIPPED", "Finding",
-           "PlanIndex", "Reading", "Value", "column_letter", "interpret", "task_numbers"]
+           "PlanIndex", "Reading", "Value", "ValueRow", "column_letter", "interpret", "task_numbers"]

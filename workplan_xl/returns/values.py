@@ -68,6 +68,41 @@ def field_value(field: str, raw: Any, unit: str = "", target: float | None = Non
     return _field_value(field, raw, unit, target)
 
 
+_TEXT_FIELDS = frozenset(("progress", "achievements", "difficulties", "next_steps", "evidence", "remark"))
+_ENTRIES: dict[tuple[Any, ...], tuple[str, str, str] | tuple[str, str]] = {}  # field_entry's memo
+_ENTRY_FIELDS = frozenset(("status", "done_date", "value"))
+_NUMBERS = frozenset((float, int))
+
+
+def field_entry(field: str, raw: Any, unit: str = "", target: float | None = None) -> tuple[str, str, str]:
+    """(value, raw text kept, note) for one input cell: field_value plus the cell's text as typed
+    (a text field keeps its value). Raises FieldError as field_value does. The few words, dates and
+    figures hundreds of schools type alike are remembered (by type too: True is not 1)."""
+    if field in _TEXT_FIELDS:
+        # field_value's text branch, inlined: the long texts of a return differ from school to school
+        text = clean_text(raw.strip() if raw.__class__ is str else cell_text(raw))
+        if len(text) > MAX_TEXT:
+            return text[:MAX_TEXT], text[:MAX_TEXT], f"{FIELD_LABELS.get(field, field)}超过 {MAX_TEXT} 字，只保留前 {MAX_TEXT} 字"
+        return text, text, ""
+    kind = raw.__class__
+    if field in _ENTRY_FIELDS and (kind in _NUMBERS or kind is str and len(raw) <= 40):
+        key = (field, kind, raw, unit, target)
+        known = _ENTRIES.get(key)
+        if known is None:
+            try:
+                value, note = field_value(field, raw, unit, target)
+                known = (value, clean_cell(raw), note)
+            except FieldError as error:
+                known = (error.problem, error.action)
+            if len(_ENTRIES) < _MEMO_SIZE:
+                _ENTRIES[key] = known
+        if len(known) == 2:
+            raise FieldError(known[0], known[1])
+        return known  # type: ignore[return-value]
+    value, note = field_value(field, raw, unit, target)
+    return value, clean_cell(raw), note
+
+
 def _field_value(field: str, raw: Any, unit: str, target: float | None) -> tuple[str, str]:
     if field == "status":
         return normalise_status(raw)

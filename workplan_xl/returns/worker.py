@@ -24,6 +24,7 @@ from typing import Any
 
 from workplan_xl.errors import WorkplanError
 from workplan_xl.isolated import main_hidden as _main_hidden
+from workplan_xl.returns.markup_sheets import MARKUP_KINDS, read_markup_sheets
 from workplan_xl.returns.precheck import (
     LIMITS,
     NATIVE_ERRORS,
@@ -55,6 +56,9 @@ def inspect_bytes(data: bytes, limits: Limits = LIMITS) -> dict[str, Any]:
         if sniffed.kind in ("empty", "encrypted", "truncated"):
             raise Refused(sniffed.kind)
         if sniffed.kind == "other":
+            if sniffed.what in MARKUP_KINDS:  # 2003 XML, .fods, a web page: read by our own readers
+                return {"status": "read", "kind": MARKUP_KINDS[sniffed.what], "sheets": read_markup_sheets(
+                    data, sniffed.what, limits, MAX_SHEETS, MAX_ROWS, MAX_COLUMNS)}
             raise Refused("convert" if is_spreadsheet_kind(sniffed.what) else "not_spreadsheet", sniffed.what)
         if archive is not None:
             check_archive(archive, data, limits)
@@ -72,9 +76,14 @@ def inspect_bytes(data: bytes, limits: Limits = LIMITS) -> dict[str, Any]:
 def _inspect(file: Path, limits: Limits) -> tuple[dict[str, Any], str]:
     """(inspect_file's result, sha256 of the bytes read or "" when none were)."""
     try:
-        check_size(file.stat().st_size, limits)
+        size = file.stat().st_size
+        check_size(size, limits)
         with open(file, "rb") as handle:
-            data = handle.read(limits.max_file_bytes + 1)  # the file may have grown since stat
+            # One byte more than stat said tells whether the file has grown since (a buffer of the
+            # size limit each time would cost more than reading a small return).
+            data = handle.read(size + 1)
+            if len(data) > size:
+                data += handle.read(limits.max_file_bytes + 1 - len(data))
     except Refused as refused:
         return {"status": "refused", "code": refused.code, "detail": refused.detail}, ""
     except MemoryError:
@@ -125,8 +134,11 @@ _PLAIN = frozenset((str, float, int, bool))
 
 def _plain_rows(rows: list[list[Any]]) -> list[list[Any]]:
     out = []
-    for row in rows:
-        cells = [v if type(v) in _PLAIN else _plain(v) for v in row[:MAX_COLUMNS]]
+    plain = _PLAIN.issuperset
+    for row in rows:  # the reader's own lists, not shared with anything
+        cells = row if len(row) <= MAX_COLUMNS else row[:MAX_COLUMNS]
+        if not plain(map(type, cells)):  # a date, a time or an empty cell: converted one by one
+            cells = [v if type(v) in _PLAIN else _plain(v) for v in cells]
         while cells and cells[-1] == "":
             cells.pop()
         out.append(cells)
