@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT
-from markup_files import fods, spreadsheetml, web_archive, web_page
+from markup_files import fods, frame_export, spreadsheetml, web_archive, web_page
 from openpyxl import load_workbook
 from test_returns import fill, make_forms, make_plan
 
@@ -400,3 +400,22 @@ def test_xlsb_and_et_returns_are_read_and_a_csv_is_told_what_to_do(year, tmp_pat
     with sqlite3.connect(master.with_suffix(".db")) as db:
         kinds = dict(db.execute("SELECT file_name, kind FROM submissions"))
     assert (kinds["第一中学 二进制.xlsb"], kinds["第二中学 WPS表格.et"]) == ("xlsb", "xlsx")
+
+
+def test_an_excel_frame_page_is_named_and_its_folder_accounted_for(year, tmp_path: Path) -> None:
+    """Excel's multi-sheet 网页: the frame page has no table (the sheets are files of its .files folder);
+    it is named with what to do, and each file of the folder is listed as skipped, never read as a return
+    of its own (a sheet file alone would be half a return)."""
+    master, returns = _project(year, tmp_path)
+    written = frame_export(year[1], returns, "第一中学 网页")
+    result = _collect(master, returns)
+    assert result.exit_code == 3, result.output
+    out = master.parent / "汇总.xlsx"
+    [problem] = _rows(out, "问题清单")
+    assert problem[3] == "文件「第一中学 网页.htm」是Excel“网页”的主页面（各工作表在同名的 .files 文件夹里），无法直接读取"
+    assert problem[4].startswith("请用 Excel 或 WPS 打开，另存为 .xlsx 后重新报送。")
+    files = {r[0]: (r[1], r[3], r[4]) for r in _rows(out, "文件清单")}
+    assert set(files) == {p.name for p in written}
+    for path in written[1:]:
+        assert files[path.name] == ("第一中学 网页.files", "跳过", "Excel“网页”「第一中学 网页」的附属文件（各工作表、样式），随主页面一起处理")
+    assert {r[0]: r[3] for r in _rows(out, "报送情况")}["1001"] == "有问题"
