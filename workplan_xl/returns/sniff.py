@@ -51,6 +51,10 @@ def skip_reason(path: Path) -> str | None:
         return "操作系统生成的系统文件"
     if name.startswith("."):
         return "隐藏文件"
+    folder = path.parent
+    if folder.suffix.lower() == ".files" and any(
+            (folder.parent / (folder.stem + suffix)).is_file() for suffix in (".htm", ".html", ".xls", ".mht")):
+        return f"Excel“网页”「{folder.stem}」的附属文件（各工作表、样式），随主页面一起处理"
     return None
 
 
