@@ -393,7 +393,7 @@ def test_xlsb_and_et_returns_are_read_and_a_csv_is_told_what_to_do(year, tmp_pat
     states = {r[0]: r[3:7] for r in _rows(out, "报送情况")}
     assert states["1001"][0] == states["1002"][0] == "已报"
     assert (states["1001"][2], states["1002"][2]) == ("第一中学 二进制.xlsb", "第二中学 WPS表格.et")
-    assert [(r[3], r[5], r[6]) for r in _rows(out, "明细") if r[0] == "1001"] == WANTED
+    assert [value[1:] for value in detail_values(out).elements() if value[0] == "1001"] == WANTED
     [problem] = _rows(out, "问题清单")
     assert problem[:4] == ("实验小学 另存.csv", "实验小学", "整个文件", "文件「实验小学 另存.csv」是 CSV 文本文件，无法作为回表读取"
                            "（另存为 CSV 只保留一张表，填报表的其他表和隐藏的校验信息都丢失了）")
