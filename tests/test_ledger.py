@@ -40,10 +40,94 @@ def add(ledger: Ledger, run: int, rec: FileRecord, reading: Reading, round: str 
 
 def test_schema_and_journal_mode(ledger: Ledger) -> None:
     tables = {r[0] for r in ledger.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"schema_version", "runs", "roster", "submissions", "values", "problems", "sightings",
-            "form_values"} <= tables
+    assert {"schema_version", "runs", "roster", "submissions", "problems", "sightings", "pins"} <= tables
+    views = {r[0] for r in ledger.conn.execute("SELECT name FROM sqlite_master WHERE type='view'")}
+    assert views == {"values", "form_values"}
     assert ledger.conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
-    assert ledger.conn.execute("SELECT version FROM schema_version").fetchone()[0] == 2
+    assert ledger.conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 3
+
+
+def test_values_are_one_row_each_in_plain_sql(ledger: Ledger) -> None:
+    plan = make_plan()
+    run = ledger.start_run("", "fp", plan.units)
+    reading = accepted("1001")
+    reading.values.append(Value("form", "", "contact", "张老师", "张老师", "", "填报!B30"))
+    sid = add(ledger, run, record("a.xlsx", "h1"), reading)
+    rows = ledger.conn.execute('SELECT submission_id, unit_code, item_kind, item_id, field, value, raw, note, cell'
+                               ' FROM "values" ORDER BY submission_id, position').fetchall()
+    assert rows == [(sid, "1001", "task", "T001", "status", "已完成", "已完成", "", ""),
+                    (sid, "1001", "indicator", "I001", "value", "96", "96%", "「96%」按96计", "")]
+    assert ledger.conn.execute("SELECT unit_code, field, value, cell FROM form_values").fetchall() == [
+        ("1001", "contact", "张老师", "填报!B30")]
+    assert ledger.conn.execute("SELECT filled FROM submissions").fetchone()[0] == 2
+
+
+_VERSION_2 = """
+CREATE TABLE schema_version (version INTEGER NOT NULL);
+CREATE TABLE runs (id INTEGER PRIMARY KEY, round TEXT, plan_fingerprint TEXT NOT NULL);
+CREATE TABLE roster (position INTEGER PRIMARY KEY, code TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL);
+CREATE TABLE submissions (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL, file_name TEXT NOT NULL,
+    path TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL, received TEXT NOT NULL,
+    round TEXT, file_round TEXT, kind TEXT NOT NULL DEFAULT '', unit_code TEXT NOT NULL DEFAULT '',
+    unit_name TEXT NOT NULL DEFAULT '', identified_by TEXT NOT NULL DEFAULT '',
+    plan_fingerprint TEXT NOT NULL DEFAULT '', status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '',
+    blank TEXT NOT NULL DEFAULT '', UNIQUE (sha256, round));
+CREATE TABLE "values" (submission_id INTEGER NOT NULL, unit_code TEXT NOT NULL, item_kind TEXT NOT NULL,
+    item_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, raw TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '', cell TEXT NOT NULL DEFAULT '');
+CREATE TABLE problems (id INTEGER PRIMARY KEY, submission_id INTEGER NOT NULL, file TEXT NOT NULL,
+    unit TEXT NOT NULL, cell TEXT NOT NULL, problem TEXT NOT NULL, action TEXT NOT NULL);
+CREATE TABLE sightings (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL, submission_id INTEGER NOT NULL,
+    path TEXT NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL, sha256 TEXT NOT NULL,
+    duplicate INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE form_values (submission_id INTEGER NOT NULL, unit_code TEXT NOT NULL, field TEXT NOT NULL,
+    value TEXT NOT NULL, raw TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', cell TEXT NOT NULL DEFAULT '');
+CREATE TABLE pins (id INTEGER PRIMARY KEY, round TEXT NOT NULL, unit_code TEXT NOT NULL,
+    file_name TEXT NOT NULL, set_at TEXT NOT NULL);
+INSERT INTO schema_version VALUES (2);
+INSERT INTO runs VALUES (1, '2025-年度', 'fp');
+INSERT INTO roster VALUES (0, '1001', '第一中学', '学校'), (1, '1002', '第二中学', '学校');
+INSERT INTO submissions (id, run_id, file_name, path, sha256, size, mtime, received, round, unit_code, unit_name,
+    status) VALUES (1, 1, '旧.xlsx', '/r/旧.xlsx', 'h1', 10, 100, '2025-12-01T08:00:00', '2025-年度', '1001',
+    '第一中学', 'superseded'), (2, 1, '新.xlsx', '/r/新.xlsx', 'h2', 10, 200, '2025-12-02T08:00:00', '2025-年度',
+    '1001', '第一中学', 'accepted');
+INSERT INTO "values" VALUES (1, '1001', 'task', 'T001', 'status', '推进中', '推进中', '', 'B5'),
+    (2, '1001', 'task', 'T001', 'status', '已完成', '已完成', '', 'B5'),
+    (2, '1001', 'indicator', 'I001', 'value', '96', '96%', '「96%」按96计', 'C5');
+INSERT INTO form_values VALUES (2, '1001', 'contact', '李老师', '李老师', '', 'B20');
+"""
+
+
+def test_a_version_2_ledger_is_converted_and_keeps_every_value(tmp_path: Path) -> None:
+    db = tmp_path / "旧 台账.db"
+    sqlite3.connect(db).executescript(_VERSION_2)
+    plan = make_plan()
+    with Ledger(db) as ledger:
+        assert ledger.conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 3
+        assert ledger.conn.execute('SELECT submission_id, item_id, value, raw, note, cell FROM "values"'
+                                   " ORDER BY submission_id, position").fetchall() == [
+            (1, "T001", "推进中", "推进中", "", "B5"), (2, "T001", "已完成", "已完成", "", "B5"),
+            (2, "I001", "96", "96%", "「96%」按96计", "C5")]
+        assert dict(ledger.conn.execute("SELECT id, filled FROM submissions")) == {1: 1, 2: 2}
+    state = read_state(plan, db, "2025-年度")
+    assert [(e.unit_code, e.item_id, e.value) for e in state.entries] == [("1001", "T001", "已完成"), ("1001", "I001", "96")]
+    assert state.units[0].form == {"contact": "李老师"} and state.units[0].state == REPORTED
+    read_state(plan, db, "2025-年度")  # opened again: already version 3
+
+
+def test_a_read_only_old_ledger_is_one_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "旧.db"
+    sqlite3.connect(db).executescript(_VERSION_2)
+
+    def read_only(self: Ledger) -> None:  # what SQLite says on a read-only file or share (root ignores chmod)
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(Ledger, "transaction", read_only)
+    with pytest.raises(InputFileError) as raised:
+        read_state(make_plan(), db, "2025-年度")
+    assert str(raised.value) == ("数据库「旧.db」是旧版本的台账数据库，需要转换成新格式，但它是只读的：请把它复制到可以写入的位置"
+                                 "（或取消只读）后重新运行。")
+    assert sqlite3.connect(db).execute("SELECT max(version) FROM schema_version").fetchone()[0] == 2
 
 
 def test_same_bytes_twice_is_one_submission(ledger: Ledger) -> None:
@@ -153,4 +237,4 @@ def test_no_ledger_and_foreign_files(tmp_path: Path) -> None:
     sqlite3.connect(newer).executescript("UPDATE schema_version SET version = 9;")
     with pytest.raises(InputFileError) as error:
         Ledger(newer)
-    assert "版本（9）与本程序（2）不符" in str(error.value)
+    assert "版本（9）与本程序（3）不符" in str(error.value)

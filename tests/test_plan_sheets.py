@@ -175,3 +175,42 @@ def test_a_line_break_separates_units_in_owner_and_partner_cells(tmp_path):
         ("开展校园安全隐患排查，整改率达到100%", ["安全科", "后勤科"], ["各学校", "各幼儿园"]),
         ("组织防溺水专题教育", ["德育科"], ["各中小学", "团委"]),
     ]
+
+
+@pytest.mark.libreoffice
+def test_task_tables_saved_as_markup_by_libreoffice(folder: Path, lo_convert) -> None:
+    """.fods, Excel 2003 XML and a Calc web page are read by the returns' own readers, as tables."""
+    import re
+
+    source = fx.task_table_xlsx(folder / "分解表.xlsx")
+    flat = lo_convert(source, "fods", folder / "fods")
+    assert _rows(read_plan(flat)) == fx.EXPECTED
+    page = lo_convert(source, "html:HTML (StarCalc)", folder / "html")  # hidden sheets are left out of it
+    assert _rows(read_plan(page)) == fx.EXPECTED
+    assert _sections(read_plan(page)) == ["一、学前教育普惠发展", "二、义务教育优质均衡"]
+    # LibreOffice's 2003 XML export (see test_markup_returns.lo_spreadsheetml) writes no x:Visible, so the
+    # hidden sheet's row comes back as a visible sheet's: that is in the file, not the reader
+    trimmed = folder / "trimmed" / "分解表.fods"
+    trimmed.parent.mkdir()
+    trimmed.write_text(re.sub(r' table:number-(?:columns|rows)-repeated="\d{4,}"', "", flat.read_text("utf-8")), "utf-8")
+    xml = lo_convert(trimmed, "xml:MS Excel 2003 XML", folder / "xml")
+    assert _rows(read_plan(xml)) == [*fx.EXPECTED, ("9", "不应出现的隐藏任务", ["某股"], [], "")]
+
+
+def test_a_numbers_file_as_a_plan_is_one_sentence(folder: Path) -> None:
+    import zipfile
+
+    path = folder / "分解表 苹果.numbers"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("Index/Document.iwa", b"\x00\x01")
+    result = CliRunner().invoke(cli, ["parse", str(path)])
+    assert result.exit_code == 2
+    assert result.output == ("错误：「分解表 苹果.numbers」是Apple Numbers 表格，无法直接读取：请在 Numbers 中选择“文件 → 导出为 → "
+                             "Excel”，存为 .xlsx 后再试。\n")
+    package = folder / "分解表 文件夹.numbers"
+    (package / "Metadata").mkdir(parents=True)
+    (package / "Index.zip").write_bytes(path.read_bytes())
+    result = CliRunner().invoke(cli, ["parse", str(package)], prog_name="wpx")
+    assert result.exit_code == 2
+    assert result.output == ("错误：「分解表 文件夹.numbers」是Apple Numbers 表格，无法直接读取：请在 Numbers 中选择“文件 → 导出为 → "
+                             "Excel”，存为 .xlsx 后再试。用 wpx parse --help 查看用法。\n")

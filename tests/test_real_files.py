@@ -91,7 +91,10 @@ def test_odd_rosters_are_read(tmp_path: Path, name: str, data: bytes) -> None:
     ("加密.ods", LOCKED_ODS, "填报单位名单「加密.ods」加了密码，无法读取：请在 Excel 或 WPS 中去掉密码后另存，再重新运行。"),
     ("加密.xlsx", LOCKED_XLSX, "填报单位名单「加密.xlsx」加了密码，无法读取：请在 Excel 或 WPS 中去掉密码后另存，再重新运行。"),
     ("文档.xls", WORD_WITH_SHEET, "填报单位名单「文档.xls」无法读取（不是表格文件，是Word 文档）：请提供 .xlsx、.xls、.ods 或 .csv 文件。"),
-    ("名单.xlsx", XML_2003, "填报单位名单「名单.xlsx」是Excel 2003 XML 表格，无法直接读取：请用 Excel 或 WPS 打开，另存为 .xlsx 后再试。"),
+    ("名单.xlsx", XML_2003, "填报单位名单「名单.xlsx」缺少「代码」列：找到的列为「完成状态」，需要「代码」和「名称」两列"
+                          "（代码也可写作单位代码、学校代码、编号或编码）。"),  # read (2003 XML), but no roster in it
+    ("名单.numbers", NUMBERS, "填报单位名单「名单.numbers」是Apple Numbers 表格，无法直接读取：请在 Numbers 中选择“文件 → "
+                             "导出为 → Excel”，存为 .xlsx 后再试。"),
     ("名单.ods", b"PK\x03\x04" + b"\x00" * 40, "填报单位名单「名单.ods」无法读取（文件损坏或不是表格文件）：请用 Excel 或 WPS 打开后另存为 .xlsx 再试。"),
 ])
 def test_hostile_rosters_are_one_sentence_exit_2(tmp_path: Path, name: str, data: bytes, sentence: str) -> None:
@@ -213,13 +216,12 @@ def test_every_file_in_the_folder_is_accounted_for(year, tmp_path: Path) -> None
         assert why[name] == f"文件「{name}」加了密码，无法读取"
     assert why["附件 说明.xls"] == "文件「附件 说明.xls」实际上不是 Excel 文件（是Word 文档）"
     assert why["说明.doc"] == "不是电子表格（是RTF 文档）"
-    assert why["2003 格式.xml"] == "文件「2003 格式.xml」是Excel 2003 XML 表格，无法直接读取"
-    assert why["单文件.fods"] == "文件「单文件.fods」是单文件 ODS 表格（.fods），无法直接读取"
-    assert why["网页.xls"] == "文件「网页.xls」是网页格式的 Excel 表格，无法直接读取"
+    for name in ("2003 格式.xml", "单文件.fods", "网页.xls"):  # read (tests/test_markup_returns.py), but no form in them
+        assert why[name] == f"文件「{name}」不是本次下发的填报表（找不到「任务进展」或「指标填报」表）"
     problems = list(load_workbook(master.parent / "汇总.xlsx", read_only=True)["问题清单"].iter_rows(values_only=True))
     actions = {r[0]: r[4] for r in problems[3:]}
     for name in ("2003 格式.xml", "单文件.fods", "网页.xls"):
-        assert actions[name].startswith(RESAVE)
+        assert actions[name].startswith("请用下发的填报表重新填写后发送。")
     text = " ".join(str(v) for r in problems for v in r if v)
     assert "Error" not in text and "Calamine" not in text
 
@@ -249,10 +251,10 @@ def test_an_xls_with_capitalised_stream_names_is_read(year, tmp_path: Path, lo_c
 
 
 def test_a_numbers_file_is_named_with_what_to_do() -> None:
-    """(In a returns folder the archive unpacking takes a .numbers package apart first.)"""
+    """As a return read alone; a returns folder (zips and folder packages): tests/test_markup_returns.py."""
     from workplan_xl.returns import inspect_bytes, interpret
     from workplan_xl.returns.plan_index import PlanIndex
 
     reading = interpret(inspect_bytes(NUMBERS), PlanIndex(make_plan()), None, "苹果.numbers")
     assert (reading.status, reading.reason) == ("rejected", "文件「苹果.numbers」是Apple Numbers 表格，无法直接读取")
-    assert reading.findings[0].action == RESAVE
+    assert reading.findings[0].action == "请在 Numbers 中选择“文件 → 导出为 → Excel”，存为 .xlsx 后重新报送。"

@@ -8,9 +8,15 @@
 Each step is one module; the Plan (plan.py) is the contract between them.
 """
 
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("workplan-xl")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> str:
+    # Looked up when asked for: importlib.metadata costs every process (the reader workers too) ~30 ms.
+    if name != "__version__":
+        raise AttributeError(name)
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("workplan-xl")
+    except PackageNotFoundError:  # running from a source tree that was not installed
+        return "0+unknown"

@@ -24,13 +24,18 @@ EXISTING = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 def usage_sentence(error: click.UsageError) -> str:
     """click's usage errors (English, with a usage block) as one Chinese sentence that says what to do."""
+    from workplan_xl.returns.sniff import is_numbers_folder
+
     text = error.message
     name = getattr(getattr(error, "param", None), "human_readable_name", "").rstrip(".")
     if isinstance(error, click.MissingParameter):
         what = f"缺少参数 {name}" if name else "缺少参数"
     elif found := re.search(r"'(.+)' does not exist", text):
         what = f"找不到「{found.group(1)}」：请检查路径是否正确（路径中有空格时请加引号）"
-    elif found := re.search(r"'(.+)' is a directory", text):
+    elif (found := re.search(r"'(.+)' is a directory", text)) and is_numbers_folder(Path(found.group(1))):
+        what = (f"「{Path(found.group(1)).name}」是Apple Numbers 表格，无法直接读取：请在 Numbers 中选择“文件 → 导出为 → "
+                "Excel”，存为 .xlsx 后再试")
+    elif found:
         what = f"「{found.group(1)}」是文件夹，这里需要一个文件"
     elif found := re.search(r"'(.+)' is a file", text):
         what = f"「{found.group(1)}」是文件，这里需要一个文件夹"

@@ -36,6 +36,7 @@ from workplan_xl.returns import (
     quarantine_folder,
     skip_reason,
 )
+from workplan_xl.returns.sniff import is_numbers_folder
 from workplan_xl.returns.unpack import Unpacked, unpack_containers
 from workplan_xl.returns.worker import display_name
 
@@ -435,13 +436,15 @@ def list_files(sources: list[Path], exclude: list[Path] = ()) -> list[Path]:
         if source.is_dir():
             for folder, dirs, names in os.walk(source):  # symlinked folders are not followed
                 dirs[:] = sorted(d for d in dirs if (Path(folder) / d).absolute() not in skip)
-                found.extend(Path(folder) / n for n in sorted(names))
+                packages = [d for d in dirs if is_numbers_folder(Path(folder) / d)]  # one file, as the Mac shows it
+                dirs[:] = [d for d in dirs if d not in packages]
+                found.extend(Path(folder) / n for n in sorted(names + packages))
         elif source.is_file():
             found.append(source)
         else:
             raise InputFileError(f"找不到回表文件夹或文件「{source}」：请检查路径是否正确。")
     # Regular files only: opening a named pipe (or a device) left in the folder would wait for ever.
-    unique = dict.fromkeys(p for p in found if p.absolute() not in skip and p.is_file())
+    unique = dict.fromkeys(p for p in found if p.absolute() not in skip and (p.is_file() or is_numbers_folder(p)))
     return sorted(unique, key=lambda p: (str(p.parent), p.name))
 
 

@@ -11,9 +11,10 @@ file silently loses the last runs. With DELETE the .db is the whole ledger whene
 from __future__ import annotations
 
 import datetime
+import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,22 +32,34 @@ from workplan_xl.progress import (
     UnitReport,
     compute_progress,
 )
-from workplan_xl.returns.interpret import ACCEPTED, FORM, Reading
+from workplan_xl.returns.interpret import FORM, Reading
 
-SCHEMA_VERSION = 2  # 2: form_values (the 填报人 block); a version 1 ledger gains the table when opened
+# 2: form_values (the 填报人 block). 3: a submission's values are kept in it as one JSON array (payload),
+# with "values" and form_values as views over it; older ledgers are converted when opened.
+SCHEMA_VERSION = 3
 LATER_RULE = ("同一单位同一批次有多份可用的回表时，以文件修改时间较晚者为准，时间相同按文件名排序（排在后面的为准）；"
               "空表、损坏或不属于本批次的文件不替换已采用的回表（可用 --pin 指定采用哪份）")
 _YEAR_END = re.compile(r"年度|年终|全年|年底|年末|四季度|第四季度|[Qq]4|(?<![0-9])12月?$|-12$")
 NO_LEDGER = "还没有收集过回表：请先运行 wpx collect。"
 
-# Values about a return as a whole rather than one item (填报人, 审核人, 联系电话, 填报日期 …).
-_FORM_VALUES = """
-CREATE TABLE IF NOT EXISTS form_values (
-    submission_id INTEGER NOT NULL REFERENCES submissions(id),
-    unit_code TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, raw TEXT NOT NULL,
-    note TEXT NOT NULL DEFAULT '', cell TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS form_values_by_submission ON form_values(submission_id);
+# What was read from a file is stored with the file, as JSON arrays of [kind, item_id, field, value,
+# raw, note, cell]: payload the task and indicator values, form the 填报人 block (填报人, 审核人,
+# 联系电话, 填报日期 …), each in form order. A return's hundred values are one row
+# written and one row read back, several times cheaper than a row each. For plain SQL the ledger
+# still shows them one row each, in the views "values" and form_values; `position` is the value's
+# place in its array.
+_VIEWS = """
+CREATE VIEW "values" AS SELECT s.id AS submission_id, s.unit_code AS unit_code,
+    json_extract(j.value, '$[0]') AS item_kind, json_extract(j.value, '$[1]') AS item_id,
+    json_extract(j.value, '$[2]') AS field, json_extract(j.value, '$[3]') AS value,
+    json_extract(j.value, '$[4]') AS raw, json_extract(j.value, '$[5]') AS note,
+    json_extract(j.value, '$[6]') AS cell, j.key AS position
+    FROM submissions s, json_each(s.payload) j;
+CREATE VIEW form_values AS SELECT s.id AS submission_id, s.unit_code AS unit_code,
+    json_extract(j.value, '$[2]') AS field, json_extract(j.value, '$[3]') AS value,
+    json_extract(j.value, '$[4]') AS raw, json_extract(j.value, '$[5]') AS note,
+    json_extract(j.value, '$[6]') AS cell, j.key AS position
+    FROM submissions s, json_each(s.form) j;
 """
 
 _SCHEMA = """
@@ -66,15 +79,11 @@ CREATE TABLE submissions (
     status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected', 'superseded', 'skipped')),
     reason TEXT NOT NULL DEFAULT '',
     blank TEXT NOT NULL DEFAULT '',               -- required cells left blank (部分填报), joined by 、
+    payload TEXT NOT NULL DEFAULT '[]',           -- the task and indicator values read from it (see _VIEWS)
+    filled INTEGER NOT NULL DEFAULT 0,            -- how many
+    form TEXT NOT NULL DEFAULT '[]',              -- its 填报人 block
     UNIQUE (sha256, round)
 );
-CREATE TABLE "values" (
-    submission_id INTEGER NOT NULL REFERENCES submissions(id),
-    unit_code TEXT NOT NULL, item_kind TEXT NOT NULL CHECK (item_kind IN ('task', 'indicator')),
-    item_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, raw TEXT NOT NULL,
-    note TEXT NOT NULL DEFAULT '', cell TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX values_by_submission ON "values"(submission_id);
 CREATE TABLE problems (
     id INTEGER PRIMARY KEY, submission_id INTEGER NOT NULL REFERENCES submissions(id),
     file TEXT NOT NULL, unit TEXT NOT NULL, cell TEXT NOT NULL, problem TEXT NOT NULL, action TEXT NOT NULL
@@ -131,14 +140,14 @@ class Ledger:
             if not tables:
                 if not create:
                     raise WorkplanError(NO_LEDGER)
-                self.conn.executescript(f"BEGIN;{_SCHEMA}{_FORM_VALUES}{_PINS}"
+                self.conn.executescript(f"BEGIN;{_SCHEMA}{_VIEWS}{_PINS}"
                                         f"INSERT INTO schema_version VALUES ({SCHEMA_VERSION});COMMIT;")
             elif "schema_version" not in tables:
                 raise InputFileError(f"数据库「{path.name}」不是 wpx 的台账数据库：请用 --db 指定另一个文件名。")
             version = self.conn.execute("SELECT max(version) FROM schema_version").fetchone()[0]
-            if version == 1:  # add what version 2 adds; nothing else changes
-                self.conn.executescript(f"BEGIN;{_FORM_VALUES}INSERT INTO schema_version VALUES (2);COMMIT;")
-                version = 2
+            if version in (1, 2):
+                self._convert(version)
+                version = SCHEMA_VERSION
             if version != SCHEMA_VERSION:
                 raise InputFileError(f"数据库「{path.name}」的版本（{version}）与本程序（{SCHEMA_VERSION}）不符：请升级 wpx，"
                                      "或用 --db 指定一个新的数据库文件。")
@@ -147,10 +156,39 @@ class Ledger:
             raise InputFileError(f"数据库「{path.name}」无法打开（{error}）：它可能已损坏或不是 wpx 的台账数据库，"
                                  "请用 --db 指定另一个文件名。") from None
         self._seen: dict[tuple[str, int, float], str] | None = None
-        # The values of the returns accepted through this connection, as 明细 and Progress need them,
-        # so the round's state does not read back from the file what was just written to it.
-        self._entries: dict[int, list[Entry]] = {}
-        self._shared: dict[str, str] = {}  # one string object per unit code, item id, field and note
+
+    def _convert(self, version: int) -> None:
+        """A version 1 or 2 ledger (a row per value in tables "values" and form_values; version 1 without
+        form_values) becomes version 3 in one transaction: each submission's values move into its
+        payload in their order, and the tables become the views of the same names."""
+        try:
+            with self.transaction():
+                payloads: dict[int, list[list[str]]] = {}
+                for sid, *value in self.conn.execute(
+                        'SELECT submission_id, item_kind, item_id, field, value, raw, note, cell FROM "values" ORDER BY rowid'):
+                    payloads.setdefault(sid, []).append(value)
+                forms: dict[int, list[list[str]]] = {}
+                if version == 2:
+                    for sid, *value in self.conn.execute(
+                            "SELECT submission_id, field, value, raw, note, cell FROM form_values ORDER BY rowid"):
+                        forms.setdefault(sid, []).append([FORM, "", *value])
+                for column, default in (("payload", "'[]'"), ("filled", "0"), ("form", "'[]'")):
+                    self.conn.execute(f"ALTER TABLE submissions ADD COLUMN {column} "
+                                      f"{'INTEGER' if column == 'filled' else 'TEXT'} NOT NULL DEFAULT {default}")
+                self.conn.executemany("UPDATE submissions SET payload = ?, filled = ? WHERE id = ?",
+                                      [(_dumps(values), len(values), sid) for sid, values in payloads.items()])
+                self.conn.executemany("UPDATE submissions SET form = ? WHERE id = ?",
+                                      [(_dumps(values), sid) for sid, values in forms.items()])
+                self.conn.execute('DROP TABLE "values"')
+                self.conn.execute("DROP TABLE IF EXISTS form_values")
+                for statement in filter(str.strip, _VIEWS.split(";")):
+                    self.conn.execute(statement)
+                self.conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+        except sqlite3.OperationalError as error:
+            if "readonly" in str(error) or "read-only" in str(error):
+                raise InputFileError(f"数据库「{self.path.name}」是旧版本的台账数据库，需要转换成新格式，但它是只读的：请把它复制到"
+                                     "可以写入的位置（或取消只读）后重新运行。") from None
+            raise
 
     def _upgrade(self) -> None:
         """Additions to the schema that older ledgers of the same version lack: added in place."""
@@ -280,32 +318,23 @@ class Ledger:
 
     def add_submission(self, run: int, record: FileRecord, round: str | None, reading: Reading) -> int:
         """Record one file and what was read from it (call inside a transaction)."""
+        values = reading.values  # tuples in Value's field order (kind, item_id, field, value, raw, note, cell)
+        form = [v for v in values if v[0] == FORM]
+        if form:
+            values = [v for v in values if v[0] != FORM]
         sid = self.conn.execute(
             "INSERT INTO submissions (run_id, file_name, path, sha256, size, mtime, received, round, file_round, kind,"
-            " unit_code, unit_name, identified_by, plan_fingerprint, status, reason, blank)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " unit_code, unit_name, identified_by, plan_fingerprint, status, reason, blank, payload, filled, form)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (run, record.name, record.key, record.sha256, record.size, record.mtime, record.received, round,
              reading.file_round, reading.kind, reading.unit_code, reading.unit_name, reading.identified_by,
-             reading.plan_fingerprint, reading.status, reading.reason, "、".join(reading.blank))).lastrowid
+             reading.plan_fingerprint, reading.status, reading.reason, "、".join(reading.blank),
+             _dumps(values), len(values), _dumps(form))).lastrowid
         assert sid is not None
-        unit = reading.unit_code
-        # (kind, item_id, field, value, raw, note, cell): plain tuples from the reader processes
-        values = reading.values
-        if any(v[0] == FORM for v in values):
-            self.conn.executemany("INSERT INTO form_values VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                  [(sid, unit, *v[2:]) for v in values if v[0] == FORM])
-            values = [v for v in values if v[0] != FORM]
-        self.conn.executemany('INSERT INTO "values" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-                              [(sid, unit, *v) for v in values])
-        if reading.status == ACCEPTED:
-            shared = self._shared
-            unit = shared.setdefault(unit, unit)
-            self._entries[sid] = [Entry(unit, shared.setdefault(v[1], v[1]), shared.setdefault(v[2], v[2]),
-                                        v[3], shared.setdefault(v[5], v[5]) if len(v[5]) < 40 else v[5], sid)
-                                  for v in values]
-        self.conn.executemany(
-            "INSERT INTO problems (submission_id, file, unit, cell, problem, action) VALUES (?, ?, ?, ?, ?, ?)",
-            [(sid, record.name, reading.unit_name, f.cell, f.problem, f.action) for f in reading.findings])
+        if reading.findings:
+            self.conn.executemany(
+                "INSERT INTO problems (submission_id, file, unit, cell, problem, action) VALUES (?, ?, ?, ?, ?, ?)",
+                [(sid, record.name, reading.unit_name, f.cell, f.problem, f.action) for f in reading.findings])
         self.add_sighting(run, sid, record, duplicate=False)
         return sid
 
@@ -316,8 +345,7 @@ class Ledger:
         are never candidates, so they cannot displace a usable return."""
         rows = self.conn.execute(
             "SELECT id, unit_code, file_name FROM submissions s WHERE round = ? AND status IN ('accepted', 'superseded')"
-            ' AND EXISTS (SELECT 1 FROM "values" v WHERE v.submission_id = s.id)'
-            " ORDER BY unit_code, mtime DESC, file_name DESC, id DESC", (round,)).fetchall()
+            " AND filled > 0 ORDER BY unit_code, mtime DESC, file_name DESC, id DESC", (round,)).fetchall()
         pins = self.pins(round)
         candidates: dict[str, list[tuple[int, str]]] = {}
         for sid, unit, name in rows:
@@ -329,8 +357,7 @@ class Ledger:
                                   [("accepted" if current[unit] == sid else "superseded", sid) for sid, unit, _ in rows])
             # a usable-looking submission without any value (older ledgers kept blank forms so) is not current
             self.conn.execute("UPDATE submissions SET status = 'superseded' WHERE round = ? AND status = 'accepted'"
-                              ' AND NOT EXISTS (SELECT 1 FROM "values" v WHERE v.submission_id = submissions.id)',
-                              (round,))
+                              " AND filled = 0", (round,))
 
     # -- pins: the officer's choice of a unit's current file ----------------------------------------
     def pins(self, round: str) -> dict[str, str]:
@@ -372,7 +399,7 @@ class Ledger:
         document prints comes from here (through count_states)."""
         state = LedgerState(round)
         subs = self.conn.execute(
-            "SELECT id, file_name, received, mtime, unit_code, identified_by, status, blank FROM submissions"
+            "SELECT id, file_name, received, mtime, unit_code, identified_by, status, blank, filled FROM submissions"
             " WHERE round = ? ORDER BY id", (round,)).fetchall()
         current = {s[4]: s for s in subs if s[6] == "accepted"}
         failures: dict[str, list[tuple]] = {}
@@ -430,13 +457,10 @@ class Ledger:
                 shown.add(s[0])
         state.problems = [p for sid in sorted(problems_by_sub) if sid in shown for p in problems_by_sub[sid]] + extra
         state.problems.sort(key=lambda p: p.file)
-        accepted_ids = {s[0]: s[4] for s in current.values()}
-        if accepted_ids:
-            stored = self._stored_entries([sid for sid in accepted_ids if sid not in self._entries], round)
-            for sid in sorted(accepted_ids):  # the order they were written in: submission, then form order
-                state.entries.extend(self._entries.get(sid) or stored.get(sid, ()))
-            position = {u.code: n for n, u in enumerate(units)}
-            state.entries.sort(key=lambda e: position.get(e.unit_code, len(position)))  # stable: form order kept
+        # Roster order, then the order they were collected in; within a return, form order.
+        position = {u.code: n for n, u in enumerate(units)}
+        accepted = sorted((position.get(s[4], len(position)), s[0], s[8]) for s in current.values())
+        state.entries = StoredEntries(self.path, [sid for _, sid, _ in accepted], sum(n for _, _, n in accepted))
         state.duplicates = self.conn.execute(
             "SELECT count(*) FROM sightings g JOIN submissions s ON s.id = g.submission_id"
             " WHERE g.duplicate = 1 AND s.round = ?", (round,)).fetchone()[0]
@@ -445,14 +469,12 @@ class Ledger:
     def _worse(self, round: str, current: dict[str, tuple]) -> dict[str, Callable[[Unit], Problem]]:
         """Units whose current return fills fewer cells than one it superseded: used, but flagged."""
         filled = dict(self.conn.execute(
-            'SELECT s.id, count(v.rowid) FROM submissions s LEFT JOIN "values" v ON v.submission_id = s.id'
-            " WHERE s.round = ? AND s.status = 'accepted' AND s.unit_code IN (SELECT unit_code FROM submissions"
-            " WHERE round = ? AND status = 'superseded') GROUP BY s.id", (round, round)))
+            "SELECT id, filled FROM submissions WHERE round = ? AND status = 'accepted' AND unit_code IN"
+            " (SELECT unit_code FROM submissions WHERE round = ? AND status = 'superseded')", (round, round)))
         found: dict[str, Callable[[Unit], Problem]] = {}
         for unit_code, _sid, name, received, count in self.conn.execute(
-                'SELECT s.unit_code, s.id, s.file_name, s.received, count(v.rowid) FROM submissions s'
-                ' JOIN "values" v ON v.submission_id = s.id'
-                " WHERE s.round = ? AND s.status = 'superseded' GROUP BY s.id ORDER BY s.id", (round,)):
+                "SELECT unit_code, id, file_name, received, filled FROM submissions"
+                " WHERE round = ? AND status = 'superseded' AND filled > 0 ORDER BY id", (round,)):
             now = current.get(unit_code)
             if now is None or now[0] not in filled or filled[now[0]] >= count:
                 continue
@@ -469,33 +491,48 @@ class Ledger:
 
     def _add_form_values(self, state: LedgerState, current: dict[str, tuple]) -> None:
         """Each unit's 填报人 block, from its current (accepted) return."""
-        by_sub = {s[0]: code for code, s in current.items()}
         form: dict[str, dict[str, str]] = {}
-        marks = ",".join("?" * len(by_sub)) if len(by_sub) < 900 else None
-        query = "SELECT submission_id, field, value FROM form_values" + (
-            f" WHERE submission_id IN ({marks})" if marks else "") + " ORDER BY rowid"
-        for sid, name, value in self.conn.execute(query, list(by_sub) if marks else []):
-            if sid in by_sub:
-                form.setdefault(by_sub[sid], {})[name] = value
+        for code, values in _payloads(self.conn, [s[0] for s in current.values()], "unit_code, form"):
+            for v in json.loads(values):
+                form.setdefault(code, {})[v[2]] = v[3]
         for report in state.units:
             report.form = form.get(report.unit.code, {})
 
-    def _stored_entries(self, wanted: list[int], round: str) -> dict[int, list[Entry]]:
-        """The values of accepted submissions written by earlier runs, by submission."""
-        found: dict[int, list[Entry]] = {}
-        if not wanted:
-            return found
-        keep, shared = set(wanted), self._shared
-        for sid, unit_code, item_id, field_name, value, note in self.conn.execute(
-                'SELECT v.submission_id, v.unit_code, v.item_id, v.field, v.value, v.note FROM "values" v'
-                " JOIN submissions s ON s.id = v.submission_id WHERE s.round = ? AND s.status = 'accepted'"
-                " ORDER BY v.rowid", (round,)):
-            if sid in keep:
-                found.setdefault(sid, []).append(Entry(
-                    shared.setdefault(unit_code, unit_code), shared.setdefault(item_id, item_id),
-                    shared.setdefault(field_name, field_name), value,
-                    shared.setdefault(note, note) if len(note) < 40 else note, sid))
-        return found
+
+def _dumps(values: list) -> str:
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+
+
+def _payloads(conn: sqlite3.Connection, ids: list[int], columns: str) -> Iterator[tuple]:
+    """``columns`` of the submissions ``ids``, in that order, a few hundred read at a time."""
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        rows = {r[0]: r[1:] for r in conn.execute(
+            f"SELECT id, {columns} FROM submissions WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
+        for sid in chunk:
+            yield rows[sid]
+
+
+class StoredEntries(Iterable[Entry]):
+    """The values of a round's current returns, read from the ledger each time they are walked, a few
+    hundred returns at a time: a province's round holds millions, more than should sit in memory twice
+    (once for the figures, once for 明细)."""
+
+    def __init__(self, db: Path, submissions: list[int], count: int) -> None:
+        self.db, self.submissions, self.count = db, submissions, count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[Entry]:
+        conn = sqlite3.connect(f"{Path(self.db).absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            for sid, (code, payload) in zip(self.submissions, _payloads(conn, self.submissions, "unit_code, payload"),
+                                            strict=True):
+                for v in json.loads(payload):
+                    yield Entry(code, v[1], v[2], v[3], v[5], sid)
+        finally:
+            conn.close()
 
 
 @dataclass
@@ -504,7 +541,7 @@ class LedgerState:
 
     round: str
     units: list[UnitReport] = field(default_factory=list)
-    entries: list[Entry] = field(default_factory=list)
+    entries: Iterable[Entry] = field(default_factory=list)  # StoredEntries when read from a ledger
     problems: list[Problem] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)  # unit code → current file
     duplicates: int = 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from workplan_xl.cjk import number_text
@@ -179,45 +180,55 @@ def _task_status(counts: Counter[str], expected: int, reported: int) -> str:
     return "推进中"
 
 
-def compute_progress(plan: Plan, entries: list[Entry], units: list[UnitReport],
+def compute_progress(plan: Plan, entries: Iterable[Entry], units: list[UnitReport],
                      problems: list[Problem], round: str = "") -> Progress:
-    by_item: dict[str, dict[str, dict[str, Entry]]] = {}
-    for e in entries:
-        by_item.setdefault(e.item_id, {}).setdefault(e.unit_code, {})[e.field] = e
+    """The figures of a round, in one pass over ``entries`` (a round's values are read as they are
+    walked, never held): per task the units' statuses and texts, per indicator the figures."""
     names = {u.code: u.name for u in plan.units}
+    text_fields = ("progress", *SUMMARY_FIELDS)
+    # item → unit → value, per field; a unit's later value of the same field replaces its earlier one
+    statuses: dict[str, dict[str, str]] = {}
+    texts: dict[str, dict[str, dict[str, str]]] = {}
+    figures: dict[str, dict[str, Entry]] = {}
+    for e in entries:
+        f = e.field
+        if f == "status":
+            if e.value in STATUSES:
+                statuses.setdefault(e.item_id, {})[e.unit_code] = e.value
+        elif f == "value":
+            figures.setdefault(e.item_id, {})[e.unit_code] = e
+        elif f in text_fields and (text := e.value.strip()):
+            texts.setdefault(e.item_id, {}).setdefault(f, {})[e.unit_code] = text
 
     tasks = []
     for section in plan.sections():
         for task in section.tasks:
             expected = units_for(plan, task)
-            rows = by_item.get(task.id, {})
-            statuses = {code: f["status"].value for code, f in rows.items() if "status" in f
-                        and f["status"].value in STATUSES}
-            counts = Counter(statuses.values())
-            notes = [(names.get(code, code), f["progress"].value.strip()) for code, f in rows.items()
-                     if "progress" in f and f["progress"].value.strip()]
+            by_unit = statuses.get(task.id, {})
+            said = texts.get(task.id, {})
+            counts = Counter(by_unit.values())
+            notes = [(names.get(code, code), text) for code, text in said.get("progress", {}).items()]
             # A unit counts for a task only with a 完成状态: a row with progress text and a blank status is
             # listed among the missing, so 已报 + 未报 = 应报 and the status columns add up to 已报.
-            missing = [u for u in expected if u.code not in statuses]
-            texts = {name: [(names.get(code, code), f[name].value.strip()) for code, f in rows.items()
-                            if name in f and f[name].value.strip()] for name in SUMMARY_FIELDS}
+            missing = [u for u in expected if u.code not in by_unit]
+            summary = {name: [(names.get(code, code), text) for code, text in said[name].items()]
+                       for name in SUMMARY_FIELDS if said.get(name)}
             tasks.append(TaskProgress(task, section.title, expected,
                                       {s: counts.get(s, 0) for s in STATUSES}, missing, notes,
-                                      _task_status(counts, len(expected), len(statuses)), statuses,
-                                      {k: v for k, v in texts.items() if v}))
+                                      _task_status(counts, len(expected), len(by_unit)), by_unit, summary))
 
     indicators = []
     for indicator in plan.indicators():
         if indicator.kind == "achieved":
             continue
         values, value_notes = [], []
-        for code, f in by_item.get(indicator.id, {}).items():
+        for code, e in figures.get(indicator.id, {}).items():
             try:
-                values.append((code, float(f["value"].value)))
-            except (KeyError, ValueError):
+                values.append((code, float(e.value)))
+            except ValueError:
                 continue
-            if f["value"].note:
-                value_notes.append((names.get(code, code), f["value"].note))
+            if e.note:
+                value_notes.append((names.get(code, code), e.note))
         conflict = ""
         if indicator.aggregate == "owner":
             actual, conflict = _owner_figure(plan, indicator, values, names)

@@ -42,7 +42,8 @@ _CONTAINS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 _HEADER_NOISE = re.compile(r"[\s*＊:：]|（[^）]*）|\([^)]*\)")
 _SCAN_ROWS = 10
-_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".et", ".xlsb",  # by content: see roster_sheets
+             ".xml", ".fods", ".htm", ".html", ".mht", ".mhtml", ".numbers")
 
 
 def read_roster(path: Path) -> list[Unit]:
@@ -52,6 +53,10 @@ def read_roster(path: Path) -> list[Unit]:
     """
     path = Path(path)
     suffix = path.suffix.lower()
+    from workplan_xl.returns.sniff import NUMBERS, is_numbers_folder
+
+    if is_numbers_folder(path):  # a Numbers document kept as a folder package
+        raise InputFileError(_refusal(path.name, "convert", NUMBERS))
     if suffix not in _SUFFIXES:
         raise InputFileError(f"填报单位名单「{path.name}」的格式不支持：请提供 .xlsx、.xls、.ods 或 .csv 文件。")
     if not path.is_file():
@@ -155,12 +160,15 @@ def _read_workbook(path: Path) -> list[list[tuple[int, list[object]]]]:
 def _refusal(name: str, code: str, detail: str) -> str:
     """The sentence for a roster that is not read; the reader's own words stay out of it."""
     from workplan_xl.returns.messages import file_problem
+    from workplan_xl.returns.sniff import NUMBERS
 
     what = f"填报单位名单「{name}」"
     if code == "encrypted":
         return f"{what}加了密码，无法读取：请在 Excel 或 WPS 中去掉密码后另存，再重新运行。"
     if code == "not_spreadsheet":
         return f"{what}无法读取（不是表格文件，是{detail}）：请提供 .xlsx、.xls、.ods 或 .csv 文件。"
+    if code == "convert" and detail == NUMBERS:
+        return f"{what}是Apple Numbers 表格，无法直接读取：请在 Numbers 中选择“文件 → 导出为 → Excel”，存为 .xlsx 后再试。"
     if code == "convert":
         return f"{what}是{detail}，无法直接读取：请用 Excel 或 WPS 打开，另存为 .xlsx 后再试。"
     if code in ("read_error", "error", "damaged", "truncated", "empty"):
@@ -174,6 +182,7 @@ def roster_sheets(path: str) -> tuple[Any, ...]:
     pre-checks as for returns run first: size, zip bombs, XML entities, declared sheet extents."""
     import python_calamine
 
+    from workplan_xl.returns.markup_sheets import MARKUP_KINDS, read_markup_sheets
     from workplan_xl.returns.precheck import LIMITS, Refused, check_archive, check_size, check_xls
     from workplan_xl.returns.sniff import ZIP_MAGIC, is_spreadsheet_kind, open_zip, sniff
 
@@ -185,6 +194,9 @@ def roster_sheets(path: str) -> tuple[Any, ...]:
         if sniffed.kind == "other":
             if sniffed.what == "文本":
                 return ("text", data)
+            if sniffed.what in MARKUP_KINDS:  # 2003 XML, .fods, a web page: the returns' own readers
+                sheets = read_markup_sheets(data, sniffed.what, LIMITS, max_sheets=50, max_rows=100_000, max_columns=100)
+                return ("rows", [[(i + 1, cells) for i, cells in enumerate(s["rows"])] for s in sheets])
             raise Refused("convert" if is_spreadsheet_kind(sniffed.what) else "not_spreadsheet", sniffed.what)
         if sniffed.kind in ("empty", "encrypted", "truncated"):
             raise Refused(sniffed.kind)

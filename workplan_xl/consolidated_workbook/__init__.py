@@ -16,7 +16,7 @@ import datetime
 import itertools
 import os
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Sized
 from pathlib import Path
 
 import xlsxwriter
@@ -58,7 +58,8 @@ def write_consolidated_workbook(progress: Progress, path: Path, details: Iterabl
     ``files`` the rows of 文件清单 (every file a collect found and its fate), when given."""
     path = Path(path)
     check_output(path)
-    entries = details if isinstance(details, list) else list(details)
+    # A Sized iterable (the ledger's StoredEntries) is walked, not held: a province's round has millions.
+    entries = details if isinstance(details, Sized) else list(details)
     parts = max(1, -(-len(entries) // MAX_ROWS))  # more than Excel's rows: 明细, 明细(2), …
     stem = f".{path.stem}.{os.getpid()}"
     draft, temp = path.with_name(stem + ".draft.xlsx"), path.with_name(stem + ".tmp.xlsx")
@@ -70,7 +71,7 @@ def write_consolidated_workbook(progress: Progress, path: Path, details: Iterabl
         units_sheet(workbook, fmt, progress)
         tasks_sheet(workbook, fmt, progress)
         indicators_sheet(workbook, fmt, progress)
-        sample = list(detail_rows(progress, entries[:_SAMPLE]))
+        sample = list(detail_rows(progress, itertools.islice(entries, _SAMPLE)))
         names = ["明细"] + [f"明细({n})" for n in range(2, parts + 1)]
         widths = [details_top(workbook, fmt, progress, name, min(MAX_ROWS, len(entries) - n * MAX_ROWS), sample)
                   for n, name in enumerate(names)]

@@ -37,7 +37,7 @@ def read_sheets(file: str) -> dict[str, list[list[Any]]]:
     from openpyxl import load_workbook
 
     from workplan_xl.returns.precheck import Refused, check_zip
-    from workplan_xl.returns.sniff import sniff
+    from workplan_xl.returns.sniff import NUMBERS, sniff
 
     path = Path(file)
     not_master = f"「{path.name}」不是 wpx 生成的台账（无法作为 .xlsx 工作簿打开）：请先用 wpx build 生成台账。"
@@ -50,9 +50,13 @@ def read_sheets(file: str) -> dict[str, list[list[Any]]]:
         raise InputFileError(f"台账「{path.name}」无法读取（{error.strerror or '读取出错'}）：请确认文件完整后重试。") from error
     try:
         check_size(len(data), MASTER_LIMITS)
-        kind = sniff(data).kind
+        sniffed = sniff(data)
+        kind = sniffed.kind
         if kind == "encrypted":
             raise Refused("encrypted")
+        if sniffed.what == NUMBERS:
+            raise WorkbookError(f"「{path.name}」是Apple Numbers 表格，不能直接作为台账读取：请在 Numbers 中选择"
+                                "“文件 → 导出为 → Excel”，存为 .xlsx 后再试。")
         if kind != "xlsx":
             raise WorkbookError(not_master)
         check_zip(data, MASTER_LIMITS)

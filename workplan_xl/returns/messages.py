@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 RESEND = "请用 Excel 或 WPS 打开下发的填报表，填写后另存为 .xlsx 再发送。"
+NUMBERS_EXPORT = "请在 Numbers 中选择“文件 → 导出为 → Excel”，存为 .xlsx 后重新报送。"
 
 # code → (problem, action); {name} is the file name, {detail} the reader's figures in Chinese. A
 # library's own words (English) never reach these sentences: they stay in the ledger (submissions.kind).
@@ -20,6 +21,7 @@ FILE_PROBLEMS: dict[str, tuple[str, str]] = {
     "damaged": ("文件「{name}」已损坏，无法读取", RESEND),
     "read_error": ("文件「{name}」无法读取（文件已损坏，或是不支持的表格格式）", RESEND),
     "convert": ("文件「{name}」是{detail}，无法直接读取", "请用 Excel 或 WPS 打开，另存为 .xlsx 后重新报送。"),
+    "numbers": ("文件「{name}」是Apple Numbers 表格，无法直接读取", NUMBERS_EXPORT),  # Excel/WPS do not open it
     "crash": ("文件「{name}」无法读取（读取程序异常退出）", RESEND),
     "memory": ("文件「{name}」无法读取（读取时占用内存超过上限）", RESEND),
     "timeout": ("文件「{name}」无法读取（读取超过 {detail} 秒仍未完成）", RESEND),
@@ -28,5 +30,9 @@ FILE_PROBLEMS: dict[str, tuple[str, str]] = {
 
 
 def file_problem(code: str, name: str, detail: str = "") -> tuple[str, str]:
+    from workplan_xl.returns.sniff import NUMBERS
+
+    if code == "convert" and detail == NUMBERS:
+        code = "numbers"
     problem, action = FILE_PROBLEMS.get(code, FILE_PROBLEMS["read_error"])
     return problem.format(name=name, detail=detail or "未知原因"), action

@@ -25,8 +25,11 @@ class PlanIndex:
         self.indicators = {i.id: i for i in plan.indicators() if i.kind != "achieved"}
         numbers = task_numbers(plan)
         self.task_numbers = _unique({n: i for i, n in numbers.items() if n}, list(numbers.values()))
-        self.indicator_texts = _unique({i.text.strip(): i.id for i in self.indicators.values()},
-                                       [i.text.strip() for i in self.indicators.values()])
+        # An indicator row without its 指标ID (a re-save that drops hidden columns: web pages) is found
+        # by what the form's 指标 column shows (the metric) or by the indicator's text.
+        labels = [(label, i.id) for i in self.indicators.values()
+                  for label in dict.fromkeys((i.text.strip(), (i.metric or i.text).strip()))]
+        self.indicator_texts = _unique(dict(labels), [label for label, _ in labels])
 
     def units_in(self, text: str) -> list[Unit]:
         """Roster units named in a text by code (a whole token) or by name (longest names first)."""

@@ -8,7 +8,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Container
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,12 +26,13 @@ SYSTEM_FILES = {".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db", "icon\r"
 
 
 NUMBERS = "Apple Numbers 表格"
-# Spreadsheets saved in a form no reader here takes: (markers in the first bytes, what it is). These
-# are returns all the same (never skipped as attachments): the school is told to save as .xlsx.
+# Spreadsheets saved as markup: (markers in the first bytes, what it is). These are returns all the
+# same (never skipped as attachments); returns/markup_sheets.py reads them.
 CONVERTIBLE: tuple[tuple[tuple[bytes, ...], str], ...] = (
     ((b"urn:schemas-microsoft-com:office:spreadsheet", b'progid="excel.sheet"'), "Excel 2003 XML 表格"),
     ((b'office:mimetype="application/vnd.oasis.opendocument.spreadsheet',), "单文件 ODS 表格（.fods）"),
-    ((b"urn:schemas-microsoft-com:office:excel", b"excel.sheet", b"x:excelworkbook"), "网页格式的 Excel 表格"),
+    ((b"urn:schemas-microsoft-com:office:excel", b"excel.sheet", b"x:excelworkbook", b"x-document-type: workbook",
+      b'<a name="table0"><h1>'), "网页格式的 Excel 表格"),  # the last: LibreOffice Calc's export
 )
 
 
@@ -147,11 +148,26 @@ def _sniff_zip(archive: zipfile.ZipFile) -> Sniffed:
             return Sniffed("other", "Word 文档")
         if any(n.startswith("ppt/") for n in names):
             return Sniffed("other", "演示文稿")
-        if "index/document.iwa" in names or any(n.endswith(".iwa") for n in names):
+        if is_numbers_package(names):
             return Sniffed("other", NUMBERS)
         return Sniffed("other", "压缩包")
     except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, RuntimeError, OSError, zlib.error):
         return Sniffed("truncated")
+
+
+def is_numbers_package(names: Iterable[str]) -> bool:
+    """Apple Numbers, from a zip's member names (part_name form): its document as Index/*.iwa parts, a
+    package zipped whole (its Index.zip inside), or the older index.xml.gz."""
+    return any(n.endswith(".iwa") or n in ("index.zip", "index.xml.gz") for n in names)
+
+
+def is_numbers_folder(path: Path) -> bool:
+    """A Numbers document kept as a folder package (x.numbers/ with Index.zip or Index/, and Metadata/)."""
+    if not path.is_dir():
+        return False
+    if path.suffix.lower() == ".numbers":
+        return True
+    return ((path / "Index.zip").is_file() or (path / "Index").is_dir()) and (path / "Metadata").is_dir()
 
 
 def _sniff_ole2(data: bytes) -> Sniffed:

@@ -32,7 +32,14 @@ from workplan_xl.cjk import safe_file_name
 from workplan_xl.ledger import FileRecord
 from workplan_xl.returns.interpret import REJECTED, Finding, Reading
 from workplan_xl.returns.precheck import LIMITS, Limits
-from workplan_xl.returns.sniff import OLE2, ZIP_MAGIC, skip_reason
+from workplan_xl.returns.sniff import (
+    OLE2,
+    ZIP_MAGIC,
+    is_numbers_folder,
+    is_numbers_package,
+    part_name,
+    skip_reason,
+)
 from workplan_xl.returns.worker import display_name
 
 MAX_CONTAINER_BYTES = 200 * 1024 * 1024  # a mail or archive larger than this is not opened
@@ -95,6 +102,8 @@ def container_kind(path: Path) -> str | None:
     try:
         with open(path, "rb") as handle:
             head = handle.read(_HEAD)
+    except IsADirectoryError:  # collect lists a folder only when it is a Numbers package
+        return "numbers" if is_numbers_folder(path) else None
     except OSError:
         return None
     return _kind(head, path)
@@ -119,7 +128,9 @@ def _kind(head: bytes, source: Path | bytes) -> str | None:
                 names = set(archive.namelist())
         except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError, EOFError):
             return None  # a cut-off workbook: the reader says so
-        return None if names & set(_DOCUMENT_PARTS) else "zip"
+        if names & set(_DOCUMENT_PARTS) or is_numbers_package(part_name(n) for n in names):
+            return None  # a workbook, a document or an Apple Numbers file: read (or named) as one
+        return "zip"
     if head.startswith(b"Rar!\x1a\x07"):
         return "rar"
     if head.startswith(b"7z\xbc\xaf\x27\x1c"):
@@ -165,6 +176,8 @@ def _read_capped(path: Path, cap: int) -> bytes | None:
 def _unpack_file(path: Path, kind: str, folder: Path, limits: Limits) -> list[Unpacked]:
     key = os.fsencode(path).decode("utf-8", "backslashreplace")
     name = display_name(path)
+    if kind == "numbers":
+        return [_numbers_folder(path, key, name)]
     try:
         stat = path.stat()
         data = _read_capped(path, MAX_CONTAINER_BYTES)
@@ -289,6 +302,24 @@ def _zip_time(info: zipfile.ZipInfo, fallback: float) -> float:
 def _hash_name(key: str, info: zipfile.ZipInfo) -> str:
     """For a member that is not read: its place and CRC stand in for its bytes."""
     return hashlib.sha256(f"{key}\0{info.CRC}\0{info.file_size}".encode("utf-8", "replace")).hexdigest()
+
+
+def _numbers_folder(path: Path, key: str, name: str) -> Unpacked:
+    """A Numbers folder package, one return: its hash covers every file's name and bytes (up to the
+    container cap; past it, names, sizes and times), so the same package is known on the next run."""
+    from workplan_xl.returns.messages import file_problem
+    from workplan_xl.returns.sniff import NUMBERS
+
+    files = sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+    digest = hashlib.sha256()
+    size, mtime = 0, path.stat().st_mtime
+    for file in files:
+        stat = file.stat()
+        size, mtime = size + stat.st_size, max(mtime, stat.st_mtime)
+        digest.update(file.relative_to(path).as_posix().encode("utf-8", "surrogateescape") + b"\x00")
+        digest.update(_hash_file(file).encode() if size <= MAX_CONTAINER_BYTES else f"{stat.st_size}".encode())
+    problem, action = file_problem("convert", name, NUMBERS)
+    return _refused(FileRecord(path, key, name, size, mtime, digest.hexdigest()), problem, action)
 
 
 def _hash_file(path: Path) -> str:

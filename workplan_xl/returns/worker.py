@@ -24,6 +24,7 @@ from typing import Any
 
 from workplan_xl.errors import WorkplanError
 from workplan_xl.isolated import main_hidden as _main_hidden
+from workplan_xl.returns.markup_sheets import MARKUP_KINDS, read_markup_sheets
 from workplan_xl.returns.precheck import (
     LIMITS,
     NATIVE_ERRORS,
@@ -59,6 +60,9 @@ def inspect_bytes(data: bytes, limits: Limits = LIMITS, lazy: bool = False) -> d
         if sniffed.kind in ("empty", "encrypted", "truncated"):
             raise Refused(sniffed.kind)
         if sniffed.kind == "other":
+            if sniffed.what in MARKUP_KINDS:  # 2003 XML, .fods, a web page: read by our own readers
+                return {"status": "read", "kind": MARKUP_KINDS[sniffed.what], "sheets": read_markup_sheets(
+                    data, sniffed.what, limits, MAX_SHEETS, MAX_ROWS, MAX_COLUMNS)}
             raise Refused("convert" if is_spreadsheet_kind(sniffed.what) else "not_spreadsheet", sniffed.what)
         if archive is not None:
             check_archive(archive, data, limits)

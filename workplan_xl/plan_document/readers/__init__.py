@@ -5,7 +5,7 @@ one module per format reads it, each with the same signature ``read_*(path, enco
 
     word.py    .docx (Word's list numbering rendered into the text)     pdf.py    text PDFs
     html.py    .html / .mht web pages                                    text.py   .txt / .md
-    sheet.py   spreadsheet plans (.xlsx .xlsm .xls .ods .csv): each sheet one table
+    sheet.py   spreadsheet plans (.xlsx .xlsm .xls .ods .csv, 2003 XML, .fods): each sheet one table
     office.py  .doc .wps .odt .rtf .et through LibreOffice (headless, in a temporary folder), then word/sheet
 """
 
@@ -40,7 +40,7 @@ _HTML_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|tab
 
 def sniff(path: Path) -> str:
     """The kind of file from its bytes: "docx" | "pdf" | "html" | "text" | "json" | "xlsx" | "xls" |
-    "doc" | "empty" | "encrypted" | "zip" | "binary". Raises InputFileError when it cannot be read."""
+    "sheetxml" | "doc" | "empty" | "encrypted" | "zip" | "binary". Raises InputFileError when it cannot be read."""
     path = Path(path)
     head = _read_head(path, 8192)
     kind, _detail = _sniff_bytes(path, head)
@@ -79,6 +79,10 @@ def read_blocks(path: Path, encoding: str | None = None) -> list[Block]:
         blocks = read_text(path, encoding)
     elif kind in ("xlsx", "xls") or detail == "ods":
         blocks = _read_spreadsheet(path, kind, detail)
+    elif kind == "sheetxml":
+        from workplan_xl.plan_document.readers.sheet import read_markup_sheet
+
+        blocks = read_markup_sheet(path)
     elif kind == "doc" or detail == "odt":
         from workplan_xl.plan_document.readers.office import read_office
 
@@ -91,6 +95,8 @@ def read_blocks(path: Path, encoding: str | None = None) -> list[Block]:
 
 
 def _kind_message(kind: str, detail: str, name: str) -> str:
+    if detail == "numbers":
+        return f"「{name}」是Apple Numbers 表格，无法直接读取：请在 Numbers 中选择“文件 → 导出为 → Excel”，存为 .xlsx 后再试。"
     if kind == "empty":
         return f"「{name}」是空文件，没有任何文字：请检查是否选错了文件。"
     if kind == "encrypted":
@@ -145,6 +151,11 @@ def _sniff_bytes(path: Path, head: bytes) -> tuple[str, str]:
         text_head = head.decode("gb18030", errors="replace")
     if _is_blank(path, head, bom):
         return "empty", ""
+    from workplan_xl.returns.markup_sheets import MARKUP_KINDS
+    from workplan_xl.returns.sniff import sniff as sniff_return
+
+    if sniff_return(head).what in MARKUP_KINDS:  # a task table saved as 2003 XML, flat ODS or a spreadsheet web page
+        return "sheetxml", ""
     if (text_head.lstrip("\ufeff \t\r\n").startswith("<") and _HTML_TAG.search(text_head)) or _is_mhtml(head):
         return "html", ""
     if text_head.lstrip("\ufeff \t\r\n").startswith(("{", "[")) and _is_json(path, bom):
@@ -199,6 +210,8 @@ def _sniff_ole2(path: Path) -> str:
 
 
 def _sniff_zip(path: Path) -> tuple[str, str]:
+    from workplan_xl.returns.sniff import is_numbers_package, part_name
+
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
@@ -211,6 +224,8 @@ def _sniff_zip(path: Path) -> tuple[str, str]:
                     return "zip", "odt"
                 if b"opendocument.spreadsheet" in zf.read("mimetype"):
                     return "zip", "ods"
+            if is_numbers_package(part_name(n) for n in names):
+                return "zip", "numbers"
     except (zipfile.BadZipFile, OSError, KeyError, NotImplementedError, RuntimeError):
         return "binary", "broken-zip"  # most often a .docx cut short by a download or a mail gateway
     return "zip", ""

@@ -1,4 +1,4 @@
-"""Spreadsheet plans (.xlsx .xlsm .xls .et .ods .csv): a 重点任务分解表 / 任务清单 / 配档表 as offices
+"""Spreadsheet plans (.xlsx .xlsm .xls .et .ods .csv, Excel 2003 XML, .fods): a 重点任务分解表 / 任务清单 / 配档表 as offices
 circulate them, read into the same blocks as a Word document holding that table.
 
 For each sheet: the header row is looked for anywhere in the first rows (a merged title row and a note
@@ -48,6 +48,24 @@ def read_csv(path: Path, encoding: str | None = None) -> list[Block]:
     rows = [[clean_line(c) for c in row] for row in csv.reader(io.StringIO(text.replace("\r\n", "\n")),
                                                                  delimiter=delimiter)]
     return blocks_from_sheets([(path.stem, rows[:MAX_ROWS], [])])
+
+
+def read_markup_sheet(path: Path, encoding: str | None = None) -> list[Block]:
+    """A task table saved as Excel 2003 XML or flat ODS, read by the returns' own readers (in the child)."""
+    path = Path(path)
+    return blocks_from_sheets(run_isolated(_read_markup_cells, str(path), name=path.name))
+
+
+def _read_markup_cells(path: str) -> list[Sheet]:
+    from workplan_xl.returns.markup_sheets import read_markup_sheets
+    from workplan_xl.returns.precheck import check_size
+    from workplan_xl.returns.sniff import sniff
+
+    check_size(Path(path).stat().st_size)
+    data = Path(path).read_bytes()
+    sheets = read_markup_sheets(data, sniff(data).what, max_sheets=50, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
+    return [(s["name"], [[_text(v) for v in row] for row in s["rows"]],
+             [((r0, c0), (r1, c1)) for r0, c0, r1, c1 in s["merged"]]) for s in sheets if s["visible"] == "visible"]
 
 
 def _read_cells(path: str) -> list[Sheet]:
