@@ -149,16 +149,17 @@ def billion_laughs(source: Path, out: Path) -> Path:
     return patched(source, out, {"xl/sharedStrings.xml": lol.encode()})
 
 
-def xfd_sheet(source: Path, out: Path, dimension: str = "A1:XFD1048576") -> Path:
-    """Sheet 1 claims a cell at XFD1048576; with a lying dimension the pre-check cannot see it and
-    python-calamine aborts the reading process."""
+def xfd_sheet(source: Path, out: Path, dimension: str = "A1:XFD1048576", part: str = "xl/worksheets/sheet1.xml") -> Path:
+    """A sheet (sheet 1, 填报说明, unless ``part`` says which) claims a cell at XFD1048576; with a lying
+    dimension the pre-check cannot see it and python-calamine aborts the reading process."""
     sheet = (_SHEET_OPEN + f'<dimension ref="{dimension}"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is>'
              '</c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>')
-    return patched(source, out, {"xl/worksheets/sheet1.xml": sheet.encode()})
+    return patched(source, out, {part: sheet.encode()})
 
 
 ENCRYPTED = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptionInfo".encode("utf-16-le")
              + b"\x00" * 50 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 2000)
+TASK_PART = "xl/worksheets/sheet2.xml"  # 任务进展 in a form wpx writes
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(range(200))
 HTML = "<html><head><meta charset='utf-8'></head><body><table><tr><td>完成状态</td></tr></table></body></html>".encode()
 TEXT = "单位：第一中学\n完成状态：已完成\n".encode("gb18030")
@@ -384,6 +385,17 @@ def test_a_sheet_beyond_the_cell_limit_refuses_the_file_when_read_late(plan: Pla
     assert late.status == whole.status == "rejected" and late.findings == whole.findings
     assert late.reason == whole.reason and late.reason.startswith(f"文件「大表.xlsx」的工作表声称有极大的范围（{SHEET_TASKS}: ")
     assert late.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_hostile_sheet_no_table_is_looked_for_in_costs_nothing(plan: Plan, forms: dict[str, Path],
+                                                                  tmp_path: Path) -> None:
+    # 填报说明 would abort the reader, but collect never reads it: the school's answers are taken.
+    good = fill(forms["1001"], tmp_path / "1001.xlsx")
+    guide = xfd_sheet(good, tmp_path / "说明页坏了.xlsx", dimension="A1:K20")
+    tasks = xfd_sheet(good, tmp_path / "任务页坏了.xlsx", dimension="A1:K20", part=TASK_PART)
+    results = dict(ReaderPool(workers=1).read([guide, tasks, good], (PlanIndex(plan), None)))
+    assert results[0].status == "accepted" and results[0].values == results[2].values and results[0].findings == []
+    assert (results[1].status, results[1].reason) == ("rejected", "文件「任务页坏了.xlsx」无法读取（读取程序异常退出）")
 
 
 # -- values ----------------------------------------------------------------------------------------
