@@ -194,3 +194,31 @@ def web_archive(xlsx: Path) -> bytes:
         out.append(quopri.encodestring(page.encode("gb18030")))
     out.append(f"\r\n--{boundary}--\r\n".encode())
     return b"".join(out)
+
+
+def frame_export(xlsx: Path, folder: Path, stem: str) -> list[Path]:
+    """Excel's "网页" of a whole workbook: a frame page stem.htm naming the sheets, and the sheets as files
+    of the stem.files folder (with filelist.xml, a style sheet and the tab strip)."""
+    sheets = _sheets(xlsx)
+    names = "".join(f"<x:ExcelWorksheet><x:Name>{html_escape(name)}</x:Name><x:WorksheetSource HRef=\"{stem}.files/"
+                    f"sheet{n:03d}.htm\"/></x:ExcelWorksheet>" for n, (name, _, _) in enumerate(sheets, start=1))
+    written = [folder / f"{stem}.htm"]
+    written[0].write_text('<html xmlns:x="urn:schemas-microsoft-com:office:excel"><head><meta name=ProgId content='
+                          f"Excel.Sheet><!--[if gte mso 9]><xml><x:ExcelWorkbook><x:ExcelWorksheets>{names}"
+                          f'</x:ExcelWorksheets></x:ExcelWorkbook></xml><![endif]--></head><frameset rows="*,39">'
+                          f'<frame src="{stem}.files/sheet001.htm"><frame src="{stem}.files/tabstrip.htm"></frameset>'
+                          "</html>", encoding="utf-8")
+    files = folder / f"{stem}.files"
+    files.mkdir()
+    for n, (_, _, rows) in enumerate(sheets, start=1):
+        body = "".join("<tr>" + "".join(_cell_html(v, "") for v in row) + "</tr>" for row in rows)
+        written.append(files / f"sheet{n:03d}.htm")
+        written[-1].write_text(f'<html xmlns:x="urn:schemas-microsoft-com:office:excel"><body><table>{body}</table>'
+                               "</body></html>", encoding="utf-8")
+    for name, text in (("filelist.xml", f'<xml xmlns:o="urn:schemas-microsoft-com:office:office"><o:MainFile HRef='
+                                        f'"../{stem}.htm"/></xml>'), ("stylesheet.css", "td {mso-number-format:General;}"),
+                       ("tabstrip.htm", '<html xmlns:x="urn:schemas-microsoft-com:office:excel"><body><a href='
+                                        '"sheet001.htm">填报说明</a></body></html>')):
+        written.append(files / name)
+        written[-1].write_text(text, encoding="utf-8")
+    return written

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT
-from markup_files import fods, spreadsheetml, web_archive, web_page
+from markup_files import fods, frame_export, spreadsheetml, web_archive, web_page
 from openpyxl import load_workbook
 from test_returns import fill, make_forms, make_plan
 
@@ -365,3 +365,57 @@ def test_numbers_as_roster_and_as_master_is_one_sentence(year, tmp_path: Path) -
         assert result.exit_code == 2
         assert result.output == ("错误：「名单 苹果.numbers」是Apple Numbers 表格，不能直接作为台账读取：请在 Numbers 中选择"
                                  "“文件 → 导出为 → Excel”，存为 .xlsx 后再试。\n")
+
+
+# -- .xlsb, WPS .et and CSV returns ------------------------------------------------------------------
+def test_xlsb_and_et_returns_are_read_and_a_csv_is_told_what_to_do(year, tmp_path: Path) -> None:
+    """.xlsb written by a real XLSB writer (pyxlsbwriter: LibreOffice cannot write .xlsb), the _meta
+    sheet hidden; WPS's .et is an .xlsx or .xls under another name; a CSV keeps one sheet only."""
+    import csv
+    import io
+
+    pyxlsbwriter = pytest.importorskip("pyxlsbwriter")
+    master, returns = _project(year, tmp_path)
+    workbook = load_workbook(year[1])
+    with pyxlsbwriter.XlsbWriter(str(returns / "第一中学 二进制.xlsb")) as writer:
+        for sheet in workbook.worksheets:
+            writer.add_sheet(sheet.title, hidden=sheet.sheet_state != "visible")
+            writer.write_sheet([[c.value for c in row] for row in sheet.iter_rows()])
+    forms = make_forms(read_master_workbook(master), tmp_path / "填报表")
+    fill(forms["1002"], returns / "第二中学 WPS表格.et")
+    text = io.StringIO()
+    csv.writer(text).writerows([[c.value for c in row] for row in load_workbook(forms["1003"])["任务进展"].iter_rows()])
+    (returns / "实验小学 另存.csv").write_bytes(text.getvalue().encode("gb18030"))  # Excel on Chinese Windows: GBK
+    result = _collect(master, returns)
+    assert result.exit_code == 3, result.output
+    out = master.parent / "汇总.xlsx"
+    states = {r[0]: r[3:7] for r in _rows(out, "报送情况")}
+    assert states["1001"][0] == states["1002"][0] == "已报"
+    assert (states["1001"][2], states["1002"][2]) == ("第一中学 二进制.xlsb", "第二中学 WPS表格.et")
+    assert [(r[3], r[5], r[6]) for r in _rows(out, "明细") if r[0] == "1001"] == WANTED
+    [problem] = _rows(out, "问题清单")
+    assert problem[:4] == ("实验小学 另存.csv", "实验小学", "整个文件", "文件「实验小学 另存.csv」是 CSV 文本文件，无法作为回表读取"
+                           "（另存为 CSV 只保留一张表，填报表的其他表和隐藏的校验信息都丢失了）")
+    assert problem[4].startswith("请用 Excel 或 WPS 打开下发的填报表，填写后直接保存为 .xlsx（不要另存为 CSV）再发送。")
+    with sqlite3.connect(master.with_suffix(".db")) as db:
+        kinds = dict(db.execute("SELECT file_name, kind FROM submissions"))
+    assert (kinds["第一中学 二进制.xlsb"], kinds["第二中学 WPS表格.et"]) == ("xlsb", "xlsx")
+
+
+def test_an_excel_frame_page_is_named_and_its_folder_accounted_for(year, tmp_path: Path) -> None:
+    """Excel's multi-sheet 网页: the frame page has no table (the sheets are files of its .files folder);
+    it is named with what to do, and each file of the folder is listed as skipped, never read as a return
+    of its own (a sheet file alone would be half a return)."""
+    master, returns = _project(year, tmp_path)
+    written = frame_export(year[1], returns, "第一中学 网页")
+    result = _collect(master, returns)
+    assert result.exit_code == 3, result.output
+    out = master.parent / "汇总.xlsx"
+    [problem] = _rows(out, "问题清单")
+    assert problem[3] == "文件「第一中学 网页.htm」是Excel“网页”的主页面（各工作表在同名的 .files 文件夹里），无法直接读取"
+    assert problem[4].startswith("请用 Excel 或 WPS 打开，另存为 .xlsx 后重新报送。")
+    files = {r[0]: (r[1], r[3], r[4]) for r in _rows(out, "文件清单")}
+    assert set(files) == {p.name for p in written}
+    for path in written[1:]:
+        assert files[path.name] == ("第一中学 网页.files", "跳过", "Excel“网页”「第一中学 网页」的附属文件（各工作表、样式），随主页面一起处理")
+    assert {r[0]: r[3] for r in _rows(out, "报送情况")}["1001"] == "有问题"

@@ -21,6 +21,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from workplan_xl.returns.markup_sheets import MAX_TEXT, Caps, Grid, number
+from workplan_xl.returns.precheck import Refused
 
 _SKIP = {"script", "style", "head", "title", "select", "option", "textarea", "template"}
 _LINE_BREAKING = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table"}
@@ -28,6 +29,7 @@ _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-]+)
 _NUMERIC_TEXT = re.compile(r"^[+-]?[\d,]*\.?\d+(?:[eE][+-]?\d+)?%?$")
 _SPACES = re.compile(r"[ \t\r\n\f]+")
 MAX_PARTS = 50  # parts of a web archive looked at
+FRAME_PAGE = "Excel“网页”的主页面（各工作表在同名的 .files 文件夹里）"
 
 
 def read_web_sheets(data: bytes, caps: Caps) -> list[dict[str, Any]]:
@@ -39,6 +41,9 @@ def read_web_sheets(data: bytes, caps: Caps) -> list[dict[str, Any]]:
         page.close()
         names += page.names
         tables += page.tables
+    if not tables and names and b"worksheetsource" in data[:1 << 20].lower():
+        # Excel's multi-sheet 网页: this page only frames the sheets, which are files of the .files folder
+        raise Refused("convert", FRAME_PAGE)
     sheets = []
     for n, table in enumerate(tables[:caps.sheets]):
         name, visible = names[n] if n < len(names) else (table.heading or f"表{n + 1}", "visible")

@@ -51,6 +51,10 @@ def skip_reason(path: Path) -> str | None:
         return "操作系统生成的系统文件"
     if name.startswith("."):
         return "隐藏文件"
+    folder = path.parent
+    if folder.suffix.lower() == ".files" and any(
+            (folder.parent / (folder.stem + suffix)).is_file() for suffix in (".htm", ".html", ".xls", ".mht")):
+        return f"Excel“网页”「{folder.stem}」的附属文件（各工作表、样式），随主页面一起处理"
     return None
 
 
@@ -183,6 +187,8 @@ def _sniff_ole2(data: bytes) -> Sniffed:
         names = [n for n in ("encryptedpackage", "encryptioninfo", "workbook", "book\x00", "worddocument")
                  if n.encode("utf-16-le") in lowered]
         names = [n.rstrip("\x00") for n in names]
+        if "worddocument" in names:  # a byte search cannot tell a root stream from an embedded object's
+            names = [n for n in names if n not in ("workbook", "book")]
         if not names:
             return Sniffed("truncated")
     if "encryptedpackage" in names or "encryptioninfo" in names:
