@@ -210,6 +210,16 @@ ODS_BOMB = zip_file({  # 3 KB declaring 10,000 rows × 1,000 filled cells throug
                    '<table:table-cell table:number-columns-repeated="1024"/></table:table-row></table:table>'
                    '</office:spreadsheet></office:body></office:document-content>'})
 NUMBERS = zip_file({"Index/Document.iwa": b"\x00\x01", "Metadata/Properties.plist": b"<plist/>"})
+
+
+def loose_word_with_sheet() -> bytes:
+    """WORD_WITH_SHEET whose allocation table cannot be walked (a bad FAT sector number in the header):
+    only a byte search for the stream names is left, which must not take the embedded Workbook for an .xls."""
+    data = bytearray(WORD_WITH_SHEET)
+    struct.pack_into("<I", data, 0x4C, 0x7777)
+    return bytes(data)
+
+
 ROSTER_ROWS = [["代码", "名称"], ["1001", "第一中学"], ["1002", "城关小学"]]
 
 
@@ -243,7 +253,10 @@ def corpus() -> dict[str, tuple[str, bytes]]:
         "零字节": ("空.xlsx", b""),
         "PNG 改名": ("图片.xlsx", b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40),
         "嵌入表格的 Word": ("附件.doc", WORD_WITH_SHEET),
-        "RTF": ("说明.rtf", RTF),
+        "嵌入表格的 Word 改名 xls": ("附件 表.xls", ole_file({"WordDocument": b"\xec\xa5\xc1" + b"\x00" * 99},
+                                                      {"ObjectPool": {"Workbook": biff_workbook()}})),
+        "嵌入表格的 Word 目录损坏": ("附件 2.xls", loose_word_with_sheet()),
+        "RTF": ("说明.rtf", RTF.replace(b"}", b" \\par}", 1)),
         "RTF 改名 doc": ("说明.doc", RTF),
         "很短的文字 PDF": ("通知.pdf", text_pdf("Plan 2025")),
         "没有文字的 PDF": ("扫描.pdf", image_pdf()),

@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from hostile_files import corpus, xlsx_bytes
+from openpyxl import load_workbook
 from test_returns import make_plan
 
 from workplan_xl.cli import cli
-from workplan_xl.master_workbook import write_master_workbook
+from workplan_xl.master_workbook import read_master_workbook, write_master_workbook
 
 PLAN = Path(__file__).resolve().parent.parent / "workplan_xl" / "examples" / "plan_2025.txt"
 KINDS = corpus()
@@ -83,9 +84,9 @@ EXACT = [("实体炸弹", UNSAFE_MASTER), ("声明范围极大 xlsx", UNSAFE_MAS
 
 
 @pytest.mark.parametrize(("kind", "sentence", "command"), [
-    *((kind, sentence, command) for kind, sentence in EXACT for command in ("forms", "collect")),
-    *((kind, sentence, command) for kind, sentence in EXACT[:4:3] for command in MASTER_COMMANDS[1:]),
-])
+    *((kind, sentence, "forms") for kind, sentence in EXACT),  # one reading for every command: two kinds meet all
+    *((kind, sentence, command) for kind, sentence in EXACT[:4:3] for command in MASTER_COMMANDS),
+], ids=lambda value: value if len(value) < 20 else "")
 def test_a_hostile_master_is_one_sentence(tmp_path: Path, kind: str, sentence: str, command: str) -> None:
     master = place(tmp_path, kind)
     result = run(*master_args(command, master))
@@ -168,3 +169,160 @@ def test_an_ordinary_workbook_as_the_master_names_what_is_missing(tmp_path: Path
     result = run(*master_args("report", master))
     assert (result.exit_code, result.output) == (
         2, "错误：「成绩 统计.xlsx」不是 wpx 生成的台账（缺少 _meta 工作表）：请先用 wpx build 生成台账。\n")
+
+
+# -- a plan (wpx parse) ------------------------------------------------------------------------------
+FIND_NO_TASKS = "「{}」中找不到带编号的工作任务（如“一、”“（一）”“1.”）：请确认这是工作要点或工作计划。"
+NO_TASK_TABLE = ("「{}」中找不到任务表（表头应有“重点任务”或“工作任务”一列，以及“牵头单位”“完成时限”等列）："
+                 "请确认这是任务分解表或工作计划。")
+LOCKED = "「{}」加了密码，无法读取：请在 Excel 或 WPS 中去掉密码后另存，再重新运行。"
+NEEDS_LIBREOFFICE = "「{}」是{}，需要 LibreOffice 才能读取：请安装 LibreOffice（soffice），或在 Word/WPS 中另存为 .docx 后再试。"
+PLAN_SENTENCES = {
+    "加密 xls": LOCKED, "加密 ods": LOCKED,
+    "实体炸弹": "「{}」含有不安全的内容（XML 实体声明，位于 xl/worksheets/sheet1.xml），为安全起见未读取：请在 Excel/WPS 中"
+            "打开后另存为 .xlsx 再试。",
+    "声明范围极大 xls": "「{}」的工作表声称有极大的范围（65536 行 × 256 列），为安全起见未读取：请在 Excel/WPS 中打开后另存为 .xlsx 再试。",
+    "声明范围极大 ods": "「{}」的工作表声称有极大的范围（10000 行 × 1000 列），为安全起见未读取：请在 Excel/WPS 中打开后另存为 .xlsx 再试。",
+    "很短的文字 PDF": FIND_NO_TASKS,  # a text layer, however short, is no scan
+    "没有文字的 PDF": "「{}」是扫描件（图片）PDF，没有可读取的文字：请用文字版 PDF、Word 或 .txt 文件。",
+    "Excel 2003 XML": NO_TASK_TABLE,  # read (returns/markup_sheets.py), and no task table in it
+    "单文件 ODS": "「{}」里没有可读取的文字：请检查是否选错了文件。",  # read: an empty sheet
+    "Numbers": "「{}」是Apple Numbers 表格，无法直接读取：请在 Numbers 中选择“文件 → 导出为 → Excel”，存为 .xlsx 后再试。",
+    "嵌入表格的 Word": NEEDS_LIBREOFFICE.format("{}", "旧版 Word 文档（.doc）"),
+    "嵌入表格的 Word 改名 xls": NEEDS_LIBREOFFICE.format("{}", "旧版 Word 文档（.doc）"),
+    "嵌入表格的 Word 目录损坏": NEEDS_LIBREOFFICE.format("{}", "旧版 Word 文档（.doc）"),
+    "RTF": NEEDS_LIBREOFFICE.format("{}", "RTF 文档"),
+    "RTF 改名 doc": NEEDS_LIBREOFFICE.format("{}", "RTF 文档"),
+    "CR 换行 CSV": NO_TASK_TABLE, "UTF-16 CSV": NO_TASK_TABLE, "工作簿部件换了位置": NO_TASK_TABLE,
+    "截断的 zip": "「{}」已损坏（文件不完整，无法解压），无法读取：请重新下载或在 Word/WPS 中另存后再试。",
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_any_file_as_a_plan(tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WPX_SOFFICE", "")  # what an office without LibreOffice sees (LibreOffice: below)
+    plan = place(tmp_path, kind)
+    result = run("parse", plan)
+    assert_clean(result, tmp_path)
+    assert f"「{plan.name}」" in result.output and result.output.count("\n") == 1
+    if kind in PLAN_SENTENCES:
+        assert result.output == f"错误：{PLAN_SENTENCES[kind].format(plan.name)}\n"
+
+
+# -- a roster (wpx build --units) ----------------------------------------------------------------------
+NOT_A_WORKBOOK = "填报单位名单「{}」无法读取（不是表格文件，是Word 文档）：请提供 .xlsx、.xls、.ods 或 .csv 文件。"
+ROSTER_SENTENCES = {
+    "嵌入表格的 Word 改名 xls": NOT_A_WORKBOOK, "嵌入表格的 Word 目录损坏": NOT_A_WORKBOOK,
+    "加密 xls": "填报单位名单「{}」加了密码，无法读取：请在 Excel 或 WPS 中去掉密码后另存，再重新运行。",
+    "声明范围极大 xlsx": "填报单位名单「{}」的工作表声称有极大的范围（xl/worksheets/sheet1.xml: <dimension ref=\"A1:XFD1048576\"），"
+                   "为安全起见未读取：请用 Excel 或 WPS 打开后另存为 .xlsx 再试。",
+}
+
+
+@pytest.fixture(scope="module")
+def plan_json(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("计划") / "计划.json"
+    path.write_text(make_plan().to_json(), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_any_file_as_a_roster(tmp_path: Path, kind: str, plan_json: Path) -> None:
+    roster = place(tmp_path, kind)
+    result = run("build", plan_json, "--units", roster, "-o", tmp_path / "台 账.xlsx")
+    assert_clean(result, tmp_path, codes=(0, 2))
+    if result.exit_code == 0:  # odd but valid: its units are in the 台账
+        assert kind in ("工作簿部件换了位置", "CR 换行 CSV", "UTF-16 CSV", "样式 TypeError")
+        units = read_master_workbook(tmp_path / "台 账.xlsx").units
+        assert [(u.code, u.name) for u in units] == [("1001", "第一中学"), ("1002", "城关小学")]
+    else:
+        assert f"「{roster.name}」" in result.output and result.output.count("\n") == 1
+        assert not (tmp_path / "台 账.xlsx").exists()
+    if kind in ROSTER_SENTENCES:
+        assert result.output == f"错误：{ROSTER_SENTENCES[kind].format(roster.name)}\n"
+
+
+# -- a return (wpx collect) ----------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def collected(tmp_path_factory: pytest.TempPathFactory) -> tuple[Result, Path, dict[str, tuple]]:
+    """Every kind in one returns folder, collected once."""
+    base = tmp_path_factory.mktemp("回表") / "督导 室"
+    base.mkdir()
+    master = write_master_workbook(make_plan(units=4), base / "台账.xlsx")
+    returns = base / "回 表"
+    returns.mkdir()
+    for name, data in KINDS.values():
+        (returns / name).write_bytes(data)
+    result = run("collect", master, returns)
+    rows = list(load_workbook(base / "汇总.xlsx", read_only=True)["文件清单"].iter_rows(values_only=True))
+    return result, base, {row[0]: row for row in rows[3:]}
+
+
+RETURN_FATES = {  # kind → (fate, reason) in 文件清单
+    "嵌入表格的 Word": ("跳过", "不是电子表格（是Word 文档）"),
+    "嵌入表格的 Word 改名 xls": ("未采用", "文件「附件 表.xls」实际上不是 Excel 文件（是Word 文档）"),
+    "嵌入表格的 Word 目录损坏": ("未采用", "文件「附件 2.xls」实际上不是 Excel 文件（是Word 文档）"),
+    "Numbers": ("未采用", "文件「苹果.numbers」是Apple Numbers 表格，无法直接读取"),
+    "RTF": ("跳过", "不是电子表格（是RTF 文档）"),
+    "很短的文字 PDF": ("跳过", "不是电子表格（是PDF 文件）"),
+    "加密 xls": ("未采用", "文件「加密.xls」加了密码，无法读取"),
+    "声明范围极大 xls": ("未采用", "文件「大表.xls」的工作表声称有极大的范围（65536 行 × 256 列），为安全起见未读取"),
+}
+
+
+def test_a_folder_of_every_kind_is_collected(collected) -> None:
+    result, base, listed = collected
+    assert_clean(result, base, codes=(3,))  # 3: returns with problems
+    assert set(listed) == {name for name, _ in KINDS.values()}  # every file accounted for
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_any_file_as_a_return(collected, kind: str) -> None:
+    _, _, listed = collected
+    name = KINDS[kind][0]
+    fate, reason = listed[name][3], re.sub(r"（原文件已复制到隔离区：.*）$", "", listed[name][4] or "")
+    assert fate in ("跳过", "未采用"), (fate, reason)
+    assert reason and ENGLISH.search(reason) is None, reason
+    if kind in RETURN_FATES:
+        assert (fate, reason) == RETURN_FATES[kind]
+
+
+# -- files LibreOffice makes -----------------------------------------------------------------------------
+@pytest.mark.libreoffice
+def test_an_rtf_plan_is_told_as_rtf_and_read(tmp_path: Path, lo_convert, monkeypatch: pytest.MonkeyPatch) -> None:
+    rtf = lo_convert(PLAN.with_suffix(".docx"), "rtf", tmp_path / "转换")
+    plan = tmp_path / "计划 文件" / "工作要点 旧版.doc"  # RTF under a .doc name, as offices save it
+    plan.parent.mkdir()
+    shutil.copy(rtf, plan)
+    result = run("parse", plan)
+    assert result.exit_code == 0, result.output
+    assert "合计：" in result.output and "项任务" in result.output
+    monkeypatch.setenv("WPX_SOFFICE", "")
+    result = run("parse", plan)
+    assert result.output == f"错误：{NEEDS_LIBREOFFICE.format(plan.name, 'RTF 文档')}\n"
+
+
+@pytest.mark.libreoffice
+def test_a_one_line_pdf_is_no_scan(tmp_path: Path, lo_convert) -> None:
+    text = tmp_path / "通知.txt"
+    text.write_text("关于召开会议的通知\n", encoding="utf-8")
+    pdf = tmp_path / "计划 文件" / "会议 通知.pdf"
+    pdf.parent.mkdir()
+    shutil.copy(lo_convert(text, "pdf", tmp_path / "转换"), pdf)
+    result = run("parse", pdf)
+    assert (result.exit_code, result.output) == (2, f"错误：{FIND_NO_TASKS.format(pdf.name)}\n")
+
+
+@pytest.mark.libreoffice
+def test_a_word_document_sent_as_a_return_is_named_so(tmp_path: Path, lo_convert) -> None:
+    doc = lo_convert(PLAN.with_suffix(".docx"), "doc", tmp_path / "转换")
+    base = tmp_path / "督导 室"
+    base.mkdir()
+    master = write_master_workbook(make_plan(units=4), base / "台账.xlsx")
+    (base / "回 表").mkdir()
+    shutil.copy(doc, base / "回 表" / "第一中学 回表.xls")
+    result = run("collect", master, base / "回 表")
+    assert_clean(result, base, codes=(3,))
+    rows = list(load_workbook(base / "汇总.xlsx", read_only=True)["文件清单"].iter_rows(values_only=True))
+    assert rows[3][3] == "未采用"
+    assert rows[3][4].startswith("文件「第一中学 回表.xls」实际上不是 Excel 文件（是Word 文档）")

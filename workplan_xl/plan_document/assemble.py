@@ -315,13 +315,13 @@ def read_plan(path: Path, encoding: str | None = None) -> Plan:
             raise
         except Exception as exc:  # noqa: BLE001 - a hostile file must end in a sentence, not a traceback
             raise InputFileError(
-                f"「{path.name}」的内容结构异常，无法读取（{type(exc).__name__}）："
+                f"「{path.name}」的内容结构异常，无法读取："
                 "请在 Word/WPS 中打开并另存一份后再试，或改用 .txt 文件。") from exc
     data = path.read_bytes()
     try:
         plan = parse_blocks(blocks, source_name=path.name, sha256=hashlib.sha256(data).hexdigest())
     except PlanStructureError as error:
-        if kind in ("xlsx", "xls") or (kind == "text" and path.suffix.lower() in (".csv", ".tsv")):
+        if kind in ("xlsx", "xls", "sheetxml") or (kind == "text" and path.suffix.lower() in (".csv", ".tsv")):
             raise PlanStructureError(
                 f"「{path.name}」中找不到任务表（表头应有“重点任务”或“工作任务”一列，以及“牵头单位”“完成时限”等列）："
                 "请确认这是任务分解表或工作计划。") from error

@@ -187,6 +187,8 @@ def _sniff_ole2(data: bytes) -> Sniffed:
         names = [n for n in ("encryptedpackage", "encryptioninfo", "workbook", "book\x00", "worddocument")
                  if n.encode("utf-16-le") in lowered]
         names = [n.rstrip("\x00") for n in names]
+        if "worddocument" in names:  # a byte search cannot tell a root stream from an embedded object's
+            names = [n for n in names if n not in ("workbook", "book")]
         if not names:
             return Sniffed("truncated")
     if "encryptedpackage" in names or "encryptioninfo" in names:

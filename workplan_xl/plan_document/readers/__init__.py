@@ -198,14 +198,14 @@ def _is_json(path: Path, bom: str | None) -> bool:
 
 
 def _sniff_ole2(path: Path) -> str:
-    # The storage names sit in the directory sectors as UTF-16LE; a plain byte search finds them.
-    data = path.read_bytes()
-    if "EncryptedPackage".encode("utf-16-le") in data:
-        return "encrypted"  # an Office 2007+ file with a password: OLE2 wrapper around the real zip
-    if "WordDocument".encode("utf-16-le") in data:
-        return "doc"  # a Word file, even with an Excel object embedded in it
-    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") + b"\x00\x00" in data:
-        return "xls"
+    """By the names at the root of the compound file (returns/sniff.py walks its directory): Workbook or
+    Book in any case is an .xls; a Word document keeps an embedded Excel object's Workbook stream in a
+    storage of its own (ObjectPool), so it stays a Word document; EncryptedPackage means a password."""
+    from workplan_xl.returns.sniff import sniff as sniff_bytes
+
+    sniffed = sniff_bytes(path.read_bytes())
+    if sniffed.kind in ("encrypted", "xls"):
+        return sniffed.kind
     return "doc"  # WordDocument, WPS, or any other legacy Office file: "save as .docx" fits them all
 
 
@@ -214,20 +214,29 @@ def _sniff_zip(path: Path) -> tuple[str, str]:
 
     try:
         with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
+            names = {n.replace("\\", "/").lstrip("/").lower(): n for n in zf.namelist()}
             if "word/document.xml" in names or any(n.startswith("word/document") for n in names):
                 return "docx", ""
             if "xl/workbook.xml" in names or any(n.startswith("xl/workbook") for n in names):
                 return "xlsx", ""
-            if "mimetype" in names and zf.getinfo("mimetype").file_size < 200:
-                if b"opendocument.text" in zf.read("mimetype"):
+            mimetype = names.get("mimetype")
+            if mimetype is not None and zf.getinfo(mimetype).file_size < 200:
+                if b"opendocument.text" in zf.read(mimetype):
                     return "zip", "odt"
-                if b"opendocument.spreadsheet" in zf.read("mimetype"):
+                if b"opendocument.spreadsheet" in zf.read(mimetype):
                     return "zip", "ods"
             if is_numbers_package(part_name(n) for n in names):
                 return "zip", "numbers"
-    except (zipfile.BadZipFile, OSError, KeyError, NotImplementedError, RuntimeError):
+    except (zipfile.BadZipFile, OSError, KeyError, NotImplementedError, RuntimeError, ValueError, EOFError):
         return "binary", "broken-zip"  # most often a .docx cut short by a download or a mail gateway
+    # A package whose main part is not at the usual place: its relationships name it.
+    from workplan_xl.returns.sniff import sniff as sniff_bytes
+
+    sniffed = sniff_bytes(path.read_bytes())
+    if sniffed.kind in ("xlsx", "xlsb"):
+        return "xlsx", ""
+    if sniffed.what == "Word 文档":
+        return "docx", ""
     return "zip", ""
 
 
@@ -239,10 +248,12 @@ def _office_kind(path: Path) -> str:
 
 def _read_spreadsheet(path: Path, kind: str, detail: str) -> list[Block]:
     """calamine first (fast, no LibreOffice needed); a .et/.ods it cannot read goes through LibreOffice."""
-    from workplan_xl.plan_document.readers.sheet import read_sheet
+    from workplan_xl.plan_document.readers.sheet import Refusal, read_sheet
 
     try:
         return read_sheet(path)
+    except Refusal:
+        raise  # a password or a hostile file: LibreOffice is not given it either
     except InputFileError:
         suffix = path.suffix.lower().lstrip(".")
         if detail == "ods" or suffix in ("et", "ett", "ods"):

@@ -79,7 +79,8 @@ def read_pdf(path: Path) -> list[Block]:
     if ruled:
         _plumb(path, pages, ruled)
     blocks = _layout(pages)
-    if sum(len(b.text) for b in blocks) + sum(len("".join(map("".join, b.rows))) for b in blocks) < 20:
+    # A scan (or a drawing) has no text layer at all; a short text PDF (a one-line notice) is no scan.
+    if not any(lines or rows for _, lines, rows, _ in pages):
         raise InputFileError(f"「{name}」是扫描件（图片）PDF，没有可读取的文字：请用文字版 PDF、Word 或 .txt 文件。")
     if _unreadable(blocks):
         raise InputFileError(

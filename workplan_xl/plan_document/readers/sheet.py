@@ -22,6 +22,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from workplan_xl.errors import InputFileError
 from workplan_xl.plan_document.readers.blocks import Block, clean_line, decode_text
 from workplan_xl.plan_document.readers.isolated import run_isolated
 
@@ -43,11 +44,16 @@ def read_csv(path: Path, encoding: str | None = None) -> list[Block]:
     """A .csv plan (comma, semicolon or tab separated; GBK or UTF-8) read like a one-sheet workbook."""
     path = Path(path)
     text, _ = decode_text(path.read_bytes(), path.name, encoding)
-    sample = "\n".join(text.splitlines()[:50])
+    sample = "\n".join(text.splitlines()[:50])  # splitlines() knows CR-only line ends too
     delimiter = max(",\t;|", key=sample.count) if sample else ","
-    rows = [[clean_line(c) for c in row] for row in csv.reader(io.StringIO(text.replace("\r\n", "\n")),
-                                                                 delimiter=delimiter)]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # CR alone: Excel for Mac's "CSV (Macintosh)"
+    rows = [[clean_line(c) for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
     return blocks_from_sheets([(path.stem, rows[:MAX_ROWS], [])])
+
+
+class Refusal(InputFileError):
+    """A spreadsheet plan refused before any reader saw it (password, bomb, absurd extents): no other
+    reader (LibreOffice) is tried on it."""
 
 
 def read_markup_sheet(path: Path, encoding: str | None = None) -> list[Block]:
@@ -69,10 +75,34 @@ def _read_markup_cells(path: str) -> list[Sheet]:
 
 
 def _read_cells(path: str) -> list[Sheet]:
-    """Runs in the child process: every visible sheet's cells as text, and its merged ranges."""
+    """Runs in the child process: every visible sheet's cells as text, and its merged ranges.
+
+    The pre-checks returns get run first, on the file's own declarations, before python-calamine
+    allocates anything: size, zip bombs, XML entities, declared extents (xlsx dimension, .xls DIMENSIONS,
+    ODS repeated rows and cells), passwords."""
     import python_calamine
 
-    workbook = python_calamine.CalamineWorkbook.from_path(path)
+    from workplan_xl.returns.precheck import LIMITS, Refused, check_archive, check_size, check_xls
+    from workplan_xl.returns.sniff import ZIP_MAGIC, open_zip, sniff
+
+    name = Path(path).name
+    try:
+        check_size(Path(path).stat().st_size, LIMITS)
+        data = Path(path).read_bytes()
+        archive = open_zip(data) if data.startswith(ZIP_MAGIC) else None
+        sniffed = sniff(data, archive)
+        if sniffed.kind == "encrypted":
+            raise Refused("encrypted")
+        if archive is not None and sniffed.kind != "truncated":
+            check_archive(archive, data, LIMITS)
+        elif sniffed.kind == "xls":
+            check_xls(data, LIMITS)
+    except Refused as refused:
+        raise Refusal(_refusal(name, refused.code, refused.detail)) from None
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except python_calamine.PasswordError:
+        raise Refusal(_refusal(name, "encrypted", "")) from None
     out: list[Sheet] = []
     for meta in workbook.sheets_metadata:
         if str(getattr(meta, "visible", "Visible")).lower().endswith("hidden"):
@@ -87,6 +117,16 @@ def _read_cells(path: str) -> list[Sheet]:
         merges = list(sheet.merged_cell_ranges or [])
         out.append((meta.name, [[_text(v) for v in row[:MAX_COLUMNS]] for row in rows], merges))
     return out
+
+
+def _refusal(name: str, code: str, detail: str) -> str:
+    """The sentence for a spreadsheet plan the pre-checks refused (the words 问题清单 uses for returns)."""
+    from workplan_xl.returns.messages import file_problem
+
+    if code == "encrypted":
+        return f"「{name}」加了密码，无法读取：请在 Excel 或 WPS 中去掉密码后另存，再重新运行。"
+    problem, _ = file_problem(code, name, detail)
+    return f"「{name}」{problem.split('」', 1)[1]}：请在 Excel/WPS 中打开后另存为 .xlsx 再试。"
 
 
 def _text(value: Any) -> str:
