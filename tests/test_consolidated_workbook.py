@@ -485,3 +485,19 @@ def test_fit_cell_counts_utf16_units() -> None:
     assert cut.endswith("……（已截断）") and len(cut) == 32767
     cut = fit_cell("𠮷" * 16384)  # 32,768 UTF-16 units
     assert cut.endswith("……（已截断）") and len(cut.encode("utf-16-le")) // 2 <= 32767 and "\ud842" not in cut
+
+
+def test_short_answers_are_shared_only_while_few(progress: Progress, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A province's dates and figures would fill the sst (held until the end): past REMEMBERED distinct
+    short answers in a column, the rest are inline strings, shown the same."""
+    import workplan_xl.consolidated_workbook.details as details
+
+    monkeypatch.setattr(details, "REMEMBERED", 2)
+    entries = [Entry("1001", "T001", "done_date", f"2024-05-0{n}") for n in range(1, 6)]
+    path = write_consolidated_workbook(progress, tmp_path / "汇总.xlsx", details=entries)
+    with zipfile.ZipFile(path) as archive:
+        sst, sheet = archive.read("xl/sharedStrings.xml").decode(), archive.read("xl/worksheets/sheet4.xml").decode()
+    assert "2024-05-01" in sst and "2024-05-02" in sst and "2024-05-03" not in sst
+    assert '<is><t xml:space="preserve">2024-05-05</t></is>' in sheet
+    assert [r[10] for r in rows(load_workbook(path)["明细"])[3:]] == [f"2024-05-0{n}" for n in range(1, 6)]

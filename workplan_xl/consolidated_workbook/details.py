@@ -123,7 +123,7 @@ REF = "\x00"  # stands for the row number in cached cell XML (_text removes \x00
 GROUPS = ((0, 1), (2, 3, 4))  # columns whose texts repeat together (a unit; an item): their XML is made
 # once per distinct group. Their texts, the file's and short answers' are shared strings.
 SHORT = 20  # an answer this short (推进中, a date, a figure) is likely to repeat: made once, shared
-REMEMBERED = 10_000  # distinct short answers remembered per column
+REMEMBERED = 10_000  # distinct short answers remembered (and shared) per column
 
 
 class SharedStrings:
@@ -218,9 +218,11 @@ def rows_xml(rows: Iterable[Sequence[Any]], first: int, styles: Sequence[int], n
                 cache = answers[c]
                 known = cache.get(value)
                 if known is None:
-                    short = c != NOTES and (isinstance(value, float) or len(value) <= SHORT)
+                    # short answers are shared and remembered while there are few: past REMEMBERED distinct
+                    # ones (dates, figures of a province) they are inline, so the sst stays small
+                    short = c != NOTES and len(cache) < REMEMBERED and (isinstance(value, float) or len(value) <= SHORT)
                     known = cell(c, value, short)
-                    if short and len(cache) < REMEMBERED:
+                    if short:
                         cache[value] = known
                 parts.append(known[0])
                 uses += known[2]
