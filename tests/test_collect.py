@@ -18,6 +18,7 @@ from test_returns import (
     ENCRYPTED,
     HTML,
     PNG,
+    TASK_PART,
     TEXT,
     billion_laughs,
     fill,
@@ -84,7 +85,7 @@ HOSTILE = [
      "文件「实体.xlsx」含有不安全的内容（XML 实体声明，位于 xl/sharedStrings.xml），为安全起见未读取"),
     ("范围.xlsx", lambda k, p: xfd_sheet(k.forms["1004"], p),
      "文件「范围.xlsx」的工作表声称有极大的范围（xl/worksheets/sheet1.xml: <dimension ref=\"A1:XFD1048576\"），为安全起见未读取"),
-    ("崩溃.xlsx", lambda k, p: xfd_sheet(k.forms["1004"], p, "A1:K20"), "文件「崩溃.xlsx」无法读取（读取程序异常退出）"),
+    ("崩溃.xlsx", lambda k, p: xfd_sheet(k.forms["1004"], p, "A1:K20", TASK_PART), "文件「崩溃.xlsx」无法读取（读取程序异常退出）"),
     ("密码.xlsx", lambda k, p: p.write_bytes(ENCRYPTED), "文件「密码.xlsx」加了密码，无法读取"),
     ("图片.xlsx", lambda k, p: p.write_bytes(PNG), "文件「图片.xlsx」实际上不是 Excel 文件（是图片）"),
     ("网页.xls", lambda k, p: p.write_bytes(HTML), "文件「网页.xls」实际上不是 Excel 文件（是网页）"),
@@ -380,7 +381,7 @@ def test_the_whole_loop(seeds_dir: Path, soffice: str, tmp_path: Path) -> None:
     later = max(p.stat().st_mtime for p in returns.iterdir()) + 100
     os.utime(returns / "第1学校-更正版.xlsx", (later, later))
     hostile = {"炸弹.xlsx": lambda p: zip_bomb(forms[codes[1]], p), "密码.xlsx": lambda p: p.write_bytes(ENCRYPTED),
-               "网页.xls": lambda p: p.write_bytes(HTML), "崩溃.xlsx": lambda p: xfd_sheet(forms[codes[1]], p, "A1:K9"),
+               "网页.xls": lambda p: p.write_bytes(HTML), "崩溃.xlsx": lambda p: xfd_sheet(forms[codes[1]], p, "A1:K9", TASK_PART),
                "半截.xlsx": lambda p: p.write_bytes(filled[codes[2]].read_bytes()[:4000])}
     for name, make in hostile.items():
         make(returns / name)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -31,8 +32,9 @@ from workplan_xl.returns import (
     inspect_file,
     interpret,
     skip_reason,
+    worker,
 )
-from workplan_xl.returns.precheck import Refused, check_zip
+from workplan_xl.returns.precheck import LIMITS, Refused, check_zip
 from workplan_xl.returns.sniff import sniff
 from workplan_xl.returns.values import FieldError, field_value, normalise_status
 from workplan_xl.returns.worker import inspect_bytes
@@ -147,16 +149,17 @@ def billion_laughs(source: Path, out: Path) -> Path:
     return patched(source, out, {"xl/sharedStrings.xml": lol.encode()})
 
 
-def xfd_sheet(source: Path, out: Path, dimension: str = "A1:XFD1048576") -> Path:
-    """Sheet 1 claims a cell at XFD1048576; with a lying dimension the pre-check cannot see it and
-    python-calamine aborts the reading process."""
+def xfd_sheet(source: Path, out: Path, dimension: str = "A1:XFD1048576", part: str = "xl/worksheets/sheet1.xml") -> Path:
+    """A sheet (sheet 1, 填报说明, unless ``part`` says which) claims a cell at XFD1048576; with a lying
+    dimension the pre-check cannot see it and python-calamine aborts the reading process."""
     sheet = (_SHEET_OPEN + f'<dimension ref="{dimension}"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is>'
              '</c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>')
-    return patched(source, out, {"xl/worksheets/sheet1.xml": sheet.encode()})
+    return patched(source, out, {part: sheet.encode()})
 
 
 ENCRYPTED = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptionInfo".encode("utf-16-le")
              + b"\x00" * 50 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 2000)
+TASK_PART = "xl/worksheets/sheet2.xml"  # 任务进展 in a form wpx writes
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(range(200))
 HTML = "<html><head><meta charset='utf-8'></head><body><table><tr><td>完成状态</td></tr></table></body></html>".encode()
 TEXT = "单位：第一中学\n完成状态：已完成\n".encode("gb18030")
@@ -348,6 +351,51 @@ def test_readings_cross_processes_intact(plan: Plan, forms: dict[str, Path], tmp
     assert pooled.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert (pooled.values, pooled.findings, pooled.unit_code) == (here.values, here.findings, here.unit_code)
     assert all(type(v) is tuple and len(v) == len(Value._fields) for v in pooled.values)  # plain: cheap to unpickle
+
+
+def test_in_the_worker_only_the_sheets_looked_at_are_read(plan: Plan, forms: dict[str, Path], tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # The worker reads a worksheet when interpret first looks at it: 填报说明 is never read, and the
+    # Reading is the one the whole workbook gives.
+    path = fill(forms["1001"], tmp_path / "1001.xlsx")
+    index = PlanIndex(plan)
+    looked_at: list[str] = []
+    read_sheet = worker._fill
+    monkeypatch.setattr(worker, "_fill", lambda book, entry, limits: looked_at.append(entry["name"])
+                        or read_sheet(book, entry, limits))
+    lazy = worker._answer(str(path), LIMITS, (index, None))
+    assert sorted(looked_at) == sorted([SHEET_META, SHEET_TASKS, SHEET_INDICATORS])
+    whole = interpret(read(path), index, None, path.name)
+    assert lazy.status == "accepted" and lazy.values and lazy.sha256
+    assert (lazy.values, lazy.findings, lazy.unit_code, lazy.blank) == (whole.values, whole.findings, whole.unit_code,
+                                                                       whole.blank)
+
+
+def test_a_sheet_beyond_the_cell_limit_refuses_the_file_when_read_late(plan: Plan, forms: dict[str, Path],
+                                                                       tmp_path: Path) -> None:
+    # No <dimension> to refuse it beforehand: the reader's own extent refuses the file, whether the
+    # sheet is read with all the others or only when interpret looks at it.
+    with zipfile.ZipFile(fill(forms["1001"], tmp_path / "filled.xlsx")) as archive:
+        sheets = {n: re.sub(rb"<dimension[^>]*/>", b"", archive.read(n)) for n in archive.namelist()
+                  if n.startswith("xl/worksheets/sheet")}
+    path = patched(tmp_path / "filled.xlsx", tmp_path / "大表.xlsx", sheets)
+    index, limits = PlanIndex(plan), Limits(max_cells=60)  # 填报说明 and _meta are smaller, 任务进展 is not
+    late = worker._answer(str(path), limits, (index, None))
+    whole = interpret(inspect_file(str(path), limits), index, None, path.name)
+    assert late.status == whole.status == "rejected" and late.findings == whole.findings
+    assert late.reason == whole.reason and late.reason.startswith(f"文件「大表.xlsx」的工作表声称有极大的范围（{SHEET_TASKS}: ")
+    assert late.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_hostile_sheet_no_table_is_looked_for_in_costs_nothing(plan: Plan, forms: dict[str, Path],
+                                                                  tmp_path: Path) -> None:
+    # 填报说明 would abort the reader, but collect never reads it: the school's answers are taken.
+    good = fill(forms["1001"], tmp_path / "1001.xlsx")
+    guide = xfd_sheet(good, tmp_path / "说明页坏了.xlsx", dimension="A1:K20")
+    tasks = xfd_sheet(good, tmp_path / "任务页坏了.xlsx", dimension="A1:K20", part=TASK_PART)
+    results = dict(ReaderPool(workers=1).read([guide, tasks, good], (PlanIndex(plan), None)))
+    assert results[0].status == "accepted" and results[0].values == results[2].values and results[0].findings == []
+    assert (results[1].status, results[1].reason) == ("rejected", "文件「任务页坏了.xlsx」无法读取（读取程序异常退出）")
 
 
 # -- values ----------------------------------------------------------------------------------------

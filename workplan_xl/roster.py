@@ -195,7 +195,8 @@ def roster_sheets(path: str) -> tuple[Any, ...]:
             if sniffed.what == "文本":
                 return ("text", data)
             if sniffed.what in MARKUP_KINDS:  # 2003 XML, .fods, a web page: the returns' own readers
-                sheets = read_markup_sheets(data, sniffed.what, LIMITS, max_sheets=50, max_rows=100_000, max_columns=100)
+                sheets = read_markup_sheets(data, sniffed.what, LIMITS, max_sheets=50, max_rows=20_000,
+                                            max_columns=40)  # a roster's columns come first
                 return ("rows", [[(i + 1, cells) for i, cells in enumerate(s["rows"])] for s in sheets])
             raise Refused("convert" if is_spreadsheet_kind(sniffed.what) else "not_spreadsheet", sniffed.what)
         if sniffed.kind in ("empty", "encrypted", "truncated"):

@@ -46,9 +46,13 @@ def inspect_file(path: str, limits: Limits = LIMITS) -> dict[str, Any]:
     return _inspect(Path(path), limits)[0]
 
 
-def inspect_bytes(data: bytes, limits: Limits = LIMITS) -> dict[str, Any]:
+def inspect_bytes(data: bytes, limits: Limits = LIMITS, lazy: bool = False) -> dict[str, Any]:
     """inspect_file on a file's bytes, read once: the zip directory is opened once for sniffing and
-    the pre-checks, and the reader gets the same bytes."""
+    the pre-checks, and the reader gets the same bytes.
+
+    ``lazy`` (for interpret in the same process): a workbook's worksheets are read when first looked
+    at (a sheet's "rows", "merged" or "truncated"), so the sheets no table is looked for in (填报说明)
+    cost nothing; reading one then may raise Refused, and the result's "close" ends the reading."""
     try:
         check_size(len(data), limits)
         archive = open_zip(data) if data.startswith(ZIP_MAGIC) else None
@@ -64,6 +68,8 @@ def inspect_bytes(data: bytes, limits: Limits = LIMITS) -> dict[str, Any]:
             check_archive(archive, data, limits)
         elif sniffed.kind == "xls":
             check_xls(data, limits)
+        if lazy:
+            return _open_sheets(data, limits, sniffed.kind)
         return {"status": "read", "kind": sniffed.kind, "sheets": _read_sheets(data, limits)}
     except Refused as refused:
         return {"status": "refused", "code": refused.code, "detail": refused.detail}
@@ -73,7 +79,7 @@ def inspect_bytes(data: bytes, limits: Limits = LIMITS) -> dict[str, Any]:
         return {"status": "refused", "code": "read_error", "detail": _reader_message(error)}
 
 
-def _inspect(file: Path, limits: Limits) -> tuple[dict[str, Any], str]:
+def _inspect(file: Path, limits: Limits, lazy: bool = False) -> tuple[dict[str, Any], str]:
     """(inspect_file's result, sha256 of the bytes read or "" when none were)."""
     try:
         size = file.stat().st_size
@@ -90,43 +96,93 @@ def _inspect(file: Path, limits: Limits) -> tuple[dict[str, Any], str]:
         return {"status": "refused", "code": "memory", "detail": ""}, ""
     except OSError as error:
         return {"status": "refused", "code": "unreadable", "detail": _reader_message(error)}, ""
-    return inspect_bytes(data, limits), hashlib.sha256(data).hexdigest()
+    return inspect_bytes(data, limits, lazy), hashlib.sha256(data).hexdigest()
 
 
 def _read_sheets(data: bytes, limits: Limits) -> list[dict[str, Any]]:
+    workbook = _open_workbook(data)
+    try:
+        sheets = [_fill(workbook, entry, limits) for entry in _worksheets(workbook)]
+    finally:
+        workbook.close()
+    return sheets
+
+
+def _open_workbook(data: bytes) -> Any:
     import python_calamine
 
     try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
         raise Refused("encrypted") from None
     except NATIVE_ERRORS as error:  # any reader error (a panic too) is this file's problem only
         raise Refused("read_error", _reader_message(error)) from None
-    sheets = []
+
+
+def _worksheets(workbook: Any) -> list[dict[str, Any]]:
+    """An entry (name, visibility) per worksheet, up to MAX_SHEETS sheets of any type."""
+    import python_calamine
+
     try:
-        for meta in workbook.sheets_metadata[:MAX_SHEETS]:
-            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
-                continue
-            entry: dict[str, Any] = {"name": meta.name, "visible": str(meta.visible).rsplit(".", 1)[-1].lower(),
-                                     "rows": [], "merged": [], "truncated": False}
-            try:
-                sheet = workbook.get_sheet_by_name(meta.name)
-                if sheet.height * sheet.width > limits.max_cells:
-                    raise Refused("extent", f"{meta.name}: {sheet.height} 行 × {sheet.width} 列")
-                rows = sheet.to_python(skip_empty_area=False, nrows=MAX_ROWS + 1)
-                entry["truncated"] = len(rows) > MAX_ROWS or sheet.width > MAX_COLUMNS
-                entry["rows"] = _plain_rows(rows[:MAX_ROWS])
-                entry["merged"] = [[r0, c0, r1, c1] for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
-            except (Refused, python_calamine.PasswordError):
-                raise
-            except NATIVE_ERRORS as error:
-                entry["error"] = _reader_message(error)
-            sheets.append(entry)
+        return [{"name": meta.name, "visible": str(meta.visible).rsplit(".", 1)[-1].lower()}
+                for meta in workbook.sheets_metadata[:MAX_SHEETS] if meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
     except python_calamine.PasswordError:
         raise Refused("encrypted") from None
-    finally:
+
+
+def _fill(workbook: Any, entry: dict[str, Any], limits: Limits) -> dict[str, Any]:
+    """Read one worksheet into its entry: rows, merged ranges, truncated (or its error); raises
+    Refused for a sheet beyond the cell limit or behind a password (the whole file is refused)."""
+    import python_calamine
+
+    name = entry["name"]
+    entry.update(rows=[], merged=[], truncated=False)
+    try:
+        sheet = workbook.get_sheet_by_name(name)
+        if sheet.height * sheet.width > limits.max_cells:
+            raise Refused("extent", f"{name}: {sheet.height} 行 × {sheet.width} 列")
+        rows = sheet.to_python(skip_empty_area=False, nrows=MAX_ROWS + 1)
+        entry["truncated"] = len(rows) > MAX_ROWS or sheet.width > MAX_COLUMNS
+        entry["rows"] = _plain_rows(rows[:MAX_ROWS])
+        entry["merged"] = [[r0, c0, r1, c1] for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
+    except Refused:
+        raise
+    except python_calamine.PasswordError:
+        raise Refused("encrypted") from None
+    except NATIVE_ERRORS as error:
+        entry["error"] = _reader_message(error)
+    return entry
+
+
+class _LazySheet(dict):  # type: ignore[type-arg] - a worksheet entry, as _fill makes them
+    """A worksheet entry whose rows are read on first look (name and visibility are there already)."""
+
+    def __init__(self, entry: dict[str, Any], workbook: Any, limits: Limits) -> None:
+        super().__init__(entry)
+        self._source: tuple[Any, Limits] | None = (workbook, limits)
+
+    def __missing__(self, key: str) -> Any:
+        if self._source is None:
+            raise KeyError(key)
+        (workbook, limits), self._source = self._source, None
+        _fill(workbook, self, limits)
+        return self[key]
+
+    def get(self, key: str, default: Any = None) -> Any:  # dict.get never calls __missing__
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+
+def _open_sheets(data: bytes, limits: Limits, kind: str) -> dict[str, Any]:
+    workbook = _open_workbook(data)
+    try:
+        sheets = [_LazySheet(entry, workbook, limits) for entry in _worksheets(workbook)]
+    except BaseException:
         workbook.close()
-    return sheets
+        raise
+    return {"status": "read", "kind": kind, "sheets": sheets, "close": workbook.close}
 
 
 _PLAIN = frozenset((str, float, int, bool))
@@ -168,17 +224,25 @@ def display_name(path: Path) -> str:
 
 def _answer(path: str, limits: Limits, plan: Any) -> Any:
     file = Path(path)
-    result, sha256 = _inspect(file, limits)
     if plan is None:
-        return result
+        return _inspect(file, limits)[0]
     from workplan_xl.returns.interpret import interpret
 
+    result, sha256 = _inspect(file, limits, lazy=True)
     index, round = plan
     try:
         reading = interpret(result, index, round, display_name(file))
+    except Refused as refused:  # a worksheet read only now is beyond the limits or locked
+        reading = interpret({"status": "refused", "code": refused.code, "detail": refused.detail}, index, round,
+                            display_name(file))
+    except MemoryError:
+        reading = interpret({"status": "refused", "code": "memory", "detail": ""}, index, round, display_name(file))
     except NATIVE_ERRORS as error:  # a bug met on a strange file costs that file only
         broken = {"status": "refused", "code": "read_error", "detail": _reader_message(error)}
         reading = interpret(broken, index, round, display_name(file))
+    finally:
+        if "close" in result:
+            result["close"]()
     reading.sha256 = sha256
     return reading
 
