@@ -36,7 +36,7 @@ from workplan_xl.returns import (
 )
 from workplan_xl.returns.precheck import LIMITS, Refused, check_zip
 from workplan_xl.returns.sniff import sniff
-from workplan_xl.returns.values import FieldError, field_value, normalise_status
+from workplan_xl.returns.values import FieldError, field_entry, field_value, normalise_status
 from workplan_xl.returns.worker import inspect_bytes
 from workplan_xl.unit_forms import write_unit_forms
 
@@ -241,6 +241,22 @@ def test_doctype_hidden_behind_a_long_prolog_refused(forms: dict[str, Path], tmp
     assert result["code"] == "entities"
 
 
+@pytest.mark.parametrize("prolog, root", [
+    (b'<?xml version="1.0"?><!-- <a> -->' + b" " * 5000, False),  # an element only inside a comment
+    (b'<?xml version="1.0"?><?pi <a> ?>' + b" " * 5000, False),  # or inside a processing instruction
+    (b'<?xml version="1.0"?>\n<!-- note --><worksheet>' + b" " * 5000, True),
+    (b'<?unclosed <a>' + b" " * 5000, True),  # an unclosed PI is not taken out, so <a> counts (as before)
+])
+def test_a_long_prolog_needs_an_element_outside_comments(prolog: bytes, root: bool) -> None:
+    from workplan_xl.returns.precheck import check_prolog
+
+    if root:
+        check_prolog(prolog[:4096], "x.xml")
+    else:
+        with pytest.raises(Refused):
+            check_prolog(prolog[:4096], "x.xml")
+
+
 def test_every_xml_part_is_checked_whatever_its_name_or_encoding(forms: dict[str, Path], tmp_path: Path) -> None:
     # the relationships can point a reader at any part name; UTF-16 must not hide a DOCTYPE
     hidden = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><sst/>')
@@ -399,6 +415,19 @@ def test_a_hostile_sheet_no_table_is_looked_for_in_costs_nothing(plan: Plan, for
 
 
 # -- values ----------------------------------------------------------------------------------------
+
+
+def test_values_typed_alike_read_alike_every_time() -> None:
+    # field_entry remembers what it read, by the cell's type too: TRUE is not the number 1
+    for _ in range(2):
+        assert field_entry("value", 1.0, "%", 95) == ("1", "1", "")
+        assert field_entry("value", 0.96, "%", 95) == ("96", "0.96", "「0.96」是百分比格式，按96计")
+        assert field_entry("status", " 完成 ", "", None) == ("已完成", "完成", "「完成」按已完成计")
+        with pytest.raises(FieldError):
+            field_entry("value", True, "%", 95)
+        with pytest.raises(FieldError):
+            field_entry("status", "差不多了")
+    assert field_entry("progress", " a\x00b ") == ("ab", "ab", "")
 
 
 @pytest.mark.parametrize("typed, status", [
