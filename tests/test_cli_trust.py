@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from detail_sheet import detail_values, ledger_values
 from docx import Document
 from openpyxl import load_workbook
 from test_returns import PNG, fill, make_forms, make_plan
@@ -84,7 +85,11 @@ def test_blank_broken_and_foreign_resends_never_displace_a_usable_return(forms, 
     # the good values are still in 明细 and every total
     detail = rows(summary, "明细")
     assert {r[0] for r in detail if r[0]} == {"1001", "1002"}
-    assert all(r[8] in ("1001 第一中学.xlsx", "1002 第二中学.xlsx") for r in detail if r[0])
+    assert all(r[-1] in ("1001 第一中学.xlsx", "1002 第二中学.xlsx") for r in detail if r[0])
+    plan = read_master_workbook(master)
+    db = master.with_suffix(".db")
+    assert detail_values(summary) == ledger_values(db, plan)  # each accepted value once, by plain SQL
+    assert not set(ledger_values(db, plan, ("rejected", "superseded"))) & set(detail_values(summary))
     status = CliRunner().invoke(cli, ["status", str(master)])
     assert "已报（2）：第一中学（1001）、第二中学（1002）" in status.stdout
 

@@ -9,10 +9,12 @@ import re
 import shutil
 import subprocess
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from detail_sheet import detail_values, ledger_values
 from openpyxl import load_workbook
 from test_returns import (
     ENCRYPTED,
@@ -72,11 +74,14 @@ def good_folder(kit: Kit, tmp_path: Path) -> Path:
     return folder
 
 
-def assert_good_units_intact(tmp_path: Path) -> None:
+def assert_good_units_intact(tmp_path: Path, plan: Plan) -> None:
     units = {r[0]: r[3] for r in sheet_rows(tmp_path / "汇总.xlsx", "报送情况")}
     assert [units[c] for c in ("1001", "1002", "1003")] == ["已报"] * 3
     details = sheet_rows(tmp_path / "汇总.xlsx", "明细")
-    assert sorted({r[0] for r in details}) == ["1001", "1002", "1003"] and len(details) == 30
+    assert sorted({r[0] for r in details}) == ["1001", "1002", "1003"] and len(details) == 3 * 5  # 3 tasks, 2 indicators
+    # every accepted value exactly once, nothing else (the ledger's values, by plain SQL)
+    found = detail_values(tmp_path / "汇总.xlsx")
+    assert found == ledger_values(tmp_path / "台账.db", plan) and found.total() == 30
 
 
 HOSTILE = [
@@ -116,7 +121,7 @@ def test_a_hostile_file_costs_only_itself(kit: Kit, tmp_path: Path, name: str, m
     copy = copy_name(folder / name)
     assert [(r[0], r[3]) for r in problems] == [(name, problem)]
     assert problems[0][4].endswith(f"。（原文件已复制到隔离区：{copy}）")  # what to do, and where the copy is
-    assert_good_units_intact(tmp_path)
+    assert_good_units_intact(tmp_path, kit.plan)
     # the hostile file is copied, byte for byte, the good ones are not, and the returns folder is untouched
     assert sorted(p.name for p in (tmp_path / "隔离区").iterdir()) == [copy]
     assert (tmp_path / "隔离区" / copy).read_bytes() == (folder / name).read_bytes()
@@ -204,7 +209,7 @@ def test_other_plan_other_round_and_a_foreign_unit(kit: Kit, tmp_path: Path) -> 
         name: f"原文件已复制到隔离区：{copy_name(folder / name)}）" for name in ("别的区.xlsx", "第二批.xlsx", "外区.xlsx")}
     assert len(list((tmp_path / "隔离区").iterdir())) == 3
     assert result.exit_code == 3
-    assert_good_units_intact(tmp_path)
+    assert_good_units_intact(tmp_path, kit.plan)
 
 
 def test_formula_payloads_arrive_as_text_in_the_workbook(kit: Kit, tmp_path: Path) -> None:
@@ -274,8 +279,12 @@ def test_a_resend_supersedes_and_the_rule_is_stated(kit: Kit, tmp_path: Path) ->
     os.utime(resend, (later, later))
     run(kit, folder, tmp_path)
     details = [r for r in sheet_rows(tmp_path / "汇总.xlsx", "明细") if r[0] == "1002"]
-    assert [(r[3], r[5], r[6]) for r in details] == [("一.1", "完成状态", "推进中"), ("一.1", "进展情况", "更正后的进展"),
-                                                     ("I001", "填报值", 88)]
+    assert [r[3:7] for r in details] == [["一.1", "推进课后服务提质", "推进中", "更正后的进展"], ["I001", "课后服务覆盖率", None, None]]
+    assert details[1][13] == 88 and details[0][-1] == "1002更正.xlsx"
+    found = detail_values(tmp_path / "汇总.xlsx")
+    assert found == ledger_values(tmp_path / "台账.db", kit.plan)
+    superseded = ledger_values(tmp_path / "台账.db", kit.plan, ("superseded",))
+    assert superseded and not [v for v in superseded if v[0] == "1002" and v in found]  # the first file's values are gone
     import sqlite3
 
     statuses = sqlite3.connect(tmp_path / "台账.db").execute(
@@ -396,14 +405,17 @@ def test_the_whole_loop(seeds_dir: Path, soffice: str, tmp_path: Path) -> None:
     # every filled value is in 明细 exactly once
     numbers = task_numbers(plan)
     indicator_ids = {i.id for i in plan.indicators()}
-    got = [(r[0], r[3], r[5], r[6]) for r in sheet_rows(out, "明细")]
-    want = []
+    got = detail_values(out)
+    assert got == ledger_values(tmp_path / "台账.db", plan)  # the ledger's accepted values, each once
+    assert not set(ledger_values(tmp_path / "台账.db", plan, ("superseded", "rejected"))) - set(
+        ledger_values(tmp_path / "台账.db", plan)) & set(got)  # nothing from the superseded first file
+    want = Counter()
     labels = {v: v for v in FIELD_LABELS.values()}
     for code, values in expected.items():
         for (item, header), value in values.items():
             number = item if item in indicator_ids else numbers[item]
-            want.append((code, number, labels[header], value))
-    assert sorted(got, key=str) == sorted(want, key=str)
+            want[(code, number, labels[header], value)] += 1
+    assert got == want
     with zipfile.ZipFile(out) as archive:
         assert not any(re.search(rb"<f[ >]", archive.read(n)) for n in archive.namelist() if "worksheets" in n)
     assert "未报：第6学校（2006）、第7学校（2007）" in result.summary()

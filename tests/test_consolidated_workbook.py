@@ -80,10 +80,14 @@ def test_sheets_and_their_content(progress: Progress, tmp_path: Path) -> None:
     assert indicators[3] == ["课后服务覆盖率", "≥", 95, "%", "平均", 93, 97.9, "未达成", 2, 4]
     assert indicators[4] == ["培训教师人数", "≥", 300, "人", "求和", 120, 40, "未达成", 1, 4]
     details = rows(wb["明细"])
-    assert details[2] == ["单位代码", "单位名称", "类别", "编号", "事项", "字段", "填报值", "说明/备注", "来源文件"]
-    assert details[3] == ["1001", "第一中学", "任务", "一.1", "推进课后服务提质", "完成状态", "已完成", None, "a.xlsx"]
-    assert ["1001", "第一中学", "指标", "I001", "课后服务覆盖率", "填报值", 96, "「96%」按96计", "a.xlsx"] in details
-    assert len(details) == 3 + 12
+    assert details[2] == DETAIL_HEADERS
+    # one row per unit × item, its answers side by side; 说明 names the field a note is about
+    assert details[3] == ["1001", "第一中学", "任务", "一.1", "推进课后服务提质", "已完成", PAYLOADS[0], *[None] * 8, "a.xlsx"]
+    assert details[4] == ["1001", "第一中学", "任务", "一.2", "加强校园安全管理", None, PAYLOADS[1], *[None] * 8, "a.xlsx"]
+    assert ["1001", "第一中学", "指标", "I001", "课后服务覆盖率", *[None] * 8, 96, "填报值：「96%」按96计", "a.xlsx"] in details
+    assert ["1002", "第二中学", "任务", "二.1", "开展教师培训", None, PAYLOADS[5], *[None] * 5, PAYLOADS[6], None, None,
+            "b.xlsx"] in details
+    assert len(details) == 3 + 9
     problems = rows(wb["问题清单"])
     assert problems[2] == ["文件", "单位", "位置（单元格）", "问题", "处理建议", "联系人", "电话"]
     assert problems[3] == ["=cmd|' /C calc'!A0.xlsx", "第二中学", "任务进展!F5", "完成状态「=HYPERLINK(1)」不是可选项", "请改正",
@@ -144,6 +148,47 @@ def test_overwrites_its_own_output_but_not_an_open_one(progress: Progress, tmp_p
     assert not list(tmp_path.glob(".*.tmp.xlsx"))
 
 
+DETAIL_HEADERS = ["单位代码", "单位名称", "类别", "编号", "事项", "完成状态", "进展情况", "主要成效", "存在问题", "下一步打算",
+                  "完成时间", "佐证材料", "备注", "填报值", "说明", "来源文件"]
+STATUS, PROGRESS, REMARK, VALUE, NOTES = (DETAIL_HEADERS.index(h) for h in ("完成状态", "进展情况", "备注", "填报值", "说明"))
+
+
+def test_detail_rows_group_a_units_answers_to_one_item(progress: Progress) -> None:
+    from workplan_xl.consolidated_workbook.details import COLUMNS, detail_rows
+    from workplan_xl.consolidated_workbook.sheets import DETAIL_HEADERS as written
+
+    assert written == DETAIL_HEADERS and COLUMNS == len(DETAIL_HEADERS)  # the 填报人 block is not an item
+    entries = [Entry("1001", "T001", "status", "推进中", "「进行中」按推进中计"), Entry("1001", "T001", "progress", "第一段"),
+               Entry("1001", "T001", "progress", "同一任务填了两行：第二段"), Entry("1001", "T001", "extra", "旧版台账的字段"),
+               Entry("1001", "I001", "value", "95", "「约95」按95计"), Entry("1001", "I001", "remark", "抽样", "合并单元格"),
+               Entry("1002", "I001", "value", "九十"), Entry("1001", "I001", "value", "1e999")]
+    made = list(detail_rows(progress, iter(entries)))  # a generator is enough
+    assert [(r[0], r[3], r[STATUS], r[PROGRESS], r[REMARK], r[VALUE], r[NOTES]) for r in made] == [
+        ("1001", "一.1", "推进中", "第一段", "", "", "完成状态：「进行中」按推进中计"),
+        ("1001", "一.1", "", "同一任务填了两行：第二段", "", "", "extra：旧版台账的字段"),
+        ("1001", "I001", "", "", "抽样", 95.0, "备注：合并单元格；填报值：「约95」按95计"),
+        ("1002", "I001", "", "", "", "九十", ""),
+        ("1001", "I001", "", "", "", "1e999", "")]  # not consecutive: a row of its own; not finite: text
+    assert list(detail_rows(progress, [])) == []
+
+
+def test_details_may_come_from_a_generator(progress: Progress, tmp_path: Path) -> None:
+    listed = write_consolidated_workbook(progress, tmp_path / "a.xlsx", details=sample_entries()).read_bytes()
+    streamed = write_consolidated_workbook(progress, tmp_path / "b.xlsx", details=iter(sample_entries())).read_bytes()
+    assert listed == streamed
+
+
+def test_a_failure_while_reading_entries_leaves_no_file(progress: Progress, tmp_path: Path) -> None:
+    def broken():
+        yield from sample_entries()
+        raise ValueError("坏行")
+
+    (tmp_path / "out").mkdir()
+    with pytest.raises(ValueError, match="坏行"):
+        write_consolidated_workbook(progress, tmp_path / "out" / "汇总.xlsx", details=broken())
+    assert list((tmp_path / "out").iterdir()) == []  # no draft, spool or half-written 汇总.xlsx
+
+
 def test_big_details_sheet(tmp_path: Path) -> None:
     plan = make_plan(units=8)
     entries = [Entry(u.code, "T001", "progress", f"第{i}条进展") for i in range(7600) for u in plan.units]
@@ -158,11 +203,19 @@ def test_details_beyond_excels_rows_go_on_further_sheets(progress: Progress, tmp
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     import workplan_xl.consolidated_workbook as package
 
-    monkeypatch.setattr(package, "MAX_ROWS", 5)
-    wb = load_workbook(write_consolidated_workbook(progress, tmp_path / "汇总.xlsx", details=sample_entries()))
+    monkeypatch.setattr(package, "MAX_ROWS", 4)  # 9 rows
+    path = write_consolidated_workbook(progress, tmp_path / "汇总.xlsx", details=sample_entries())
+    wb = load_workbook(path)
     assert wb.sheetnames == ["报送情况", "任务汇总", "指标汇总", "明细", "明细(2)", "明细(3)", "问题清单"]
-    assert [len(rows(wb[n])) - 3 for n in ("明细", "明细(2)", "明细(3)")] == [5, 5, 2]
-    assert rows(wb["明细(3)"])[3][:2] == ["1002", "第二中学"]
+    assert [len(rows(wb[n])) - 3 for n in ("明细", "明细(2)", "明细(3)")] == [4, 4, 1]
+    assert rows(wb["明细(3)"])[3][:4] == ["1002", "第二中学", "指标", "I001"]
+    assert [wb[n].auto_filter.ref for n in ("明细", "明细(2)", "明细(3)")] == ["A3:P7", "A3:P7", "A3:P4"]
+    assert wb["明细(2)"]["A3"].value == "单位代码" and wb["明细(2)"].freeze_panes == "A4"
+    assert all(rows(wb[n])[2] == DETAIL_HEADERS for n in ("明细", "明细(2)", "明细(3)"))
+    monkeypatch.setattr(package, "MAX_ROWS", 9)  # exactly full: no empty 明细(2)
+    wb = load_workbook(write_consolidated_workbook(progress, tmp_path / "汇总.xlsx", details=sample_entries()))
+    assert wb.sheetnames == ["报送情况", "任务汇总", "指标汇总", "明细", "问题清单"]
+    assert len(rows(wb["明细"])) == 3 + 9
 
 
 @pytest.mark.libreoffice
@@ -175,9 +228,10 @@ def test_libreoffice_opens_the_streamed_rows(progress: Progress, tmp_path: Path,
     book = CalamineWorkbook.from_path(str(ods))
     assert book.sheet_names == ["报送情况", "任务汇总", "指标汇总", "明细", "问题清单"]
     sheet = book.get_sheet_by_name("明细").to_python()
-    assert sheet[2][0] == "单位代码" and len(sheet) == 3 + len(entries)
-    assert sheet[4][6] == PAYLOADS[0] and sheet[7][6] == 96
-    shown = [row[6] for row in sheet[3 + 12:]]
+    assert sheet[2] == DETAIL_HEADERS and len(sheet) == 3 + 9 + len(tricky_entries())
+    assert sheet[3][STATUS:PROGRESS + 1] == ["已完成", PAYLOADS[0]] and sheet[6][VALUE] == 96
+    assert sheet[6][NOTES] == "填报值：「96%」按96计"
+    shown = [row[PROGRESS] for row in sheet[3 + 9:3 + 15]] + [row[VALUE] for row in sheet[3 + 15:]]
     assert shown[:5] == ["  前后空格  ", "a & b < c > d \"q\" 'a'", "_x0041_ 字面", "控制字符", "换行\n第二行"]
     assert shown[5].endswith("……（已截断）") and shown[6:] == ["nan", "inf", "1e999", 95.5]
     assert book.get_sheet_by_name("指标汇总").to_python()[3][5:8] == [93, 97.9, "未达成"]
@@ -264,7 +318,7 @@ def test_task_progress_is_capped_and_points_to_details(tmp_path: Path) -> None:
     assert missing.startswith("第一中学、第二中学、") and missing.endswith("等 60 个单位")  # nobody filled T003
     assert line_count(missing, sheet.column_dimensions["J"].width) <= 8
     assert "单位多时只列前面一部分" in sheet["A2"].value
-    assert sum(1 for row in wb["明细"].iter_rows(min_row=4, values_only=True) if row[5] == "进展情况") == 60
+    assert sum(1 for row in wb["明细"].iter_rows(min_row=4, values_only=True) if row[PROGRESS]) == 60
     problems = next(r[7] for r in rows(wb["报送情况"]) if r[3] == "有问题").split("\n")  # a unit's 12 problems
     assert problems[-1] == f"……另有 {12 - len(problems[:-1])} 条，见「问题清单」" and len(problems) <= 8
 
@@ -373,16 +427,16 @@ def test_streamed_rows_are_valid_spreadsheetml(progress: Progress, tmp_path: Pat
                    if n.startswith("xl/worksheets/"))
     strings = ["".join(si.itertext()) for si in sst.findall(f"{main}si")]
     assert int(sst.get("uniqueCount")) == len(strings) and int(sst.get("count")) == refs
-    last = 3 + len(entries)
-    assert root.find(f"{main}dimension").get("ref") == f"A1:I{last}"
+    last = 3 + 9 + len(tricky_entries())
+    assert root.find(f"{main}dimension").get("ref") == f"A1:P{last}"
     rows_ = root.find(f"{main}sheetData").findall(f"{main}row")
     assert [int(r.get("r")) for r in rows_] == list(range(1, last + 1))
-    assert root.find(f"{main}autoFilter").get("ref") == f"A3:I{last}"
+    assert root.find(f"{main}autoFilter").get("ref") == f"A3:P{last}"
     assert not list(root.iter(f"{main}f"))
     for row in rows_[3:]:
         r = row.get("r")
         cells = row.findall(f"{main}c")
-        assert [c.get("r") for c in cells] == [f"{chr(65 + n)}{r}" for n in range(len(cells))]
+        assert [c.get("r") for c in cells] == [f"{chr(65 + n)}{r}" for n in range(len(DETAIL_HEADERS))]
         if row.get("ht") is not None:
             assert row.get("customHeight") == "1" and 0 < float(row.get("ht")) <= 409
         for c in cells:
@@ -392,17 +446,21 @@ def test_streamed_rows_are_valid_spreadsheetml(progress: Progress, tmp_path: Pat
                 assert t.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
                 assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", t.text or "")
                 assert len((t.text or "").encode("utf-16-le")) // 2 <= 32767
-            elif c.get("t") == "s":  # 明细's repeated texts (unit, item, field, file) are shared strings
-                assert c.get("r")[0] in "ABCDEFI" and [e.tag for e in c] == [f"{main}v"]
+            elif c.get("t") == "s":  # 明细's repeated texts (unit, item, short answers, file) are shared strings
+                assert c.get("r")[0] != "O" and [e.tag for e in c] == [f"{main}v"]  # 说明 is inline
                 assert 0 <= int(c[0].text) < len(strings)
             else:
                 assert c.get("t") is None and (not len(c) or float(c[0].text) == float(c[0].text))  # finite number
     shown = {c.get("r"): strings[int(c[0].text)] for c in rows_[3].findall(f"{main}c") if c.get("t") == "s"}
-    assert shown == {"A4": "1001", "B4": "第一中学", "C4": "任务", "D4": "一.1", "E4": "推进课后服务提质", "F4": "完成状态",
-                     "I4": "a.xlsx"}
+    assert shown == {"A4": "1001", "B4": "第一中学", "C4": "任务", "D4": "一.1", "E4": "推进课后服务提质", "F4": "已完成",
+                     "P4": "a.xlsx"}
     wb = load_workbook(path)
-    values = [r[6] for r in rows(wb["明细"])[3 + 12:]]
-    assert values[:5] == ["  前后空格  ", "a & b < c > d \"q\" 'a'", "_x005F_x0041_ 字面", "控制字符", "换行\n第二行"]
+    details = rows(wb["明细"])
+    values = [r[PROGRESS] for r in details[3 + 9:3 + 15]] + [r[VALUE] for r in details[3 + 15:]]
+    # "_x0041_" is written "_x005F_x0041_" (Excel would read "A"): a short answer is a shared string, which
+    # openpyxl decodes as Excel does
+    assert values[:5] == ["  前后空格  ", "a & b < c > d \"q\" 'a'", "_x0041_ 字面", "控制字符", "换行\n第二行"]
+    assert "_x005F_x0041_ 字面" in strings
     assert values[5].endswith("……（已截断）") and len(values[5].encode("utf-16-le")) // 2 == 32767
     assert values[6:] == ["nan", "inf", "1e999", 95.5]  # not numbers Excel could read: kept as text
 
@@ -427,19 +485,3 @@ def test_fit_cell_counts_utf16_units() -> None:
     assert cut.endswith("……（已截断）") and len(cut) == 32767
     cut = fit_cell("𠮷" * 16384)  # 32,768 UTF-16 units
     assert cut.endswith("……（已截断）") and len(cut.encode("utf-16-le")) // 2 <= 32767 and "\ud842" not in cut
-
-
-def test_a_failure_while_making_rows_reaches_the_writer(tmp_path: Path) -> None:
-    from workplan_xl.consolidated_workbook.details import _ahead
-
-    def broken():
-        yield "<row/>"
-        raise ValueError("坏行")
-
-    made = _ahead(broken())
-    assert next(made) == b"<row/>"
-    with pytest.raises(ValueError, match="坏行"):
-        next(made)
-    stopped = _ahead(iter(["x"] * 100))  # the writer gives up early: the maker thread ends too
-    assert next(stopped) == b"x"
-    stopped.close()

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT
+from detail_sheet import detail_values
 from markup_files import fods, frame_export, spreadsheetml, web_archive, web_page
 from openpyxl import load_workbook
 from test_returns import fill, make_forms, make_plan
@@ -23,7 +24,7 @@ from workplan_xl.cli import cli
 from workplan_xl.master_workbook import read_master_workbook, write_master_workbook
 from workplan_xl.returns import inspect_bytes
 
-# What the filled form of 1001 holds (test_returns.default_answers), as 明细 shows it
+# What the filled form of 1001 holds (test_returns.default_answers), as 明细 shows it (a row per item)
 WANTED = [("一.1", "完成状态", "已完成"), ("一.1", "进展情况", "1001课后服务全覆盖"), ("一.1", "完成时间", "2024-05-20"),
           ("一.2", "完成状态", "推进中"), ("一.2", "进展情况", "1001完成春季排查"), ("一.2", "佐证材料", "排查台账"),
           ("二.1", "完成状态", "未启动"), ("二.1", "备注", "1001下半年开展"), ("I001", "填报值", 96), ("I002", "填报值", 80)]
@@ -59,9 +60,9 @@ def assert_read_as_1001(master: Path, name: str, identified: str = "按隐藏信
     out = master.parent / "汇总.xlsx"
     status = {r[0]: r for r in _rows(out, "报送情况")}
     assert status["1001"][3:7] == ("已报", status["1001"][4], name, identified)
-    details = [(r[3], r[5], r[6]) for r in _rows(out, "明细") if r[0] == "1001"]
+    details = [value[1:] for value in detail_values(out).elements() if value[0] == "1001"]  # row by row, column by column
     assert details == WANTED
-    assert {r[8] for r in _rows(out, "明细")} == {name}
+    assert {r[-1] for r in _rows(out, "明细")} == {name}
     with sqlite3.connect(master.with_suffix(".db")) as db:
         stored = db.execute('SELECT item_id, field, value FROM "values" JOIN submissions s ON s.id = submission_id'
                             " WHERE s.file_name = ? AND s.status = 'accepted' ORDER BY item_id, field", (name,)).fetchall()
@@ -397,7 +398,7 @@ def test_xlsb_and_et_returns_are_read_and_a_csv_is_told_what_to_do(year, tmp_pat
     states = {r[0]: r[3:7] for r in _rows(out, "报送情况")}
     assert states["1001"][0] == states["1002"][0] == "已报"
     assert (states["1001"][2], states["1002"][2]) == ("第一中学 二进制.xlsb", "第二中学 WPS表格.et")
-    assert [(r[3], r[5], r[6]) for r in _rows(out, "明细") if r[0] == "1001"] == WANTED
+    assert [value[1:] for value in detail_values(out).elements() if value[0] == "1001"] == WANTED
     [problem] = _rows(out, "问题清单")
     assert problem[:4] == ("实验小学 另存.csv", "实验小学", "整个文件", "文件「实验小学 另存.csv」是 CSV 文本文件，无法作为回表读取"
                            "（另存为 CSV 只保留一张表，填报表的其他表和隐藏的校验信息都丢失了）")

@@ -102,8 +102,11 @@ def column_width(values: Sequence[str], minimum: float, maximum: float) -> float
     """cjk.column_width with room for Latin letters and digits: where 宋体 is missing (LibreOffice on
     Linux) they fall back to a font a fifth wider than the width unit, and a phone number wraps."""
     widest = 0
-    for v in values:
+    for v in dict.fromkeys(values):  # a sample repeats its texts (names, statuses): each measured once
         for line in str(v).splitlines():
+            if line.isascii():
+                widest = max(widest, len(line) + math.ceil(0.2 * len(line)))
+                continue
             ascii_count = len(line.encode("ascii", "ignore"))
             widest = max(widest, display_width(line) + math.ceil(0.2 * ascii_count))
     return float(min(max(widest + 2, minimum), maximum))

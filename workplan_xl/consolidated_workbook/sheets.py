@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from workplan_xl.cjk import number_text
+from workplan_xl.consolidated_workbook.details import FIELDS, ITEM_COLUMNS, NOTES
 from workplan_xl.consolidated_workbook.layout import (
     FONT,
     REACHED_FILL,
@@ -17,7 +18,7 @@ from workplan_xl.consolidated_workbook.layout import (
     shorten,
     table,
 )
-from workplan_xl.form_layout import COMPARATOR_SIGNS, CONTACT_FIELDS
+from workplan_xl.form_layout import COMPARATOR_SIGNS, CONTACT_FIELDS, FIELD_LABELS
 from workplan_xl.ledger import LATER_RULE
 from workplan_xl.plan import STATUSES
 from workplan_xl.progress import (
@@ -167,19 +168,26 @@ def indicators_sheet(workbook: Any, fmt: dict[str, Any], progress: Progress) -> 
                                                      "format": fmt[word]})
 
 
-DETAIL_HEADERS = ["单位代码", "单位名称", "类别", "编号", "事项", "字段", "填报值", "说明/备注", "来源文件"]
-DETAIL_STYLES = ["center", "text", "center", "center", "text", "center", "text", "text", "text"]
+# 明细: one row per unit × item, a column per field (details.FIELDS). Answers that are a word or a date
+# are centred; 填报值's numbers take the number format.
+DETAIL_HEADERS = ["单位代码", "单位名称", "类别", "编号", "事项", *(FIELD_LABELS[f] for f in FIELDS), "说明", "来源文件"]
+_CENTRED = {"status", "done_date", "value"}
+DETAIL_STYLES = ["center", "text", "center", "center", "text", *("center" if f in _CENTRED else "text" for f in FIELDS),
+                 "text", "text"]
+# The long texts (进展情况, 主要成效 …) get the widest columns; the rest no wider than their sample needs.
+_DETAIL_MAXIMUMS = {1: 24, 4: 30, **{ITEM_COLUMNS + n: 16 if f in _CENTRED else 30 for n, f in enumerate(FIELDS)},
+                    NOTES: 30, NOTES + 1: 40}
 
 
 def details_top(workbook: Any, fmt: dict[str, Any], progress: Progress, name: str, count: int,
-                sample: Sequence[Sequence[Any]]) -> list[float]:
-    """A 明细 sheet without its rows: title, note, header, widths from a sample, print setup, filter.
-    Returns the column widths (the streamed rows' heights are computed from them)."""
-    note = (f"批次：{round_name(progress)}。每个单位每项填报内容一行，只含各单位当前有效的回表（{LATER_RULE}）；"
-            "“说明/备注”写明了填报值是如何识读的（如「约95」按95计）。")
-    _, widths = table(workbook, fmt, name, f"{progress.plan.title} 填报明细".strip(), note, DETAIL_HEADERS, [],
-                      DETAIL_STYLES, sample=sample, count=count, maximums={6: 60})
-    return widths
+                sample: Sequence[Sequence[Any]]) -> tuple[Any, list[float]]:
+    """A 明细 sheet without its rows: title, note, header, widths from a sample, print setup, filter
+    over ``count`` rows (set again with ``ws.autofilter`` when the rows are counted). Returns the
+    worksheet and its column widths (the streamed rows' heights are computed from them)."""
+    note = (f"批次：{round_name(progress)}。每个单位每项任务（指标）一行，各项填报内容分列，可按“编号”“事项”筛选后对照各单位的填报；"
+            f"只含各单位当前有效的回表（{LATER_RULE}）。“说明”写明了填报内容是如何识读的（如「约95」按95计）。")
+    return table(workbook, fmt, name, f"{progress.plan.title} 填报明细".strip(), note, DETAIL_HEADERS, [],
+                 DETAIL_STYLES, sample=sample, count=count, widths=(6, 30), maximums=_DETAIL_MAXIMUMS)
 
 
 def problems_sheet(workbook: Any, fmt: dict[str, Any], progress: Progress) -> None:
