@@ -326,3 +326,24 @@ def test_a_word_document_sent_as_a_return_is_named_so(tmp_path: Path, lo_convert
     rows = list(load_workbook(base / "汇总.xlsx", read_only=True)["文件清单"].iter_rows(values_only=True))
     assert rows[3][3] == "未采用"
     assert rows[3][4].startswith("文件「第一中学 回表.xls」实际上不是 Excel 文件（是Word 文档）")
+
+
+def test_a_zip_of_thousands_of_parts_is_refused_unopened(tmp_path: Path, good_master: Path) -> None:
+    """wpx parse looks for a 台账's _meta in the main process: not in a zip directory longer than a
+    台账 has (the child that reads it as a spreadsheet refuses it)."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(good_master) as source, zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        for n in range(2500):
+            target.writestr(f"customXml/item{n}.xml", "<a/>")
+    plan = tmp_path / "外来 文件" / "台账 副本.xlsx"
+    plan.parent.mkdir()
+    plan.write_bytes(buffer.getvalue())
+    result = run("parse", plan)
+    assert (result.exit_code, result.output) == (
+        2, f"错误：「{plan.name}」结构异常（{2500 + len(zipfile.ZipFile(good_master).infolist())} 个部件），为安全起见未读取："
+           "请在 Excel/WPS 中打开后另存为 .xlsx 再试。\n")

@@ -324,3 +324,25 @@ def test_an_error_is_one_sentence_and_the_log_has_no_token(site: Site, caplog: p
     assert "服务器处理时出错：请稍后再试；如果一直不行，请改用邮件报送，并告知督导室。" in text(response)
     assert "Traceback" not in response.get_data(as_text=True)
     assert "GET /u/… failed: RuntimeError: disk gone" in caplog.text and token not in caplog.text
+
+
+def test_the_links_csv_is_never_replaced_without_a_copy(tmp_path: Path) -> None:
+    base = tmp_path / "链接 备份"
+    base.mkdir()
+    master = write_master_workbook(make_plan(units=3), base / "台账.xlsx")
+    runner = CliRunner()
+    links = base / "台账-填报链接.csv"
+    assert runner.invoke(cli, ["serve", str(master), "--links", "--url", "http://10.0.0.5:8080"]).exit_code == 0
+    same = runner.invoke(cli, ["serve", str(master), "--links", "--url", "http://10.0.0.5:8080"])
+    assert same.stdout == f"各单位的填报链接已写入：{links}\n"  # the same bytes: nothing to keep
+    assert not (base / "备份").exists()
+    edited = links.read_text(encoding="utf-8-sig").replace("单位名称", "单位名称（邮件合并用）")
+    links.write_text(edited, encoding="utf-8-sig")  # the officer's own edit for a mail merge
+    result = runner.invoke(cli, ["serve", str(master), "--links", "--url", "http://10.0.0.9:8080"])
+    assert result.exit_code == 0, result.output
+    [kept] = list((base / "备份").iterdir())
+    assert re.fullmatch(r"台账-填报链接\.\d{8}-\d{6}\.csv", kept.name)
+    assert kept.read_text(encoding="utf-8-sig") == edited
+    assert result.stdout == f"原填报链接表已移到：{kept}\n各单位的填报链接已写入：{links}\n"
+    assert "http://10.0.0.9:8080/u/" in links.read_text(encoding="utf-8-sig")
+    assert sorted(p.name for p in base.iterdir()) == ["台账-填报链接.csv", "台账.xlsx", "台账.网页填报.json", "备份"]

@@ -300,11 +300,14 @@ def serve(master: Path, host: str, port: int, returns: Path | None, db: Path | N
         set_password(master, password)
         click.echo("密码已设置。")
         return
+    moved: list[Path] = []
     if new_links:
-        for code, link in zip(new_links, renew_links(options, list(new_links)), strict=True):
+        for code, link in zip(new_links, renew_links(options, list(new_links), moved), strict=True):
             click.echo(f"单位 {code} 的新链接（旧链接已作废）：{link}")
     if links_only or new_links:
-        _, path = prepare_links(options)
+        _, path = prepare_links(options, moved)
+        for backup in moved:
+            click.echo(f"原填报链接表已移到：{backup}")
         click.echo(f"各单位的填报链接已写入：{path}")
         return
     run_server(options, echo=click.echo)

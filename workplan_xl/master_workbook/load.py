@@ -30,7 +30,11 @@ def is_master_workbook(path: Path) -> bool:
 
 
 def _sheet_names(path: Path) -> list[str]:
-    """The sheet names an .xlsx package's workbook part lists; [] for anything else."""
+    """The sheet names an .xlsx package's workbook part lists; [] for anything else. This runs in the
+    main process, so a zip directory too long for a 台账 is not even opened (the child that reads the
+    file names it)."""
+    if not _few_entries(path):
+        return []
     try:
         with zipfile.ZipFile(path) as zf:
             part = next((n for n in zf.namelist() if n.lower().lstrip("/") == "xl/workbook.xml"), None)
@@ -41,6 +45,23 @@ def _sheet_names(path: Path) -> list[str]:
             NotImplementedError, RuntimeError):
         return []
     return [el.get("name") or "" for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "sheet"]
+
+
+def _few_entries(path: Path, most: int = 2000) -> bool:
+    """Whether the zip's end record (the last bytes) counts at most ``most`` members: zipfile would
+    build an object per member of the central directory before anything else could be checked."""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(0, 2)
+            size = handle.tell()
+            handle.seek(max(0, size - (1 << 16) - 22))
+            tail = handle.read()
+    except OSError:
+        return False
+    end = tail.rfind(b"PK\x05\x06")
+    if end < 0 or len(tail) - end < 22:
+        return False
+    return int.from_bytes(tail[end + 10:end + 12], "little") <= most  # 0xFFFF: ZIP64, more than a 台账 has
 
 
 def load_plan(path: Path, encoding: str | None = None, include_other_parts: bool = False) -> Plan:

@@ -21,6 +21,7 @@ class PlanIndex:
             if unit.name:
                 self.names.setdefault(unit.name, (place, unit))
         self.name_lengths = sorted({len(n) for n in self.names})
+        self.name_starts = {n[:2] for n in self.names}  # a name can only begin where one of these does
         self.tasks = {t.id: t for t in plan.tasks()}
         self.indicators = {i.id: i for i in plan.indicators() if i.kind != "achieved"}
         numbers = task_numbers(plan)
@@ -40,7 +41,9 @@ class PlanIndex:
                 found.append(unit)
         # Only the names that occur at all, found by looking up the text's substrings of the names'
         # lengths (a roster has thousands of names, a unit line a few dozen characters).
-        present = {text[i:i + n] for n in self.name_lengths for i in range(len(text) - n + 1)} & self.names.keys()
+        starts, lengths = self.name_starts, self.name_lengths
+        present = {text[i:i + n] for i in range(len(text)) if text[i:i + 2] in starts or text[i] in starts
+                   for n in lengths if i + n <= len(text)} & self.names.keys()
         rest = text
         for name in sorted(present, key=lambda n: self.names[n][0]):
             unit = self.names[name][1]

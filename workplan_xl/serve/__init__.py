@@ -49,8 +49,9 @@ def links_path(master: Path) -> Path:
     return Path(master).with_name(Path(master).stem + "-填报链接.csv")
 
 
-def prepare_links(options: ServeOptions) -> tuple[Settings, Path]:
-    """Every roster unit has a link (new units get one), saved, and written to the links CSV."""
+def prepare_links(options: ServeOptions, moved: list[Path] | None = None) -> tuple[Settings, Path]:
+    """Every roster unit has a link (new units get one), saved, and written to the links CSV (an older
+    CSV that differs goes to 备份/; ``moved`` is told where)."""
     from workplan_xl.collect import load_plan
 
     plan = load_plan(options.master)
@@ -58,10 +59,10 @@ def prepare_links(options: ServeOptions) -> tuple[Settings, Path]:
     settings.ensure_tokens(plan.units)
     settings.url = options.base_url
     settings.save()
-    return settings, write_links(plan.units, settings, options.base_url, links_path(options.master))
+    return settings, write_links(plan.units, settings, options.base_url, links_path(options.master), moved)
 
 
-def renew_links(options: ServeOptions, codes: list[str]) -> list[str]:
+def renew_links(options: ServeOptions, codes: list[str], moved: list[Path] | None = None) -> list[str]:
     """New links for these units (their old links stop working at once)."""
     from workplan_xl.collect import load_plan
 
@@ -74,7 +75,7 @@ def renew_links(options: ServeOptions, codes: list[str]) -> list[str]:
             raise OptionValueError(f"台账的填报单位里没有代码为「{code}」的单位：请检查 --new-link 后的单位代码。")
         settings.renew(code)
     settings.save()
-    write_links(plan.units, settings, options.base_url, links_path(options.master))
+    write_links(plan.units, settings, options.base_url, links_path(options.master), moved)
     return [unit_link(options.base_url, settings, c) for c in codes]
 
 
@@ -96,7 +97,10 @@ def run_server(options: ServeOptions, echo: Callable[[str], None]) -> None:
     master = Path(options.master)
     db = Path(options.db) if options.db else master.with_suffix(".db")
     returns = Path(options.returns) if options.returns else master.parent / "回表"
-    settings, links = prepare_links(options)
+    moved: list[Path] = []
+    settings, links = prepare_links(options, moved)
+    for backup in moved:
+        echo(f"原填报链接表已移到：{backup}")
     intake = Intake(master, returns, db, options.round, workers=options.workers)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     logging.getLogger("waitress").setLevel(logging.WARNING)

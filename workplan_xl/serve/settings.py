@@ -92,17 +92,26 @@ class Settings:
         return hmac.compare_digest(digest.hex(), str(self.password["hash"]))
 
 
-def write_links(units: list[Unit], settings: Settings, base_url: str, path: Path) -> Path:
+def write_links(units: list[Unit], settings: Settings, base_url: str, path: Path,
+                moved: list[Path] | None = None) -> Path:
     """The unit links as a CSV the officer can mail-merge (UTF-8 with BOM, so Excel and WPS read the
-    Chinese names)."""
+    Chinese names). The officer may have edited the old one (added notes for the mail merge): it goes to
+    备份/ beside it unless the bytes are the same, and ``moved`` is told where."""
+    from workplan_xl.outputs import replace_output
+
+    temporary = path.with_name(f"{path.stem}.wpx-tmp{path.suffix}")
     try:
-        with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        with open(temporary, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(["单位代码", "单位名称", "联系人", "电话", "填报链接"])
             for unit in units:
                 writer.writerow([unit.code, unit.name, unit.contact, unit.phone, unit_link(base_url, settings, unit.code)])
     except OSError as error:
-        raise OutputError(f"无法写入「{path}」（{error.strerror or error}）：如果它正在 Excel/WPS 中打开，请关闭后重试。") from None
+        temporary.unlink(missing_ok=True)
+        raise OutputError(f"无法写入「{path}」（{error.strerror or error}）：请检查文件夹是否可写后重试。") from None
+    backup = replace_output(temporary, path)
+    if backup is not None and moved is not None:
+        moved.append(backup)
     return path
 
 
