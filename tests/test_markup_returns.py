@@ -425,3 +425,18 @@ def test_an_excel_frame_page_is_named_and_its_folder_accounted_for(year, tmp_pat
     for path in written[1:]:
         assert files[path.name] == ("第一中学 网页.files", "跳过", "Excel“网页”「第一中学 网页」的附属文件（各工作表、样式），随主页面一起处理")
     assert {r[0]: r[3] for r in _rows(out, "报送情况")}["1001"] == "有问题"
+
+
+@pytest.mark.parametrize(("name", "data", "sentence"), [
+    ("名单 炸弹.xml", BOMB_2003, "填报单位名单「名单 炸弹.xml」含有不安全的内容（XML 实体声明，位于 文件开头），为安全起见未读取："
+                              "请用 Excel 或 WPS 打开后另存为 .xlsx 再试。"),
+    ("名单 十亿行.fods", BILLION_ROWS, "填报单位名单「名单 十亿行.fods」的工作表声称有极大的范围（1000000000 行 × 1 列），"
+                                   "为安全起见未读取：请用 Excel 或 WPS 打开后另存为 .xlsx 再试。"),
+])
+def test_hostile_markup_rosters_are_one_sentence(tmp_path: Path, name: str, data: bytes, sentence: str) -> None:
+    roster = tmp_path / name
+    roster.write_bytes(data)
+    plan = ROOT / "workplan_xl" / "examples" / "plan_2025.txt"
+    result = CliRunner().invoke(cli, ["build", str(plan), "--units", str(roster), "-o", str(tmp_path / "台账.xlsx")])
+    assert result.exit_code == 2
+    assert result.output == f"错误：{sentence}\n"

@@ -310,7 +310,8 @@ def _numbers_folder(path: Path, key: str, name: str) -> Unpacked:
     from workplan_xl.returns.messages import file_problem
     from workplan_xl.returns.sniff import NUMBERS
 
-    files = sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+    files = sorted(Path(folder) / n for folder, _, names in os.walk(path) for n in names)[:MAX_MEMBERS]  # no symlinked folders
+    files = [p for p in files if p.is_file() and not p.is_symlink()]
     digest = hashlib.sha256()
     size, mtime = 0, path.stat().st_mtime
     for file in files:
