@@ -215,7 +215,7 @@ def main() -> None:
             print(f"== {n} returns (generated in {time.perf_counter() - t:.1f} s)")
             ours, ours_cpu, read, entries, me, kids = measure_in_fresh_process(master)
             bare, bare_cpu = run_calamine(master.parent / "回表")
-            print(f"(a) wpx collect (checks, ledger, 汇总.xlsx, {entries} 明细 rows): {ours:6.1f} s  {n / ours:7.1f} files/s"
+            print(f"(a) wpx collect (checks, ledger, 汇总.xlsx, {entries} values in 明细): {ours:6.1f} s  {n / ours:7.1f} files/s"
                   f"  (CPU {ours_cpu:.1f} s, readers included)")
             print(f"(c) bare python-calamine read of every sheet, one process:   {bare:6.1f} s  {n / bare:7.1f} files/s"
                   f"  (CPU {bare_cpu:.1f} s)")

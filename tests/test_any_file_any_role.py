@@ -27,6 +27,7 @@ MASTER_COMMANDS = ("collect", "report", "status", "notices", "serve")
 ENGLISH = re.compile(r"Traceback|\b\w*(?:Error|Exception|Warning)\b|\bFile\b|\bline \d|\bErrno\b|\bNone\b|"
                      r"\b(?:not|cannot|invalid|unexpected|object|module)\b")
 NOT_MASTER = "「{}」不是 wpx 生成的台账（无法作为 .xlsx 工作簿打开）：请先用 wpx build 生成台账。"
+NO_META = "「{}」不是 wpx 生成的台账（缺少 _meta 工作表）：请先用 wpx build 生成台账。"
 UNSAFE_MASTER = "「{}」不是 wpx 生成的台账（结构异常，为安全起见未读取）：请先用 wpx build 生成台账。"
 FOREIGN = ("「{}」不是 wpx 生成的台账，或已损坏（读取时出错）：请确认选的是 wpx build 生成的台账.xlsx；"
            "如果是在 Excel/WPS 里改过的台账，请另存为 .xlsx 后再试。")
@@ -79,7 +80,7 @@ def test_any_file_as_the_master(tmp_path: Path, kind: str) -> None:
 
 
 EXACT = [("实体炸弹", UNSAFE_MASTER), ("声明范围极大 xlsx", UNSAFE_MASTER), ("声明范围极大 xls", NOT_MASTER),
-         ("样式 TypeError", NOT_MASTER), ("XML 不完整", NOT_MASTER), ("截断的 zip", NOT_MASTER), ("PNG 改名", NOT_MASTER),
+         ("样式 TypeError", NO_META), ("XML 不完整", NO_META), ("截断的 zip", NOT_MASTER), ("PNG 改名", NOT_MASTER),
          ("加密 xlsx", "台账「{}」加了密码，无法读取：请在 Excel 或 WPS 中去掉密码后另存，再重新运行。")]
 
 
@@ -94,18 +95,21 @@ def test_a_hostile_master_is_one_sentence(tmp_path: Path, kind: str, sentence: s
 
 
 @pytest.fixture
-def panicking_openpyxl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An openpyxl whose load_workbook raises what a Rust panic raises in Python: a BaseException
+def panicking_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A python-calamine whose reader raises what a Rust panic raises in Python: a BaseException
     subclass (pyo3_runtime.PanicException). It comes first on sys.path, which the child that reads the
     台账 inherits, so the real child-process path is what is tested."""
-    package = tmp_path / "fake reader" / "openpyxl"
+    package = tmp_path / "fake reader" / "python_calamine"
     package.mkdir(parents=True)
     (package / "__init__.py").write_text(
         "class PanicException(BaseException):\n    pass\n\n"
-        "def load_workbook(*args, **kwargs):\n"
-        "    raise PanicException('called `Option::unwrap()` on a `None` value')\n", encoding="utf-8")
+        "class PasswordError(Exception):\n    pass\n\n"
+        "class CalamineWorkbook:\n"
+        "    @classmethod\n"
+        "    def from_filelike(cls, *args, **kwargs):\n"
+        "        raise PanicException('called `Option::unwrap()` on a `None` value')\n", encoding="utf-8")
     monkeypatch.syspath_prepend(str(package.parent))
-    monkeypatch.delitem(sys.modules, "openpyxl", raising=False)
+    monkeypatch.delitem(sys.modules, "python_calamine", raising=False)
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +118,7 @@ def good_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("command", ["forms", *MASTER_COMMANDS])
-def test_a_reader_panic_on_the_master_is_one_sentence(tmp_path: Path, good_master: Path, panicking_openpyxl: None,
+def test_a_reader_panic_on_the_master_is_one_sentence(tmp_path: Path, good_master: Path, panicking_reader: None,
                                                       command: str) -> None:
     master = tmp_path / "督导 室" / "台账.xlsx"
     master.parent.mkdir()
@@ -145,7 +149,7 @@ def test_the_master_is_read_within_a_memory_limit(tmp_path: Path, good_master: P
     master = tmp_path / "督导 室" / "台账.xlsx"
     master.parent.mkdir()
     shutil.copy(good_master, master)
-    monkeypatch.setattr(read, "MASTER_MEMORY", 64 * 1024 * 1024)  # less than openpyxl needs to load it
+    monkeypatch.setattr(read, "MASTER_MEMORY", 64 * 1024 * 1024)  # less than the reader needs to load it
     result = run(*master_args("collect", master))
     assert (result.exit_code, result.output) == (
         2, "错误：读取「台账.xlsx」时占用内存过多或读取程序异常退出（文件过大、已损坏，或不是 wpx 生成的台账）："

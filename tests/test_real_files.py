@@ -114,6 +114,7 @@ def test_a_reader_panic_on_a_roster_is_one_sentence(tmp_path: Path, fake_panicki
 
 # -- a foreign .xlsx given as the 台账 ---------------------------------------------------------------
 NOT_MASTER = "「{}」不是 wpx 生成的台账（无法作为 .xlsx 工作簿打开）：请先用 wpx build 生成台账。"
+NO_META = "「{}」不是 wpx 生成的台账（缺少 _meta 工作表）：请先用 wpx build 生成台账。"
 
 
 @pytest.mark.parametrize(("name", "make", "sentence"), [
@@ -123,11 +124,12 @@ NOT_MASTER = "「{}」不是 wpx 生成的台账（无法作为 .xlsx 工作簿�
     ("坏表.xlsx", lambda: _with_part(_xlsx([["schema"]], "_meta"), "xl/worksheets/sheet1.xml",
                                     '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
                                     '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></row></sheetData>'),
-     NOT_MASTER.format("坏表.xlsx")),
+     "「坏表.xlsx」不是 wpx 生成的台账，或已损坏（读取时出错）：请确认选的是 wpx build 生成的台账.xlsx；"
+     "如果是在 Excel/WPS 里改过的台账，请另存为 .xlsx 后再试。"),
     ("样式.xlsx", lambda: _with_part(_xlsx([["a"]]), "xl/styles.xml",
                                     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
                                     '<cellXfs count="1"><xf numFmtId="0" fontId="0" bogus="1"/></cellXfs></styleSheet>'),
-     NOT_MASTER.format("样式.xlsx")),
+     NO_META.format("样式.xlsx")),
     ("加密.xlsx", lambda: LOCKED_XLSX,
      "台账「加密.xlsx」加了密码，无法读取：请在 Excel 或 WPS 中去掉密码后另存，再重新运行。"),
     ("表.xls", lambda: BIG_XLS, NOT_MASTER.format("表.xls")),
@@ -226,10 +228,18 @@ def test_every_file_in_the_folder_is_accounted_for(year, tmp_path: Path) -> None
     assert "Error" not in text and "Calamine" not in text
 
 
-def test_a_reader_panic_costs_one_return(year, tmp_path: Path, fake_panicking_reader: None) -> None:
+@pytest.fixture(scope="module")
+def year_plan(year: tuple[Path, dict[str, Path]]) -> str:
+    """The year's Plan as JSON, read before any test swaps the reader (the 台账 is read with it too)."""
+    return read_master_workbook(year[0]).to_json()
+
+
+def test_a_reader_panic_costs_one_return(year, year_plan: str, tmp_path: Path, fake_panicking_reader: None) -> None:
     master, returns = _copy(year, tmp_path)
+    plan = master.with_name("计划.json")  # the plan as JSON: the 台账 itself would need the (panicking) reader
+    plan.write_text(year_plan, encoding="utf-8")
     shutil.copy(year[1]["1001"], returns / "第一中学.xlsx")
-    result = run("collect", str(master), str(returns))
+    result = run("collect", str(plan), str(returns))
     assert result.exit_code == 3, result.output
     [row] = _files_sheet(master.parent / "汇总.xlsx")
     assert row[:4] == ("第一中学.xlsx", "", "第一中学", "未采用")

@@ -1,6 +1,10 @@
 """A 台账's cells, read in a child process (workplan_xl.isolated.run_limited, from read.py): the same
-pre-checks returns get, then openpyxl in read-only mode. This module stays light (the child imports
-it, not the rest of the package), and everything it raises is a sentence the parent raises again."""
+pre-checks returns get, then python-calamine. This module stays light (the child imports it, not the
+rest of the package), and everything it raises is a sentence the parent raises again.
+
+python-calamine, not openpyxl: every command reads the 台账 first and waits for it, and in a fresh
+child importing openpyxl alone took ~0.25 s against ~0.04 s for the whole read with calamine. The
+cells come out as read.py has always taken them: None for an empty cell, numbers, text, dates."""
 
 from __future__ import annotations
 
@@ -34,7 +38,7 @@ def read_sheets(file: str) -> dict[str, list[list[Any]]]:
     The pre-checks returns get run first (zip bombs, XML entities, absurd declared extents), before
     openpyxl sees the file, and whatever openpyxl raises on a foreign workbook becomes one sentence
     (the details stay for --verbose)."""
-    from openpyxl import load_workbook
+    import python_calamine
 
     from workplan_xl.returns.precheck import Refused, check_zip
     from workplan_xl.returns.sniff import NUMBERS, sniff
@@ -68,25 +72,33 @@ def read_sheets(file: str) -> dict[str, list[list[Any]]]:
         raise WorkbookError(f"「{path.name}」不是 wpx 生成的台账（结构异常，为安全起见未读取）：请先用 wpx build 生成台账。"
                             ) from refused
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except MemoryError:
         raise
-    except Exception as error:  # noqa: BLE001 - openpyxl raises anything (XMLSyntaxError, TypeError, IndexError …)
+    except python_calamine.PasswordError:
+        raise WorkbookError(f"台账「{path.name}」加了密码，无法读取：请在 Excel 或 WPS 中去掉密码后另存，再重新运行。") from None
+    except Exception as error:  # noqa: BLE001 - the reader's own error: not a workbook it can open
         raise WorkbookError(not_master) from error
+    except BaseException as error:  # a Rust panic (a BaseException): a workbook the reader trips on
+        if isinstance(error, KeyboardInterrupt | SystemExit):
+            raise
+        raise WorkbookError(foreign(path.name)) from error
     try:
-        if SHEET_META not in workbook.sheetnames:
-            raise WorkbookError(not_a_master(path.name, workbook.sheetnames))
+        names = workbook.sheet_names
+        if SHEET_META not in names:
+            raise WorkbookError(not_a_master(path.name, names))
         sheets = {}
         for name in (SHEET_TASKS, SHEET_SCHEDULE, SHEET_INDICATORS, SHEET_UNITS, SHEET_META):
-            if name not in workbook.sheetnames:
+            if name not in names:
                 continue  # _table() names the missing sheet
-            ws = workbook[name]
-            ws.reset_dimensions()  # LibreOffice and others may write a wrong <dimension>
-            sheets[name] = [list(r) for r in ws.iter_rows(values_only=True)]
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheets[name] = [[None if v == "" else v for v in row] for row in rows]
         return sheets
     except (WorkbookError, MemoryError):
         raise
-    except Exception as error:  # noqa: BLE001 - a foreign workbook's oddities are the user's to fix, not a crash
+    except BaseException as error:  # noqa: BLE001 - a foreign workbook's oddities are the user's to fix, not a crash
+        if isinstance(error, KeyboardInterrupt | SystemExit):
+            raise
         raise WorkbookError(foreign(path.name)) from error
     finally:
         workbook.close()
