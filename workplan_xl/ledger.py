@@ -20,6 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workplan_xl.errors import InputFileError, WorkplanError
+from workplan_xl.ledger_schema import (
+    PINS,
+    SCHEMA,
+    SCHEMA_VERSION,
+    VIEWS,
+    StoredEntries,
+    convert,
+    dumps,
+    payloads,
+)
 from workplan_xl.plan import Plan, Unit
 from workplan_xl.progress import (
     MISSING,
@@ -34,78 +44,10 @@ from workplan_xl.progress import (
 )
 from workplan_xl.returns.interpret import FORM, Reading
 
-# 2: form_values (the 填报人 block). 3: a submission's values are kept in it as one JSON array (payload),
-# with "values" and form_values as views over it; older ledgers are converted when opened.
-SCHEMA_VERSION = 3
 LATER_RULE = ("同一单位同一批次有多份可用的回表时，以文件修改时间较晚者为准，时间相同按文件名排序（排在后面的为准）；"
               "空表、损坏或不属于本批次的文件不替换已采用的回表（可用 --pin 指定采用哪份）")
 _YEAR_END = re.compile(r"年度|年终|全年|年底|年末|四季度|第四季度|[Qq]4|(?<![0-9])12月?$|-12$")
 NO_LEDGER = "还没有收集过回表：请先运行 wpx collect。"
-
-# What was read from a file is stored with the file, as JSON arrays of [kind, item_id, field, value,
-# raw, note, cell]: payload the task and indicator values, form the 填报人 block (填报人, 审核人,
-# 联系电话, 填报日期 …), each in form order. A return's hundred values are one row
-# written and one row read back, several times cheaper than a row each. For plain SQL the ledger
-# still shows them one row each, in the views "values" and form_values; `position` is the value's
-# place in its array.
-_VIEWS = """
-CREATE VIEW "values" AS SELECT s.id AS submission_id, s.unit_code AS unit_code,
-    json_extract(j.value, '$[0]') AS item_kind, json_extract(j.value, '$[1]') AS item_id,
-    json_extract(j.value, '$[2]') AS field, json_extract(j.value, '$[3]') AS value,
-    json_extract(j.value, '$[4]') AS raw, json_extract(j.value, '$[5]') AS note,
-    json_extract(j.value, '$[6]') AS cell, j.key AS position
-    FROM submissions s, json_each(s.payload) j;
-CREATE VIEW form_values AS SELECT s.id AS submission_id, s.unit_code AS unit_code,
-    json_extract(j.value, '$[2]') AS field, json_extract(j.value, '$[3]') AS value,
-    json_extract(j.value, '$[4]') AS raw, json_extract(j.value, '$[5]') AS note,
-    json_extract(j.value, '$[6]') AS cell, j.key AS position
-    FROM submissions s, json_each(s.form) j;
-"""
-
-_SCHEMA = """
-CREATE TABLE schema_version (version INTEGER NOT NULL);
-CREATE TABLE runs (id INTEGER PRIMARY KEY, round TEXT, plan_fingerprint TEXT NOT NULL);
-CREATE TABLE roster (position INTEGER PRIMARY KEY, code TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL);
-CREATE TABLE submissions (
-    id INTEGER PRIMARY KEY,                       -- the order in which files were collected
-    run_id INTEGER NOT NULL REFERENCES runs(id),
-    file_name TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL,
-    size INTEGER NOT NULL, mtime REAL NOT NULL, received TEXT NOT NULL,
-    round TEXT,                                   -- the round it was collected for
-    file_round TEXT,                              -- the round written on the form (_meta), if any
-    kind TEXT NOT NULL DEFAULT '',
-    unit_code TEXT NOT NULL DEFAULT '', unit_name TEXT NOT NULL DEFAULT '', identified_by TEXT NOT NULL DEFAULT '',
-    plan_fingerprint TEXT NOT NULL DEFAULT '',
-    status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected', 'superseded', 'skipped')),
-    reason TEXT NOT NULL DEFAULT '',
-    blank TEXT NOT NULL DEFAULT '',               -- required cells left blank (部分填报), joined by 、
-    payload TEXT NOT NULL DEFAULT '[]',           -- the task and indicator values read from it (see _VIEWS)
-    filled INTEGER NOT NULL DEFAULT 0,            -- how many
-    form TEXT NOT NULL DEFAULT '[]',              -- its 填报人 block
-    UNIQUE (sha256, round)
-);
-CREATE TABLE problems (
-    id INTEGER PRIMARY KEY, submission_id INTEGER NOT NULL REFERENCES submissions(id),
-    file TEXT NOT NULL, unit TEXT NOT NULL, cell TEXT NOT NULL, problem TEXT NOT NULL, action TEXT NOT NULL
-);
-CREATE INDEX problems_by_submission ON problems(submission_id);
--- every place a file was seen; a second path with the same bytes is a duplicate, not a submission
-CREATE TABLE sightings (
-    id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL, submission_id INTEGER NOT NULL REFERENCES submissions(id),
-    path TEXT NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL, sha256 TEXT NOT NULL,
-    duplicate INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX sightings_by_path ON sightings(path, size, mtime);
-"""
-# Added after the first release; created (or the column added) when an older ledger is opened.
-_PINS = """
-CREATE TABLE IF NOT EXISTS pins (
-    id INTEGER PRIMARY KEY, round TEXT NOT NULL, unit_code TEXT NOT NULL,
-    file_name TEXT NOT NULL,                      -- '' lifts the pin; the latest row per unit counts
-    set_at TEXT NOT NULL
-);
-"""
-
 
 @dataclass(frozen=True)
 class FileRecord:
@@ -140,7 +82,7 @@ class Ledger:
             if not tables:
                 if not create:
                     raise WorkplanError(NO_LEDGER)
-                self.conn.executescript(f"BEGIN;{_SCHEMA}{_VIEWS}{_PINS}"
+                self.conn.executescript(f"BEGIN;{SCHEMA}{VIEWS}{PINS}"
                                         f"INSERT INTO schema_version VALUES ({SCHEMA_VERSION});COMMIT;")
             elif "schema_version" not in tables:
                 raise InputFileError(f"数据库「{path.name}」不是 wpx 的台账数据库：请用 --db 指定另一个文件名。")
@@ -163,27 +105,7 @@ class Ledger:
         payload in their order, and the tables become the views of the same names."""
         try:
             with self.transaction():
-                payloads: dict[int, list[list[str]]] = {}
-                for sid, *value in self.conn.execute(
-                        'SELECT submission_id, item_kind, item_id, field, value, raw, note, cell FROM "values" ORDER BY rowid'):
-                    payloads.setdefault(sid, []).append(value)
-                forms: dict[int, list[list[str]]] = {}
-                if version == 2:
-                    for sid, *value in self.conn.execute(
-                            "SELECT submission_id, field, value, raw, note, cell FROM form_values ORDER BY rowid"):
-                        forms.setdefault(sid, []).append([FORM, "", *value])
-                for column, default in (("payload", "'[]'"), ("filled", "0"), ("form", "'[]'")):
-                    self.conn.execute(f"ALTER TABLE submissions ADD COLUMN {column} "
-                                      f"{'INTEGER' if column == 'filled' else 'TEXT'} NOT NULL DEFAULT {default}")
-                self.conn.executemany("UPDATE submissions SET payload = ?, filled = ? WHERE id = ?",
-                                      [(_dumps(values), len(values), sid) for sid, values in payloads.items()])
-                self.conn.executemany("UPDATE submissions SET form = ? WHERE id = ?",
-                                      [(_dumps(values), sid) for sid, values in forms.items()])
-                self.conn.execute('DROP TABLE "values"')
-                self.conn.execute("DROP TABLE IF EXISTS form_values")
-                for statement in filter(str.strip, _VIEWS.split(";")):
-                    self.conn.execute(statement)
-                self.conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+                convert(self.conn, version)
         except sqlite3.OperationalError as error:
             if "readonly" in str(error) or "read-only" in str(error):
                 raise InputFileError(f"数据库「{self.path.name}」是旧版本的台账数据库，需要转换成新格式，但它是只读的：请把它复制到"
@@ -200,7 +122,7 @@ class Ledger:
             with self.transaction():
                 if "blank" not in columns:
                     self.conn.execute("ALTER TABLE submissions ADD COLUMN blank TEXT NOT NULL DEFAULT ''")
-                self.conn.execute(_PINS.strip())
+                self.conn.execute(PINS.strip())
         except sqlite3.OperationalError:
             pass  # a read-only ledger: the state is read without pins and without 部分填报
 
@@ -329,7 +251,7 @@ class Ledger:
             (run, record.name, record.key, record.sha256, record.size, record.mtime, record.received, round,
              reading.file_round, reading.kind, reading.unit_code, reading.unit_name, reading.identified_by,
              reading.plan_fingerprint, reading.status, reading.reason, "、".join(reading.blank),
-             _dumps(values), len(values), _dumps(form))).lastrowid
+             dumps(values), len(values), dumps(form))).lastrowid
         assert sid is not None
         if reading.findings:
             self.conn.executemany(
@@ -492,47 +414,11 @@ class Ledger:
     def _add_form_values(self, state: LedgerState, current: dict[str, tuple]) -> None:
         """Each unit's 填报人 block, from its current (accepted) return."""
         form: dict[str, dict[str, str]] = {}
-        for code, values in _payloads(self.conn, [s[0] for s in current.values()], "unit_code, form"):
+        for code, values in payloads(self.conn, [s[0] for s in current.values()], "unit_code, form"):
             for v in json.loads(values):
                 form.setdefault(code, {})[v[2]] = v[3]
         for report in state.units:
             report.form = form.get(report.unit.code, {})
-
-
-def _dumps(values: list) -> str:
-    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
-
-
-def _payloads(conn: sqlite3.Connection, ids: list[int], columns: str) -> Iterator[tuple]:
-    """``columns`` of the submissions ``ids``, in that order, a few hundred read at a time."""
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        rows = {r[0]: r[1:] for r in conn.execute(
-            f"SELECT id, {columns} FROM submissions WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
-        for sid in chunk:
-            yield rows[sid]
-
-
-class StoredEntries(Iterable[Entry]):
-    """The values of a round's current returns, read from the ledger each time they are walked, a few
-    hundred returns at a time: a province's round holds millions, more than should sit in memory twice
-    (once for the figures, once for 明细)."""
-
-    def __init__(self, db: Path, submissions: list[int], count: int) -> None:
-        self.db, self.submissions, self.count = db, submissions, count
-
-    def __len__(self) -> int:
-        return self.count
-
-    def __iter__(self) -> Iterator[Entry]:
-        conn = sqlite3.connect(f"{Path(self.db).absolute().as_uri()}?mode=ro", uri=True)
-        try:
-            for sid, (code, payload) in zip(self.submissions, _payloads(conn, self.submissions, "unit_code, payload"),
-                                            strict=True):
-                for v in json.loads(payload):
-                    yield Entry(code, v[1], v[2], v[3], v[5], sid)
-        finally:
-            conn.close()
 
 
 @dataclass
