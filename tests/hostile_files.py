@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import io
 import struct
+import sys
 import zipfile
+from pathlib import Path
+from typing import Any
 
 SECTOR = 512
 _END, _FREE, _FAT = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD
@@ -144,16 +147,7 @@ def text_pdf(text: str) -> bytes:
                b"/Resources << /Font << /F1 5 0 R >> >> >>",
                b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return _pdf(objects)
 
 
 def image_pdf() -> bytes:
@@ -166,6 +160,11 @@ def image_pdf() -> bytes:
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
                b"/Resources << /XObject << /Im1 5 0 R >> >> >>",
                b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream", image]
+    return _pdf(objects)
+
+
+def _pdf(objects: list[bytes]) -> bytes:
+    """A PDF file of ``objects`` (numbered from 1, the first the catalog) with its xref table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -265,3 +264,23 @@ def corpus() -> dict[str, tuple[str, bytes]]:
         "网页 xls": ("网页.xls", HTML_XLS),
         "Numbers": ("苹果.numbers", NUMBERS),
     }
+
+
+PANICKING_CALAMINE = (
+    "class PanicException(BaseException):\n    pass\n\n"
+    "class PasswordError(Exception):\n    pass\n\n"
+    "class CalamineWorkbook:\n"
+    "    @classmethod\n    def from_filelike(cls, *args, **kwargs):\n"
+    "        raise PanicException('called `Option::unwrap()` on a `None` value')\n"
+    "    from_path = from_filelike\n")
+
+
+def install_panicking_calamine(folder: Path, monkeypatch: Any) -> None:
+    """A python_calamine whose reader raises what a Rust panic raises in Python: a BaseException
+    subclass (pyo3_runtime.PanicException). It comes first on sys.path, which the child processes
+    inherit, so the real child-process path is what is tested."""
+    package = folder / "fake reader" / "python_calamine"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(PANICKING_CALAMINE, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(package.parent))
+    monkeypatch.delitem(sys.modules, "python_calamine", raising=False)

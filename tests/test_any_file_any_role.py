@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from hostile_files import corpus, xlsx_bytes
+from hostile_files import corpus, install_panicking_calamine, xlsx_bytes
 from openpyxl import load_workbook
 from test_returns import make_plan
 
@@ -96,20 +96,8 @@ def test_a_hostile_master_is_one_sentence(tmp_path: Path, kind: str, sentence: s
 
 @pytest.fixture
 def panicking_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A python-calamine whose reader raises what a Rust panic raises in Python: a BaseException
-    subclass (pyo3_runtime.PanicException). It comes first on sys.path, which the child that reads the
-    台账 inherits, so the real child-process path is what is tested."""
-    package = tmp_path / "fake reader" / "python_calamine"
-    package.mkdir(parents=True)
-    (package / "__init__.py").write_text(
-        "class PanicException(BaseException):\n    pass\n\n"
-        "class PasswordError(Exception):\n    pass\n\n"
-        "class CalamineWorkbook:\n"
-        "    @classmethod\n"
-        "    def from_filelike(cls, *args, **kwargs):\n"
-        "        raise PanicException('called `Option::unwrap()` on a `None` value')\n", encoding="utf-8")
-    monkeypatch.syspath_prepend(str(package.parent))
-    monkeypatch.delitem(sys.modules, "python_calamine", raising=False)
+    """python_calamine replaced by one whose reader panics (hostile_files.install_panicking_calamine)."""
+    install_panicking_calamine(tmp_path, monkeypatch)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ from hostile_files import (
     RTF,
     WORD_WITH_SHEET,
     XML_2003,
+    install_panicking_calamine,
     ole_file,
     relocated_xlsx,
 )
@@ -50,20 +50,8 @@ def _one_sentence(result, exit_code: int, sentence: str) -> None:
 
 @pytest.fixture
 def fake_panicking_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A python_calamine whose reader raises what a Rust panic raises in Python: a BaseException
-    subclass (pyo3_runtime.PanicException). It comes first on sys.path, which the reader processes
-    inherit, so the real child-process path is what is tested."""
-    package = tmp_path / "fake reader" / "python_calamine"
-    package.mkdir(parents=True)
-    (package / "__init__.py").write_text(
-        "class PanicException(BaseException):\n    pass\n\n"
-        "class PasswordError(Exception):\n    pass\n\n"
-        "class CalamineWorkbook:\n"
-        "    @classmethod\n    def from_filelike(cls, data):\n"
-        "        raise PanicException('called `Option::unwrap()` on a `None` value')\n"
-        "    from_path = from_filelike\n", encoding="utf-8")
-    monkeypatch.syspath_prepend(str(package.parent))
-    monkeypatch.delitem(sys.modules, "python_calamine", raising=False)
+    """python_calamine replaced by one whose reader panics (hostile_files.install_panicking_calamine)."""
+    install_panicking_calamine(tmp_path, monkeypatch)
 
 
 # -- rosters (wpx build --units) ---------------------------------------------------------------------
