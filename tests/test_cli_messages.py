@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from workplan_xl.cli import cli
 
@@ -133,5 +134,7 @@ def test_the_same_returns_collected_from_another_working_folder_are_the_same_fil
     assert code in (0, 3), again
     line = again.splitlines()[0]
     assert line.startswith(f"回表文件 {count} 个：新读入 0 个，已登记过 ") and "与其他文件内容相同 0 个" in line, line
+    listed = load_workbook(elsewhere / "汇总_2025-年度.xlsx", read_only=True)["文件清单"].iter_rows(values_only=True)
+    assert [r[0] for r in listed if r[3] == "重复"] == []  # the files themselves, not copies of what was collected
     assert again.splitlines()[1:] == first.splitlines()[1:-1] + [f"已写入汇总表：{elsewhere / '汇总_2025-年度.xlsx'}"] or \
         again.splitlines()[1] == first.splitlines()[1]

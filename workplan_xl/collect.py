@@ -244,14 +244,15 @@ def _collect(ledger: Ledger, plan: Plan, files: list[Path | Unpacked], round: st
         result.pinned.append((units[code], name))
     for touched in {result.round, *(r for r in file_rounds if r is not None)}:
         ledger.settle(touched)
-    result.files_seen = _files_seen(ledger, result.fates, result.sources)
+    result.files_seen = _files_seen(ledger, result.fates, result.sources, result.roots)
     return ledger.state(plan.units, result.round)
 
 
 _FATES = {"accepted": "采用", "superseded": "被替代", "rejected": "未采用", "skipped": "跳过"}
 
 
-def _files_seen(ledger: Ledger, fates: dict[str, tuple[int | None, bool, str]], sources: list[Path]) -> list[list[str]]:
+def _files_seen(ledger: Ledger, fates: dict[str, tuple[int | None, bool, str]], sources: list[Path],
+                roots: list[Path]) -> list[list[str]]:
     """文件清单: each file this run found, in the order taken, and what became of it (from the ledger,
     after the supersede rule was applied)."""
     ids = sorted({sid for sid, _, _ in fates.values() if sid is not None})
@@ -269,7 +270,7 @@ def _files_seen(ledger: Ledger, fates: dict[str, tuple[int | None, bool, str]], 
         folder = next((str(where.parent.relative_to(f)) for f in folders if where.is_relative_to(f)), str(where.parent))
         name, unit, status, reason, file_round, first = known.get(sid, ("", "", "", "", None, key)) if (
             sid is not None) else ("", "", "", "", None, key)
-        if duplicate or first != key:  # the bytes were recorded from another file: the same in every run
+        if duplicate or not _same_place(first, key, roots):  # the bytes were recorded from another file
             fate, why = "重复", f"与「{name}」内容完全相同，只算一份" if name else "与另一文件内容完全相同，只算一份"
         else:
             fate, why = _FATES.get(status, status), reason
@@ -358,6 +359,16 @@ def _triage(ledger: Ledger, run: int, files: list[Path | Unpacked], round: str |
             todo.append(record)
             result.fates[record.key] = (None, False, record.name)
     return todo, copies, known_rounds
+
+
+def _same_place(recorded: str, key: str, roots: list[Path]) -> bool:
+    """Whether the path a submission was recorded under is this file's, though the run that recorded it
+    named it from another working folder (relative to another directory, or before the folder moved):
+    the same test as Ledger.seen_at."""
+    if recorded == key:
+        return True
+    recorded, place = recorded.replace("\\", "/"), _place(Path(key), roots)
+    return recorded == place or recorded.endswith("/" + place)
 
 
 def _place(path: Path, roots: list[Path]) -> str:
