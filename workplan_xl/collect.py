@@ -149,7 +149,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
 def _collect_returns(master: Path, sources: list[Path], output: Path | None, round: str | None, db: Path | None,
                      progress: ProgressFactory | None, pool: ReaderPool | None, pins: dict[str, str],
                      confirm: Callable[[str], bool] | None = None) -> CollectResult:
-    from workplan_xl.consolidated_workbook import check_output, write_consolidated_workbook
+    from workplan_xl.consolidated_workbook import check_output, start_consolidated_workbook
 
     db = Path(db) if db is not None else master.with_suffix(".db")
     # Each round its own 汇总 by default (汇总_<批次>.xlsx), so no round's collect overwrites another's;
@@ -183,9 +183,10 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
         output = result.output = master.parent / round_file_name(result.round)
         check_outputs(output, "workbook", "汇总表", inputs)
         check_output(output)
-    result.progress = state.progress(plan)
     moved: list[Path] = []
-    write_consolidated_workbook(result.progress, output, details=state.entries, moved=moved, files=result.files_seen)
+    with start_consolidated_workbook(output, plan, state.units, state.entries) as book:
+        result.progress = state.progress(plan)  # while 明细's rows are made (in another process when many)
+        book.write(result.progress, moved, result.files_seen)
     result.backup = moved[0] if moved else None
     return result
 

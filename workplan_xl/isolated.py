@@ -2,8 +2,9 @@
 from outside (a roster, a spreadsheet plan, a 台账), which may abort the process (a Rust panic is a
 BaseException; a hard abort on a sheet that claims a billion cells), allocate whatever a file declares,
 or never return. The caller gets the result, a WorkplanError the call raised (its sentence), or Limited
-saying how the call ended. This is the one such mechanism; the returns' reader pool (returns/worker.py)
-keeps its workers between files and shares main_hidden with it."""
+saying how the call ended; start_limited lets the caller work meanwhile (汇总.xlsx's 明细 is made so
+while the figures are computed). This is the one such mechanism; the returns' reader pool
+(returns/worker.py) keeps its workers between files and shares main_hidden with it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -34,33 +36,62 @@ def run_limited(func: Callable[..., Any], *args: Any, memory: int = MEMORY, time
 
     A WorkplanError raised by ``func`` is raised here again (its sentence is the user's); anything else
     that ends the call becomes Limited. WPX_READ_IN_PROCESS=1 calls ``func`` here (a traceback to debug)."""
-    if os.environ.get("WPX_READ_IN_PROCESS") == "1":
-        return func(*args)
-    context = multiprocessing.get_context("spawn")
-    receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(send, func, args, memory), daemon=True)
-    with main_hidden():
-        process.start()
-    send.close()
-    try:
-        if not receive.poll(timeout):
-            raise Limited("timeout", f"{timeout:g}")
+    return start_limited(func, *args, memory=memory, timeout=timeout).result()
+
+
+class Pending:
+    """A call started by start_limited; ``result()`` waits for it (as run_limited would have)."""
+
+    def __init__(self, func: Callable[..., Any], args: tuple[Any, ...], memory: int, timeout: float | None) -> None:
+        self.func, self.args, self.timeout = func, args, timeout
+        self.process: Any = None  # None: called in this process, in result() (WPX_READ_IN_PROCESS=1)
+        if os.environ.get("WPX_READ_IN_PROCESS") == "1":
+            return
+        context = multiprocessing.get_context("spawn")
+        self.receive, send = context.Pipe(duplex=False)
+        self.deadline = None if timeout is None else time.monotonic() + timeout
+        self.process = context.Process(target=_child, args=(send, func, args, memory), daemon=True)
+        with main_hidden():
+            self.process.start()
+        send.close()
+
+    def result(self) -> Any:
+        """The call's result (once: the child is gone afterwards)."""
+        if self.process is None:
+            return self.func(*self.args)
         try:
-            status, value = receive.recv()
-        except (EOFError, OSError):
-            process.join(timeout=5)
-            raise Limited("crash", str(process.exitcode)) from None
-    finally:
-        if process.is_alive():
-            process.kill()
-        process.join(timeout=5)
-        receive.close()
-    if status == "ok":
-        return value
-    if status == "raise":  # the class, its sentence, and the technical cause for --verbose
-        kind, sentence, cause = value
-        raise kind(sentence) from (RuntimeError(cause) if cause else None)
-    raise Limited(status, value)
+            left = None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+            if not self.receive.poll(left):
+                raise Limited("timeout", f"{self.timeout:g}")
+            try:
+                status, value = self.receive.recv()
+            except (EOFError, OSError):
+                self.process.join(timeout=5)
+                raise Limited("crash", str(self.process.exitcode)) from None
+        finally:
+            self.cancel()
+        if status == "ok":
+            return value
+        if status == "raise":  # the class, its sentence, and the technical cause for --verbose
+            kind, sentence, cause = value
+            raise kind(sentence) from (RuntimeError(cause) if cause else None)
+        raise Limited(status, value)
+
+    def cancel(self) -> None:
+        """Stop the call if it is still running (the caller failed meanwhile, or has its result)."""
+        if self.process is None or self.receive.closed:
+            return
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+        self.receive.close()
+
+
+def start_limited(func: Callable[..., Any], *args: Any, memory: int = MEMORY,
+                  timeout: float | None = TIMEOUT) -> Pending:
+    """run_limited, started: the caller does other work meanwhile and takes the result with
+    ``result()`` (``timeout`` counts from now; None waits as long as the call takes)."""
+    return Pending(func, args, memory, timeout)
 
 
 def _child(send: Any, func: Callable[..., Any], args: tuple[Any, ...], memory: int) -> None:

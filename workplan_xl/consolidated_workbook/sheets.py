@@ -17,6 +17,7 @@ from workplan_xl.consolidated_workbook.layout import (
     line_count,
     shorten,
     table,
+    table_widths,
 )
 from workplan_xl.form_layout import COMPARATOR_SIGNS, CONTACT_FIELDS, FIELD_LABELS
 from workplan_xl.ledger import LATER_RULE
@@ -32,7 +33,7 @@ from workplan_xl.progress import (
 )
 from workplan_xl.returns.interpret import task_numbers
 
-__all__ = ["DETAIL_HEADERS", "DETAIL_STYLES", "details_top", "indicators_sheet", "problems_sheet", "reached_text",
+__all__ = ["DETAIL_HEADERS", "DETAIL_STYLES", "details_top", "details_widths", "indicators_sheet", "problems_sheet", "reached_text",
            "tasks_sheet", "units_sheet"]
 
 AGGREGATE_NAMES = {"sum": "求和", "mean": "平均", "min": "最小值", "max": "最大值", "count": "计数", "owner": "取牵头单位值",
@@ -175,6 +176,7 @@ _CENTRED = {"status", "done_date", "value"}
 DETAIL_STYLES = ["center", "text", "center", "center", "text", *("center" if f in _CENTRED else "text" for f in FIELDS),
                  "text", "text"]
 # The long texts (进展情况, 主要成效 …) get the widest columns; the rest no wider than their sample needs.
+_DETAIL_WIDTHS = (6, 30)
 _DETAIL_MAXIMUMS = {1: 24, 4: 30, **{ITEM_COLUMNS + n: 16 if f in _CENTRED else 30 for n, f in enumerate(FIELDS)},
                     NOTES: 30, NOTES + 1: 40}
 
@@ -187,7 +189,12 @@ def details_top(workbook: Any, fmt: dict[str, Any], progress: Progress, name: st
     note = (f"批次：{round_name(progress)}。每个单位每项任务（指标）一行，各项填报内容分列，可按“编号”“事项”筛选后对照各单位的填报；"
             f"只含各单位当前有效的回表（{LATER_RULE}）。“说明”写明了填报内容是如何识读的（如「约95」按95计）。")
     return table(workbook, fmt, name, f"{progress.plan.title} 填报明细".strip(), note, DETAIL_HEADERS, [],
-                 DETAIL_STYLES, sample=sample, count=count, widths=(6, 30), maximums=_DETAIL_MAXIMUMS)
+                 DETAIL_STYLES, sample=sample, count=count, widths=_DETAIL_WIDTHS, maximums=_DETAIL_MAXIMUMS)
+
+
+def details_widths(sample: Sequence[Sequence[Any]]) -> list[float]:
+    """The widths details_top gives 明细's columns for ``sample`` (the rows' heights are made from them)."""
+    return table_widths(DETAIL_HEADERS, sample, _DETAIL_WIDTHS, _DETAIL_MAXIMUMS)
 
 
 def problems_sheet(workbook: Any, fmt: dict[str, Any], progress: Progress) -> None:
