@@ -202,20 +202,20 @@ def test_big_details_sheet(tmp_path: Path) -> None:
 def test_many_values_are_spooled_in_another_process_with_the_same_workbook(progress: Progress, tmp_path: Path,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     import workplan_xl.consolidated_workbook as package
-    from workplan_xl.isolated import start_limited
+    from workplan_xl.isolated import spare_process
 
     entries = sample_entries() + tricky_entries()
     here = write_consolidated_workbook(progress, tmp_path / "here.xlsx", details=entries).read_bytes()
     started = []
 
-    def recorded(func, *args, **kwargs):
-        started.append(func.__name__)
-        return start_limited(func, *args, **kwargs)
+    def recorded(**kwargs):
+        started.append(kwargs)
+        return spare_process(**kwargs)
 
     monkeypatch.setattr(package, "PARALLEL", 1)
-    monkeypatch.setattr(package, "start_limited", recorded)
+    monkeypatch.setattr(package, "spare_process", recorded)
     child = write_consolidated_workbook(progress, tmp_path / "child.xlsx", details=entries).read_bytes()
-    assert started == ["spool_details"]
+    assert started == [{"timeout": None}]
     assert child == here
     assert sorted(p.name for p in tmp_path.iterdir()) == ["child.xlsx", "here.xlsx"]  # no draft or spool left
 
@@ -226,6 +226,9 @@ def test_a_child_that_cannot_finish_leaves_the_rows_to_this_process(progress: Pr
     from workplan_xl.isolated import Limited
 
     class OutOfMemory:
+        def call(self, *args):
+            return self
+
         def result(self):
             raise Limited("memory")
 
@@ -234,7 +237,7 @@ def test_a_child_that_cannot_finish_leaves_the_rows_to_this_process(progress: Pr
 
     here = write_consolidated_workbook(progress, tmp_path / "here.xlsx", details=sample_entries()).read_bytes()
     monkeypatch.setattr(package, "PARALLEL", 1)
-    monkeypatch.setattr(package, "start_limited", lambda *args, **kwargs: OutOfMemory())
+    monkeypatch.setattr(package, "spare_process", lambda **kwargs: OutOfMemory())
     assert write_consolidated_workbook(progress, tmp_path / "b.xlsx", details=sample_entries()).read_bytes() == here
 
 

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from workplan_xl.errors import InputFileError
-from workplan_xl.isolated import Limited, run_limited, start_limited
+from workplan_xl.isolated import Limited, run_limited, spare_process, start_limited
 
 
 def _pid_after(seconds: float) -> int:
@@ -73,3 +73,29 @@ def test_read_in_process_calls_here(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WPX_READ_IN_PROCESS", "1")
     assert run_limited(_pid_after, 0.0) == os.getpid()
     assert start_limited(_pid_after, 0.0).result() == os.getpid()
+
+
+def test_a_spare_process_loads_first_and_takes_its_call_later() -> None:
+    spare = spare_process(preload=("workplan_xl.consolidated_workbook.package",))
+    assert spare.process.is_alive()
+    assert spare.call(_loaded, "workplan_xl.consolidated_workbook.package").result() is True
+
+
+def _loaded(module: str) -> bool:
+    import sys
+
+    return module in sys.modules
+
+
+def test_a_spare_process_never_called_ends_when_cancelled() -> None:
+    spare = spare_process()
+    process = spare.process
+    spare.cancel()
+    assert not process.is_alive()
+
+
+def test_a_preload_that_fails_is_the_calls_failure() -> None:
+    spare = spare_process(preload=("workplan_xl.no_such_module",))
+    with pytest.raises(Limited) as caught:
+        spare.call(_pid_after, 0.0).result()
+    assert caught.value.code == "error" and "no_such_module" in caught.value.detail

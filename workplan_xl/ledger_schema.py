@@ -134,11 +134,21 @@ class StoredEntries(Iterable[Entry]):
         return self.count
 
     def __iter__(self) -> Iterator[Entry]:
+        for sid, code, values in self._payloads():
+            for v in values:
+                yield Entry(code, v[1], v[2], v[3], v[5], sid)
+
+    def rows(self) -> Iterator[tuple[str, str, str, str, str]]:
+        """progress.entry_rows: (unit code, item id, field, value, note) without an Entry each."""
+        for _, code, values in self._payloads():
+            for v in values:
+                yield code, v[1], v[2], v[3], v[5]
+
+    def _payloads(self) -> Iterator[tuple[int, str, list[list[str]]]]:
         conn = sqlite3.connect(f"{Path(self.db).absolute().as_uri()}?mode=ro", uri=True)
         try:
             for sid, (code, payload) in zip(self.submissions, payloads(conn, self.submissions, "unit_code, payload"),
                                             strict=True):
-                for v in json.loads(payload):
-                    yield Entry(code, v[1], v[2], v[3], v[5], sid)
+                yield sid, code, json.loads(payload)
         finally:
             conn.close()

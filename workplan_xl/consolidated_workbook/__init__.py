@@ -38,7 +38,7 @@ from workplan_xl.consolidated_workbook.sheets import (
     units_sheet,
 )
 from workplan_xl.errors import OutputError
-from workplan_xl.isolated import Limited, Pending, start_limited
+from workplan_xl.isolated import Limited, Pending, spare_process
 from workplan_xl.outputs import replace_output
 from workplan_xl.plan import Plan
 from workplan_xl.progress import Entry, Progress, UnitReport
@@ -51,6 +51,7 @@ MAX_ROWS = 1_048_576 - 3  # Excel's last row, less the title, note and header ro
 # Values from which 明细's rows are made in another process, while this one computes the figures and
 # writes the other sheets: below, the child's start (~0.2 s) costs more than it saves.
 PARALLEL = 20_000
+PRELOAD = ("workplan_xl.consolidated_workbook.package",)  # what that process needs loaded
 
 
 def write_consolidated_workbook(progress: Progress, path: Path, details: Iterable[Entry] = (),
@@ -66,13 +67,14 @@ def write_consolidated_workbook(progress: Progress, path: Path, details: Iterabl
 
 
 @contextmanager
-def start_consolidated_workbook(path: Path, plan: Plan, units: Sequence[UnitReport],
-                                details: Iterable[Entry] = ()) -> Iterator[ConsolidatedWorkbook]:
+def start_consolidated_workbook(path: Path, plan: Plan, units: Sequence[UnitReport], details: Iterable[Entry] = (),
+                                spare: Pending | None = None) -> Iterator[ConsolidatedWorkbook]:
     """Begin 汇总.xlsx at ``path``: 明细's rows start being made (in another process when there are
-    many, ``details`` then a Sized, picklable iterable such as the ledger's StoredEntries, read there),
-    so the caller can compute the round's Progress meanwhile and pass it to ``write``. Whatever is left
-    unwritten (the child, the draft and spool files) is cleared when the block ends."""
-    book = ConsolidatedWorkbook(Path(path), plan, units, details)
+    many, ``details`` then a Sized, picklable iterable such as the ledger's StoredEntries, read there;
+    ``spare``, from spare_process(preload=PRELOAD), is that process already loaded, or ended if not
+    needed), so the caller can compute the round's Progress meanwhile and pass it to ``write``.
+    Whatever is left unwritten (the child, the draft and spool files) is cleared when the block ends."""
+    book = ConsolidatedWorkbook(Path(path), plan, units, details, spare)
     try:
         yield book
     finally:
@@ -82,12 +84,12 @@ def start_consolidated_workbook(path: Path, plan: Plan, units: Sequence[UnitRepo
 class ConsolidatedWorkbook:
     """汇总.xlsx being made: see start_consolidated_workbook."""
 
-    def __init__(self, path: Path, plan: Plan, units: Sequence[UnitReport], details: Iterable[Entry]) -> None:
+    def __init__(self, path: Path, plan: Plan, units: Sequence[UnitReport], details: Iterable[Entry],
+                 spare: Pending | None = None) -> None:
+        self.path, self.pending = path, spare
         check_output(path)
-        self.path = path
         stem = f".{path.stem}.{os.getpid()}"
         self.draft, self.temp, self.spool = (path.with_name(stem + suffix) for suffix in (".draft.xlsx", ".tmp.xlsx", ".spool"))
-        self.pending: Pending | None = None
         try:
             self.book = _Draft(self.draft)
             self.made_from = (plan, unit_files(units), details)
@@ -98,8 +100,12 @@ class ConsolidatedWorkbook:
             if isinstance(details, Sized) and len(details) >= PARALLEL:
                 rows.close()  # the child walks the entries itself, from the first
                 self.rows = None
-                self.pending = start_limited(spool_details, *self.made_from, str(self.spool), MAX_ROWS,
-                                             self.book.styles, self.book.number_style, self.widths, timeout=None)
+                self.pending = (self.pending or spare_process(timeout=None)).call(
+                    spool_details, *self.made_from, str(self.spool), MAX_ROWS, self.book.styles,
+                    self.book.number_style, self.widths)
+            elif self.pending is not None:
+                self.pending.cancel()
+                self.pending = None
         except OSError as error:
             raise _unwritable(path, error) from None
 

@@ -21,7 +21,7 @@ from workplan_xl.cjk import slim_count, wrapped_line_count
 from workplan_xl.consolidated_workbook.layout import CELL_MAX, fit_cell, lines_height, one_line
 from workplan_xl.form_layout import FIELD_LABELS, INDICATOR_COLUMNS, TASK_COLUMNS
 from workplan_xl.plan import Plan
-from workplan_xl.progress import Entry, UnitReport
+from workplan_xl.progress import Entry, UnitReport, entry_rows
 from workplan_xl.returns.interpret import task_numbers
 
 # The fields of a form's task and indicator rows, in FIELD_LABELS's order. The 填报人 block is not an
@@ -51,12 +51,12 @@ def detail_rows(plan: Plan, units: Mapping[str, tuple[str, str]], entries: Itera
     row: list[Any] = []
     notes: list[tuple[int, str]] = []
     unit_code = item_id = None
-    for e in entries:
-        c = column.get(e.field, NOTES)
-        if e.item_id != item_id or e.unit_code != unit_code or (c != NOTES and row[c] != ""):
+    for code, item, f, value, note in entry_rows(entries):
+        c = column.get(f, NOTES)
+        if item != item_id or code != unit_code or (c != NOTES and row[c] != ""):
             if row:
                 yield _finish(row, notes)
-            unit_code, item_id = e.unit_code, e.item_id
+            unit_code, item_id = code, item
             name, file = units.get(unit_code, ("", ""))
             if item_id in indicators:
                 row = [unit_code, name, "指标", item_id, indicators[item_id], *blank, "", file]
@@ -65,11 +65,11 @@ def detail_rows(plan: Plan, units: Mapping[str, tuple[str, str]], entries: Itera
                        tasks.get(item_id, "（台账中已没有此任务）"), *blank, "", file]
             notes = []
         if c == NOTES:
-            notes.append((c, f"{FIELD_LABELS.get(e.field, e.field)}：{e.value}"))
+            notes.append((c, f"{FIELD_LABELS.get(f, f)}：{value}"))
         else:
-            row[c] = _number_or_text(e.value) if e.field == "value" else e.value
-        if e.note:
-            notes.append((c, f"{FIELD_LABELS.get(e.field, e.field)}：{e.note}"))
+            row[c] = _number_or_text(value) if f == "value" else value
+        if note:
+            notes.append((c, f"{FIELD_LABELS.get(f, f)}：{note}"))
     if row:
         yield _finish(row, notes)
 
