@@ -177,22 +177,23 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
         files = list_files([Path(s) for s in sources], exclude=[master, db, output, quarantine])
         if len(files) >= _SPARE_FILES:  # loads while the returns are read, to make 明细's rows after (below)
             spare = spare_process(preload=DETAILS_PRELOAD)
-        with unpack_containers(files) as items:  # each attachment and archive member a return of its own
+        with unpack_containers(files) as items, Ledger(db) as ledger:  # each attachment and archive member a return
             result = CollectResult(output, db, round or "", files=len(items), quarantine=quarantine,
                                    sources=[Path(s).absolute() for s in sources],
                                    roots=[master.parent, *(Path(s).parent for s in sources)])
-            with Ledger(db) as ledger:
-                state = result.state = _collect(ledger, plan, items, round, pool, progress, result, pins)
-        pool.close()
-        if not named and output.name != round_file_name(result.round):
-            output = result.output = master.parent / round_file_name(result.round)
-            check_outputs(output, "workbook", "汇总表", inputs)
-            check_output(output)
-        moved: list[Path] = []
-        with start_consolidated_workbook(output, plan, state.units, state.entries, spare) as book:
-            spare = None  # the book's now
-            result.progress = state.progress(plan)  # while 明细's rows are made (in another process when many)
-            book.write(result.progress, moved, result.files_seen)
+            state = result.state = _collect(ledger, plan, items, round, pool, progress, result, pins)
+            pool.close()
+            if not named and output.name != round_file_name(result.round):
+                output = result.output = master.parent / round_file_name(result.round)
+                check_outputs(output, "workbook", "汇总表", inputs)
+                check_output(output)
+            moved: list[Path] = []
+            with start_consolidated_workbook(output, plan, state.units, state.entries, spare) as book:
+                spare = None  # the book's now
+                # while 明细's rows are made (in another process when there are many):
+                result.files_seen = _files_seen(ledger, result.fates, result.sources, result.roots)
+                result.progress = state.progress(plan)
+                book.write(result.progress, moved, result.files_seen)
     finally:
         pool.close()
         if spare is not None:
@@ -255,7 +256,6 @@ def _collect(ledger: Ledger, plan: Plan, files: list[Path | Unpacked], round: st
         result.pinned.append((units[code], name))
     for touched in {result.round, *(r for r in file_rounds if r is not None)}:
         ledger.settle(touched)
-    result.files_seen = _files_seen(ledger, result.fates, result.sources, result.roots)
     return ledger.state(plan.units, result.round)
 
 
