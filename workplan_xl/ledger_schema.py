@@ -12,6 +12,7 @@ from pathlib import Path
 
 from workplan_xl.progress import Entry
 from workplan_xl.returns.interpret import FORM
+from workplan_xl.returns.reading import encode_values
 
 # 2: form_values (the 填报人 block). 3: a submission's values are kept in it as one JSON array (payload),
 # with "values" and form_values as views over it; older ledgers are converted when opened.
@@ -108,8 +109,7 @@ def convert(conn: sqlite3.Connection, version: int) -> None:
     conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
 
 
-def dumps(values: list) -> str:
-    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+dumps = encode_values  # the one JSON form of stored values
 
 
 def payloads(conn: sqlite3.Connection, ids: list[int], columns: str) -> Iterator[tuple]:
