@@ -4,7 +4,7 @@ cell, so "=HYPERLINK(…)" or "+1+1" typed by a school stays inert text."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from workplan_xl.cjk import number_text
@@ -51,10 +51,13 @@ def round_name(progress: Progress) -> str:
     return progress.round or "未分批次"
 
 
-def capped(items: Sequence[str], width: float, more: Any, limit: int, sep: str = "\n", more_sep: str = "\n") -> str:
+def capped(items: Iterable[str], width: float, more: Any, limit: int, sep: str = "\n", more_sep: str = "\n",
+           total: int | None = None) -> str:
     """``items`` joined by ``sep`` while they fit in ``limit`` wrapped lines of a column ``width`` wide;
     the rest are left out and ``more(n)`` (n: how many) says so, after ``more_sep``, within the limit.
-    Stops measuring at the limit: a task of 2,000 schools costs what a task of 30 does."""
+    Stops measuring (and taking ``items``, which may be a generator of ``total`` texts) at the limit:
+    a task of 2,000 schools costs what a task of 30 does."""
+    total = len(items) if total is None else total  # type: ignore[arg-type]
     kept: list[str] = []
     used = 0
     for item in items:
@@ -67,9 +70,9 @@ def capped(items: Sequence[str], width: float, more: Any, limit: int, sep: str =
         kept.append(item)
     else:
         return sep.join(kept)
-    while kept and line_count(sep.join(kept) + more_sep + more(len(items) - len(kept)), width) > limit:
+    while kept and line_count(sep.join(kept) + more_sep + more(total - len(kept)), width) > limit:
         kept.pop()
-    return sep.join(kept) + (more_sep if kept else "") + more(len(items) - len(kept))
+    return sep.join(kept) + (more_sep if kept else "") + more(total - len(kept))
 
 
 def _in_all(total: int) -> Any:
@@ -107,8 +110,9 @@ def tasks_sheet(workbook: Any, fmt: dict[str, Any], progress: Progress) -> None:
     rows = []
     for tp in progress.tasks:
         reported = len(tp.expected) - len(tp.missing)
-        lines = [f"{name}：{shorten(text.replace(chr(10), ' '), NOTE_MAX)}" for name, text in tp.progress_notes]
-        notes = capped(lines, 60, lambda n: f"……另有 {n} 个单位的进展未列出，全部内容见「明细」。", 24)
+        lines = (f"{name}：{shorten(text.replace(chr(10), ' '), NOTE_MAX)}" for name, text in tp.progress_notes)
+        notes = capped(lines, 60, lambda n: f"……另有 {n} 个单位的进展未列出，全部内容见「明细」。", 24,
+                       total=len(tp.progress_notes))
         missing = capped([u.name for u in tp.missing], 30, _in_all(len(tp.missing)), 8, sep="、", more_sep="")
         rows.append([numbers.get(tp.task.id) or tp.task.id, tp.task.title or tp.task.text[:60], tp.status, len(tp.expected),
                      reported, *(tp.counts.get(s, 0) for s in STATUSES), missing, notes])
