@@ -4,6 +4,7 @@ label (a value in the cells to the right, or typed into the label cell itself)."
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from typing import Any
 
 from workplan_xl.form_layout import CONTACT_FIELDS
@@ -17,6 +18,8 @@ _CONTACT_LABELS["审核人"] = _CONTACT_LABELS["单位负责人"] = "reviewer"  
 _CONTACT_FIRST = frozenset(label[:1] for label in _CONTACT_LABELS)
 _JUNK_CHARS = " \t\r\n\u3000*＊:："
 _CONTACT_LEAD = _CONTACT_FIRST | frozenset(_JUNK_CHARS)  # a label cell's first character, junk or not
+_IS_STR = str.__instancecheck__  # isinstance(cell, str), callable from filter()
+_FIRST = itemgetter(slice(0, 1))  # a text's first character ("" for "")
 _CONTACT_TYPED = re.compile(r"^(" + "|".join(map(re.escape, sorted(_CONTACT_LABELS, key=len, reverse=True)))
                             + r")[:：\s]+(.+)$", re.S)
 
@@ -34,6 +37,8 @@ def read_contact(reading: Reading, tables: list[Table]) -> None:
         sheet, rows = table.sheet["name"], table.sheet["rows"]
         for r in range(table.header_row + 1, len(rows)):
             row = rows[r]
+            if _CONTACT_LEAD.isdisjoint(map(_FIRST, filter(_IS_STR, row))):
+                continue  # no text cell starts as a label can (most rows: one pass in C, not a loop here)
             for c in [c for c, cell in enumerate(row) if isinstance(cell, str) and cell[:1] in _CONTACT_LEAD
                       and len(cell) <= 200 and cell.lstrip(_JUNK_CHARS)[:1] in _CONTACT_FIRST]:
                 cell = row[c]

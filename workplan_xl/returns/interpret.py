@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from workplan_xl.cjk import clean_text
 from workplan_xl.form_layout import (
     FIELD_LABELS,
     INDICATOR_COLUMNS,
@@ -41,7 +42,7 @@ from workplan_xl.returns.reading import (
 )
 from workplan_xl.returns.sniff import RETURN_SUFFIXES
 from workplan_xl.returns.tables import Table, column_letter, find_table
-from workplan_xl.returns.values import FieldError, clean_cell, field_entry, implausible
+from workplan_xl.returns.values import MAX_TEXT, TEXT_FIELDS, FieldError, clean_cell, field_entry, implausible
 
 
 def interpret(raw: dict[str, Any], index: PlanIndex, round: str | None, file_name: str) -> Reading:
@@ -136,11 +137,12 @@ def _read_rows(reading: Reading, table: Table, kind: str, index: PlanIndex, requ
             row = row + [""] * (width - len(row))
         # cell_text(v) is not empty: a number, a bool, or text that is not all blanks
         filled = [s for s in specs if (v := row[s[1]]) != "" and v is not None and not (v.__class__ is str and v.isspace())]
+        # cell_text of the id cell, inlined for text (the usual id): str(v).strip() of a str is v.strip()
+        item_id = "" if id_col is None else v.strip() if (v := row[id_col]).__class__ is str else cell_text(v)
         if not filled:
-            if id_col is not None and (blank_id := cell_text(row[id_col])) in known:
-                place.setdefault(blank_id, r)
+            if id_col is not None and item_id in known:
+                place.setdefault(item_id, r)
             continue
-        item_id = cell_text(row[id_col]) if id_col is not None else ""
         if not item_id and any(contact_label(v) for v in row):
             continue  # the 填报人 block below the table
         by_fallback = False
@@ -167,11 +169,20 @@ def _read_rows(reading: Reading, table: Table, kind: str, index: PlanIndex, requ
         target = getattr(item, "value", None)
         for name, c, prefix in filled:
             cell = prefix + number
-            try:
-                value, raw, note = field_entry(name, row[c], unit, target)
-            except FieldError as error:
-                findings.append(Finding(cell, error.problem, error.action))
-                continue
+            v = row[c]
+            if v.__class__ is str and name in TEXT_FIELDS and len(v) <= MAX_TEXT:
+                # field_entry's text branch, inlined (most cells of a return): clean_text finds
+                # nothing to take out of a text that is all printable
+                value = v.strip()
+                if not value.isprintable():
+                    value = clean_text(value)
+                raw, note = value, ""
+            else:
+                try:
+                    value, raw, note = field_entry(name, v, unit, target)
+                except FieldError as error:
+                    findings.append(Finding(cell, error.problem, error.action))
+                    continue
             if merged or by_fallback:
                 note = "；".join(n for n in (note, merged.get((r, c), ""), "按任务编号对应" if by_fallback else "") if n)
             add((kind, item_id, name, value, raw, note, cell))

@@ -81,13 +81,24 @@ def check_archive(archive: zipfile.ZipFile, data: bytes, limits: Limits = LIMITS
                     info.compress_size, 1):
                 raise Refused("bomb", f"{info.filename} 压缩比 {info.file_size // max(info.compress_size, 1)}:1")
         view = memoryview(data)
+        passed = _PASSED.setdefault(limits, {})
         for info in infos:
             # Every member, whatever its name: the relationships can point a reader at any part.
-            prolog = _prolog(archive, view, info, limits.prolog_bytes)
+            raw = _raw(view, info)
+            # A member byte for byte like one that passed before (the styles, theme, rels and content
+            # types every return of a folder shares) passes again: its checks see only these bytes.
+            key = None
+            if info.compress_type in _MEMO_TYPES and len(raw) <= _MEMO_BYTES:
+                key = (info.filename, info.compress_type, bytes(raw))
+                if key in passed:
+                    continue
+            prolog = _prolog(archive, raw, info, limits.prolog_bytes)
             if info.filename.lower().endswith((".xml", ".rels")) or _looks_like_xml(prolog):
                 prolog = _as_utf8(prolog)
                 check_prolog(prolog, info.filename, limits)
                 check_dimension(prolog, info.filename, limits)
+            if key is not None and len(passed) < _MEMO_SIZE:
+                passed[key] = None
         content = next((i for i in infos if i.filename == "content.xml"), None)
         if content is not None:  # OpenDocument: its repeated rows and cells are the extent it declares
             check_ods_extent(archive.read(content), limits)
@@ -135,15 +146,27 @@ def check_ods_extent(content: bytes, limits: Limits = LIMITS) -> None:
                 raise Refused("extent", f"{last_row} 行 × {widest} 列")
 
 
-def _prolog(archive: zipfile.ZipFile, data: memoryview, info: zipfile.ZipInfo, size: int) -> bytes:
-    """The first ``size`` bytes of a member, inflated straight from the file's bytes (zipfile's
-    open() costs more than the inflating, and a return has a dozen members)."""
+# Members that passed check_archive, per Limits: (name, compression, compressed bytes) → None. Bounded,
+# and only small members are kept (a worker reads thousands of returns).
+_PASSED: dict[Limits, dict[tuple[str, int, bytes], None]] = {}
+_MEMO_TYPES = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # _prolog of these depends on the bytes only
+_MEMO_BYTES = 64 * 1024
+_MEMO_SIZE = 512
+
+
+def _raw(data: memoryview, info: zipfile.ZipInfo) -> memoryview:
+    """A member's compressed bytes, found through its local header straight in the file's bytes."""
     offset = info.header_offset
-    if bytes(data[offset:offset + 4]) != b"PK\x03\x04":
+    if data[offset:offset + 4] != b"PK\x03\x04":
         raise zipfile.BadZipFile(f"{info.filename}: 部件头损坏")
     name_length, extra_length = struct.unpack_from("<HH", data, offset + 26)
     start = offset + 30 + name_length + extra_length
-    raw = data[start:start + info.compress_size]
+    return data[start:start + info.compress_size]
+
+
+def _prolog(archive: zipfile.ZipFile, raw: memoryview, info: zipfile.ZipInfo, size: int) -> bytes:
+    """The first ``size`` bytes of a member from its compressed bytes (zipfile's open() costs more
+    than the inflating, and a return has a dozen members)."""
     if info.compress_type == zipfile.ZIP_STORED:
         return bytes(raw[:size])
     if info.compress_type == zipfile.ZIP_DEFLATED:

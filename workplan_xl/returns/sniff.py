@@ -72,7 +72,7 @@ def sniff(data: bytes, archive: zipfile.ZipFile | None = None) -> Sniffed:
         return Sniffed("empty")
     if data.startswith(ZIP_MAGIC):
         archive = archive or open_zip(data)
-        return Sniffed("truncated") if archive is None else _sniff_zip(archive)
+        return Sniffed("truncated") if archive is None else _sniff_zip(archive, data)
     if data.startswith(OLE2):
         return _sniff_ole2(data)
     return Sniffed("other", _other_kind(data[:8192]))
@@ -94,23 +94,60 @@ def part_name(name: str) -> str:
     return name.replace("\\", "/").lstrip("/").lower()
 
 
-def _main_part(archive: zipfile.ZipFile, names: dict[str, str]) -> str:
+def read_member(archive: zipfile.ZipFile, data: bytes, name: str) -> bytes:
+    """archive.read(name) for the archive opened over ``data``: a plain member (stored or deflated,
+    not encrypted, its local header naming it alike, its bytes whole and before the next member's,
+    its CRC right) is inflated straight from ``data`` (zipfile's open() costs more than the
+    inflating); any other goes through zipfile, which raises what it raises."""
+    info = archive.getinfo(name)
+    offset, size = info.header_offset, info.compress_size
+    header = data[offset:offset + 30]
+    if len(header) == 30 and header[:4] == b"PK\x03\x04" and not info.flag_bits & 0x61 and (
+            info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)):
+        flags, = struct.unpack_from("<H", header, 6)
+        name_length, extra_length = struct.unpack_from("<HH", header, 26)
+        start = offset + 30 + name_length + extra_length
+        end = start + size
+        local = data[offset + 30:offset + 30 + name_length]
+        try:
+            same_name = local.decode("utf-8" if flags & 0x800 else "cp437") == info.orig_filename
+        except UnicodeDecodeError:
+            same_name = False
+        # Python 3.12+ refuses a member running into the next one's header ("Overlapped entries").
+        if same_name and end <= archive.start_dir and not any(
+                offset <= other.header_offset < end for other in archive.filelist if other is not info):
+            if info.compress_type == zipfile.ZIP_STORED:
+                content = data[start:end] if size == info.file_size else None
+            else:
+                inflater = zlib.decompressobj(-15)
+                try:
+                    content = inflater.decompress(data[start:end])
+                except zlib.error:
+                    content = None
+                if not inflater.eof or content is None or len(content) != info.file_size:
+                    content = None
+            if content is not None and zlib.crc32(content) == info.CRC:
+                return content
+    return archive.read(name)
+
+
+def _main_part(archive: zipfile.ZipFile, data: bytes, names: dict[str, str]) -> str:
     """The package's main part, as _rels/.rels names it ("" when it names none)."""
     rels = names.get("_rels/.rels")
     if rels is None or archive.getinfo(rels).file_size > 1 << 20:
         return ""
-    match = _OFFICE_DOCUMENT.search(archive.read(rels))
+    match = _OFFICE_DOCUMENT.search(read_member(archive, data, rels))
     target = _TARGET.search(match.group(0)) if match else None
     if target is None:
         return ""
     return part_name(target.group(1).decode("utf-8", "replace").split("#")[0])
 
 
-def _content_type(archive: zipfile.ZipFile, names: dict[str, str], part: str) -> str:
+def _content_type(archive: zipfile.ZipFile, data: bytes, names: dict[str, str], part: str) -> str:
     types = names.get("[content_types].xml")
     if types is None or archive.getinfo(types).file_size > 1 << 20:
         return ""
-    text = archive.read(types).decode("utf-8", "replace").lower()
+    text = read_member(archive, data, types).decode("utf-8", "replace").lower()
     found = re.search(r'partname="/?' + re.escape(part) + r'"[^>]*contenttype="([^"]+)"', text) or re.search(
         r'contenttype="([^"]+)"[^>]*partname="/?' + re.escape(part) + '"', text)
     if found:
@@ -120,12 +157,12 @@ def _content_type(archive: zipfile.ZipFile, names: dict[str, str], part: str) ->
     return found.group(1) if found else ""
 
 
-def _sniff_zip(archive: zipfile.ZipFile) -> Sniffed:
+def _sniff_zip(archive: zipfile.ZipFile, data: bytes) -> Sniffed:
     try:
         names = {part_name(n): n for n in archive.namelist()}
-        main = _main_part(archive, names)
+        main = _main_part(archive, data, names)
         if main and main in names:
-            content_type = _content_type(archive, names, main)
+            content_type = _content_type(archive, data, names, main)
             for marker, kind in _MAIN_TYPES:
                 if marker in content_type:
                     return Sniffed(kind) if kind in SPREADSHEETS else Sniffed("other", kind)

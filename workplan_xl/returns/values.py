@@ -68,7 +68,7 @@ def field_value(field: str, raw: Any, unit: str = "", target: float | None = Non
     return _field_value(field, raw, unit, target)
 
 
-_TEXT_FIELDS = frozenset(("progress", "achievements", "difficulties", "next_steps", "evidence", "remark"))
+TEXT_FIELDS = frozenset(("progress", "achievements", "difficulties", "next_steps", "evidence", "remark"))
 _ENTRIES: dict[tuple[Any, ...], tuple[str, str, str] | tuple[str, str]] = {}  # field_entry's memo
 _ENTRY_FIELDS = frozenset(("status", "done_date", "value"))
 _NUMBERS = frozenset((float, int))
@@ -78,7 +78,7 @@ def field_entry(field: str, raw: Any, unit: str = "", target: float | None = Non
     """(value, raw text kept, note) for one input cell: field_value plus the cell's text as typed
     (a text field keeps its value). Raises FieldError as field_value does. The few words, dates and
     figures hundreds of schools type alike are remembered (by type too: True is not 1)."""
-    if field in _TEXT_FIELDS:
+    if field in TEXT_FIELDS:
         # field_value's text branch, inlined: the long texts of a return differ from school to school
         text = clean_text(raw.strip() if raw.__class__ is str else cell_text(raw))
         if len(text) > MAX_TEXT:

@@ -1,0 +1,75 @@
+"""The reader's fast paths give what the general paths give: a member read straight from the file's
+bytes is what zipfile reads (or zipfile's own error), and a member remembered as checked is checked
+again whenever its bytes, its name or the limits differ."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from workplan_xl.returns.precheck import LIMITS, Limits, Refused, check_archive
+from workplan_xl.returns.sniff import open_zip, read_member
+
+_SHEET = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+          b'spreadsheetml/2006/main"><dimension ref="A1:Z100"/><sheetData/></worksheet>')
+
+
+def _zip(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _both(data: bytes, name: str) -> tuple[object, object]:
+    """(what zipfile gives, what read_member gives): the bytes, or the class of the error raised."""
+    answers = []
+    for read in (lambda archive: archive.read(name), lambda archive: read_member(archive, data, name)):
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        try:
+            answers.append(read(archive))
+        except Exception as error:  # noqa: BLE001 - the error's class is the answer compared
+            answers.append(type(error))
+    return answers[0], answers[1]
+
+
+def _flip(data: bytes, at: int) -> bytes:
+    return data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1:]
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_a_member_read_from_the_bytes_is_what_zipfile_reads(compression: int) -> None:
+    members = {"[Content_Types].xml": b"<Types/>" * 50, "_rels/.rels": b"<Relationships/>", "empty.xml": b"",
+               "名字.xml": "中文内容".encode() * 100}
+    data = _zip(members, compression)
+    for name, content in members.items():
+        assert _both(data, name) == (content, content)
+    start = data.index(b"_rels/.rels") + len("_rels/.rels")  # the first byte of that member's data
+    flipped = _flip(data, start)  # a stored member's bytes changed: a CRC error; a deflated one's: broken
+    zipfile_answer, fast_answer = _both(flipped, "_rels/.rels")
+    assert fast_answer == zipfile_answer and not isinstance(zipfile_answer, bytes)
+    renamed = data.replace(b"_rels/.rels", b"_rels/.relz", 1)  # the local header names another part
+    assert _both(renamed, "_rels/.rels") == (zipfile.BadZipFile, zipfile.BadZipFile)
+
+
+def test_a_member_that_passed_is_checked_again_when_anything_differs() -> None:
+    good = _zip({"xl/worksheets/sheet1.xml": _SHEET, "docProps/app.xml": b"<Properties/>"})
+    check_archive(open_zip(good), good, LIMITS)
+    check_archive(open_zip(good), good, LIMITS)  # remembered: passes again
+    with pytest.raises(Refused) as refused:  # the same bytes under stricter limits
+        check_archive(open_zip(good), good, Limits(max_cells=100))
+    assert refused.value.code == "extent"
+    hostile = _zip({"xl/worksheets/sheet1.xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]>'
+                    + _SHEET[38:], "docProps/app.xml": b"<Properties/>"})
+    for _ in range(2):  # a refusal is never remembered as a pass
+        with pytest.raises(Refused) as refused:
+            check_archive(open_zip(hostile), hostile, LIMITS)
+        assert (refused.value.code, refused.value.detail) == ("entities", "xl/worksheets/sheet1.xml")
+    stored = _zip({"xl/worksheets/sheet1.xml": _SHEET.replace(b"A1:Z100", b"A1:XFD1048576")},
+                  zipfile.ZIP_STORED)
+    with pytest.raises(Refused) as refused:
+        check_archive(open_zip(stored), stored, LIMITS)
+    assert refused.value.code == "extent"
