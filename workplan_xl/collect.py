@@ -163,11 +163,12 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
     check_not_input(db, "台账数据库", Inputs(master=master), option="--db")
     check_output(output)
     pool = pool or ReaderPool()
-    pool.start()  # the readers load while the master workbook is read
     spare: Child | None = None
     try:
-        # One more process: it reads the 台账, then (loaded meanwhile) makes 明细's rows when they are many.
+        # One more process: it reads the 台账 (started first: the readers are not needed before), then,
+        # loaded meanwhile, makes 明细's rows when they are many.
         spare = spare_process(preload=DETAILS_PRELOAD)
+        pool.start()  # the readers load while the master workbook is read
         plan = load_plan(master, spare)
         roster = {u.code: u for u in plan.units}
         for code in pins:
