@@ -154,7 +154,7 @@ STATUS, PROGRESS, REMARK, VALUE, NOTES = (DETAIL_HEADERS.index(h) for h in ("完
 
 
 def test_detail_rows_group_a_units_answers_to_one_item(progress: Progress) -> None:
-    from workplan_xl.consolidated_workbook.details import COLUMNS, detail_rows
+    from workplan_xl.consolidated_workbook.details import COLUMNS, detail_rows, unit_files
     from workplan_xl.consolidated_workbook.sheets import DETAIL_HEADERS as written
 
     assert written == DETAIL_HEADERS and COLUMNS == len(DETAIL_HEADERS)  # the 填报人 block is not an item
@@ -162,14 +162,14 @@ def test_detail_rows_group_a_units_answers_to_one_item(progress: Progress) -> No
                Entry("1001", "T001", "progress", "同一任务填了两行：第二段"), Entry("1001", "T001", "extra", "旧版台账的字段"),
                Entry("1001", "I001", "value", "95", "「约95」按95计"), Entry("1001", "I001", "remark", "抽样", "合并单元格"),
                Entry("1002", "I001", "value", "九十"), Entry("1001", "I001", "value", "1e999")]
-    made = list(detail_rows(progress, iter(entries)))  # a generator is enough
+    made = list(detail_rows(progress.plan, unit_files(progress.units), iter(entries)))  # a generator is enough
     assert [(r[0], r[3], r[STATUS], r[PROGRESS], r[REMARK], r[VALUE], r[NOTES]) for r in made] == [
         ("1001", "一.1", "推进中", "第一段", "", "", "完成状态：「进行中」按推进中计"),
         ("1001", "一.1", "", "同一任务填了两行：第二段", "", "", "extra：旧版台账的字段"),
         ("1001", "I001", "", "", "抽样", 95.0, "备注：合并单元格；填报值：「约95」按95计"),
         ("1002", "I001", "", "", "", "九十", ""),
         ("1001", "I001", "", "", "", "1e999", "")]  # not consecutive: a row of its own; not finite: text
-    assert list(detail_rows(progress, [])) == []
+    assert list(detail_rows(progress.plan, unit_files(progress.units), [])) == []
 
 
 def test_details_may_come_from_a_generator(progress: Progress, tmp_path: Path) -> None:
@@ -197,6 +197,64 @@ def test_big_details_sheet(tmp_path: Path) -> None:
     wb = load_workbook(path, read_only=True)
     sheet = wb["明细"]
     assert sheet.max_row == 3 + len(entries) > 60_000
+
+
+def test_many_values_are_spooled_in_another_process_with_the_same_workbook(progress: Progress, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import workplan_xl.consolidated_workbook as package
+    from workplan_xl.isolated import spare_process
+
+    entries = sample_entries() + tricky_entries()
+    here = write_consolidated_workbook(progress, tmp_path / "here.xlsx", details=entries).read_bytes()
+    started = []
+
+    def recorded(**kwargs):
+        started.append(kwargs)
+        return spare_process(**kwargs)
+
+    monkeypatch.setattr(package, "PARALLEL", 1)
+    monkeypatch.setattr(package, "spare_process", recorded)
+    child = write_consolidated_workbook(progress, tmp_path / "child.xlsx", details=entries).read_bytes()
+    assert started == [{"timeout": None}]
+    assert child == here
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["child.xlsx", "here.xlsx"]  # no draft or spool left
+
+
+def test_a_child_that_cannot_finish_leaves_the_rows_to_this_process(progress: Progress, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import workplan_xl.consolidated_workbook as package
+    from workplan_xl.isolated import Limited
+
+    class OutOfMemory:
+        def call(self, *args):
+            return self
+
+        def result(self):
+            raise Limited("memory")
+
+        def cancel(self):
+            pass
+
+    here = write_consolidated_workbook(progress, tmp_path / "here.xlsx", details=sample_entries()).read_bytes()
+    monkeypatch.setattr(package, "PARALLEL", 1)
+    monkeypatch.setattr(package, "spare_process", lambda **kwargs: OutOfMemory())
+    assert write_consolidated_workbook(progress, tmp_path / "b.xlsx", details=sample_entries()).read_bytes() == here
+
+
+def test_xlsxwriters_strings_come_after_the_details_ones(progress: Progress, tmp_path: Path) -> None:
+    """明细's shared strings are first in the sst and xlsxwriter's cells are renumbered after them: each
+    cell still shows its own text (checked on the raw XML, not only through a reader)."""
+    path = write_consolidated_workbook(progress, tmp_path / "汇总.xlsx", details=sample_entries())
+    with zipfile.ZipFile(path) as package:
+        sst = package.read("xl/sharedStrings.xml").decode()
+        sheets = {n: package.read(n).decode() for n in package.namelist() if n.startswith("xl/worksheets/sheet")}
+    strings = [re.sub("<[^>]+>", "", si) for si in re.findall(r"<si>.*?</si>", sst, re.S)]
+    assert re.search(r'uniqueCount="(\d+)"', sst).group(1) == str(len(strings))  # a text may be in both parts
+    used = [int(n) for xml in sheets.values() for n in re.findall(r't="s"><v>(\d+)</v>', xml)]
+    assert re.search(r' count="(\d+)"', sst).group(1) == str(len(used)) and max(used) < len(strings)
+    wb = load_workbook(path)
+    assert rows(wb["明细"])[2] == DETAIL_HEADERS and rows(wb["明细"])[3][:2] == ["1001", "第一中学"]
+    assert rows(wb["报送情况"])[2][0] == "代码"
 
 
 def test_details_beyond_excels_rows_go_on_further_sheets(progress: Progress, tmp_path: Path,

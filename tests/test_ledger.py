@@ -62,6 +62,20 @@ def test_values_are_one_row_each_in_plain_sql(ledger: Ledger) -> None:
     assert ledger.conn.execute("SELECT filled FROM submissions").fetchone()[0] == 2
 
 
+def test_a_reading_packed_by_the_reader_is_stored_as_the_same_rows(ledger: Ledger) -> None:
+    plan = make_plan()
+    run = ledger.start_run("", "fp", plan.units)
+    readings = [accepted("1001"), accepted("1001")]
+    for reading in readings:
+        reading.values.append(Value("form", "", "contact", "张老师", "张老师", "", "填报!B30"))
+    assert readings[1].pack().values == [] and readings[1].stored() == readings[0].stored()
+    first, second = (add(ledger, run, record(f"{n}.xlsx", f"h{n}"), r) for n, r in enumerate(readings))
+    stored = 'SELECT item_kind, item_id, field, value, raw, note, cell FROM "values" WHERE submission_id = ?'
+    assert ledger.conn.execute(stored, (second,)).fetchall() == ledger.conn.execute(stored, (first,)).fetchall() != []
+    assert ledger.conn.execute("SELECT DISTINCT filled, form FROM submissions").fetchall() == [
+        (2, '[["form","","contact","张老师","张老师","","填报!B30"]]')]
+
+
 _VERSION_2 = """
 CREATE TABLE schema_version (version INTEGER NOT NULL);
 CREATE TABLE runs (id INTEGER PRIMARY KEY, round TEXT, plan_fingerprint TEXT NOT NULL);

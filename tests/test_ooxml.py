@@ -19,7 +19,7 @@ from test_consolidated_workbook import progress_of, sample_entries
 from test_returns import make_plan
 
 from workplan_xl.cli import cli
-from workplan_xl.consolidated_workbook import details, write_consolidated_workbook
+from workplan_xl.consolidated_workbook import package, write_consolidated_workbook
 from workplan_xl.progress import MISSING, PROBLEM, REPORTED
 
 
@@ -85,7 +85,7 @@ def test_the_consolidated_workbook_has_no_zip64_entries(year: Path) -> None:
 
 def test_a_detail_sheet_past_zipfiles_limit_is_written_again_with_zip64(tmp_path: Path, monkeypatch) -> None:
     """The one case that needs ZIP64: the rows are made again and the part is written with it."""
-    monkeypatch.setattr(details, "ZIP64_LIMIT", 2000)
+    monkeypatch.setattr(package, "ZIP64_LIMIT", 2000)
     entries = sample_entries()
     progress = progress_of(make_plan(), entries, [(REPORTED, "a.xlsx"), (PROBLEM, "b.xlsx"), (MISSING, ""), (MISSING, "")])
     out = write_consolidated_workbook(progress, tmp_path / "汇总.xlsx", details=entries)

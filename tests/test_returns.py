@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import re
 import subprocess
@@ -365,8 +366,10 @@ def test_readings_cross_processes_intact(plan: Plan, forms: dict[str, Path], tmp
     [(_, pooled)] = ReaderPool(workers=1).read([path], (index, None))
     here = interpret(read(path), index, None, path.name)
     assert pooled.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
-    assert (pooled.values, pooled.findings, pooled.unit_code) == (here.values, here.findings, here.unit_code)
-    assert all(type(v) is tuple and len(v) == len(Value._fields) for v in pooled.values)  # plain: cheap to unpickle
+    assert (pooled.stored(), pooled.findings, pooled.unit_code) == (here.stored(), here.findings, here.unit_code)
+    # the values come packed as the ledger stores them (one string: cheap to unpickle), the same values
+    assert pooled.values == [] and json.loads(pooled.stored()[0]) == [list(v) for v in here.values if v[0] != "form"]
+    assert pooled.stored()[1] == len(json.loads(pooled.stored()[0])) > 0
 
 
 def test_in_the_worker_only_the_sheets_looked_at_are_read(plan: Plan, forms: dict[str, Path], tmp_path: Path,
@@ -410,7 +413,7 @@ def test_a_hostile_sheet_no_table_is_looked_for_in_costs_nothing(plan: Plan, for
     guide = xfd_sheet(good, tmp_path / "说明页坏了.xlsx", dimension="A1:K20")
     tasks = xfd_sheet(good, tmp_path / "任务页坏了.xlsx", dimension="A1:K20", part=TASK_PART)
     results = dict(ReaderPool(workers=1).read([guide, tasks, good], (PlanIndex(plan), None)))
-    assert results[0].status == "accepted" and results[0].values == results[2].values and results[0].findings == []
+    assert results[0].status == "accepted" and results[0].stored() == results[2].stored() and results[0].findings == []
     assert (results[1].status, results[1].reason) == ("rejected", "文件「任务页坏了.xlsx」无法读取（读取程序异常退出）")
 
 

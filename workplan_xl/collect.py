@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workplan_xl.errors import InputFileError, RosterError, WorkbookError, WorkplanError
+from workplan_xl.isolated import Pending, spare_process
 from workplan_xl.ledger import FileRecord, Ledger, LedgerState, read_state, round_file_name
 from workplan_xl.ledger_place import confirm_new_ledger, require_ledger
 from workplan_xl.outputs import Inputs, check_not_input
@@ -42,6 +43,7 @@ from workplan_xl.returns.worker import display_name
 
 ProgressFactory = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
 _COMMIT_SECONDS = 1.0  # a ledger transaction lasts about this long
+_SPARE_FILES = 100  # returns from which 明细 is likely big enough to be made in another process
 
 
 @dataclass
@@ -149,7 +151,8 @@ def _cyclic_gc_paused() -> Iterator[None]:
 def _collect_returns(master: Path, sources: list[Path], output: Path | None, round: str | None, db: Path | None,
                      progress: ProgressFactory | None, pool: ReaderPool | None, pins: dict[str, str],
                      confirm: Callable[[str], bool] | None = None) -> CollectResult:
-    from workplan_xl.consolidated_workbook import check_output, write_consolidated_workbook
+    from workplan_xl.consolidated_workbook import PRELOAD as DETAILS_PRELOAD
+    from workplan_xl.consolidated_workbook import check_output, start_consolidated_workbook
 
     db = Path(db) if db is not None else master.with_suffix(".db")
     # Each round its own 汇总 by default (汇总_<批次>.xlsx), so no round's collect overwrites another's;
@@ -161,6 +164,7 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
     check_not_input(db, "台账数据库", Inputs(master=master), option="--db")
     check_output(output)
     pool = pool or ReaderPool()
+    spare: Pending | None = None
     pool.start()  # the readers load while the master workbook is read
     try:
         plan = load_plan(master)
@@ -171,21 +175,29 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
         confirm_new_ledger(master, db, plan.title, plan.fingerprint(), confirm)
         quarantine = quarantine_folder(db)
         files = list_files([Path(s) for s in sources], exclude=[master, db, output, quarantine])
-        with unpack_containers(files) as items:  # each attachment and archive member a return of its own
+        if len(files) >= _SPARE_FILES:  # loads while the returns are read, to make 明细's rows after (below)
+            spare = spare_process(preload=DETAILS_PRELOAD)
+        with unpack_containers(files) as items, Ledger(db) as ledger:  # each attachment and archive member a return
             result = CollectResult(output, db, round or "", files=len(items), quarantine=quarantine,
                                    sources=[Path(s).absolute() for s in sources],
                                    roots=[master.parent, *(Path(s).parent for s in sources)])
-            with Ledger(db) as ledger:
-                state = result.state = _collect(ledger, plan, items, round, pool, progress, result, pins)
+            state = result.state = _collect(ledger, plan, items, round, pool, progress, result, pins)
+            pool.close()
+            if not named and output.name != round_file_name(result.round):
+                output = result.output = master.parent / round_file_name(result.round)
+                check_outputs(output, "workbook", "汇总表", inputs)
+                check_output(output)
+            moved: list[Path] = []
+            with start_consolidated_workbook(output, plan, state.units, state.entries, spare) as book:
+                spare = None  # the book's now
+                # while 明细's rows are made (in another process when there are many):
+                result.files_seen = _files_seen(ledger, result.fates, result.sources, result.roots)
+                result.progress = state.progress(plan)
+                book.write(result.progress, moved, result.files_seen)
     finally:
         pool.close()
-    if not named and output.name != round_file_name(result.round):
-        output = result.output = master.parent / round_file_name(result.round)
-        check_outputs(output, "workbook", "汇总表", inputs)
-        check_output(output)
-    result.progress = state.progress(plan)
-    moved: list[Path] = []
-    write_consolidated_workbook(result.progress, output, details=state.entries, moved=moved, files=result.files_seen)
+        if spare is not None:
+            spare.cancel()
     result.backup = moved[0] if moved else None
     return result
 
@@ -244,7 +256,6 @@ def _collect(ledger: Ledger, plan: Plan, files: list[Path | Unpacked], round: st
         result.pinned.append((units[code], name))
     for touched in {result.round, *(r for r in file_rounds if r is not None)}:
         ledger.settle(touched)
-    result.files_seen = _files_seen(ledger, result.fates, result.sources, result.roots)
     return ledger.state(plan.units, result.round)
 
 

@@ -27,7 +27,6 @@ from workplan_xl.ledger_schema import (
     VIEWS,
     StoredEntries,
     convert,
-    dumps,
     payloads,
 )
 from workplan_xl.plan import Plan, Unit
@@ -42,7 +41,7 @@ from workplan_xl.progress import (
     UnitReport,
     compute_progress,
 )
-from workplan_xl.returns.interpret import FORM, Reading
+from workplan_xl.returns.interpret import Reading
 
 LATER_RULE = ("同一单位同一批次有多份可用的回表时，以文件修改时间较晚者为准，时间相同按文件名排序（排在后面的为准）；"
               "空表、损坏或不属于本批次的文件不替换已采用的回表（可用 --pin 指定采用哪份）")
@@ -240,10 +239,7 @@ class Ledger:
 
     def add_submission(self, run: int, record: FileRecord, round: str | None, reading: Reading) -> int:
         """Record one file and what was read from it (call inside a transaction)."""
-        values = reading.values  # tuples in Value's field order (kind, item_id, field, value, raw, note, cell)
-        form = [v for v in values if v[0] == FORM]
-        if form:
-            values = [v for v in values if v[0] != FORM]
+        payload, filled, form = reading.stored()
         sid = self.conn.execute(
             "INSERT INTO submissions (run_id, file_name, path, sha256, size, mtime, received, round, file_round, kind,"
             " unit_code, unit_name, identified_by, plan_fingerprint, status, reason, blank, payload, filled, form)"
@@ -251,7 +247,7 @@ class Ledger:
             (run, record.name, record.key, record.sha256, record.size, record.mtime, record.received, round,
              reading.file_round, reading.kind, reading.unit_code, reading.unit_name, reading.identified_by,
              reading.plan_fingerprint, reading.status, reading.reason, "、".join(reading.blank),
-             dumps(values), len(values), dumps(form))).lastrowid
+             payload, filled, form)).lastrowid
         assert sid is not None
         if reading.findings:
             self.conn.executemany(

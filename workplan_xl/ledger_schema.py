@@ -12,6 +12,7 @@ from pathlib import Path
 
 from workplan_xl.progress import Entry
 from workplan_xl.returns.interpret import FORM
+from workplan_xl.returns.reading import encode_values
 
 # 2: form_values (the 填报人 block). 3: a submission's values are kept in it as one JSON array (payload),
 # with "values" and form_values as views over it; older ledgers are converted when opened.
@@ -108,8 +109,7 @@ def convert(conn: sqlite3.Connection, version: int) -> None:
     conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
 
 
-def dumps(values: list) -> str:
-    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+dumps = encode_values  # the one JSON form of stored values
 
 
 def payloads(conn: sqlite3.Connection, ids: list[int], columns: str) -> Iterator[tuple]:
@@ -134,11 +134,21 @@ class StoredEntries(Iterable[Entry]):
         return self.count
 
     def __iter__(self) -> Iterator[Entry]:
+        for sid, code, values in self._payloads():
+            for v in values:
+                yield Entry(code, v[1], v[2], v[3], v[5], sid)
+
+    def rows(self) -> Iterator[tuple[str, str, str, str, str]]:
+        """progress.entry_rows: (unit code, item id, field, value, note) without an Entry each."""
+        for _, code, values in self._payloads():
+            for v in values:
+                yield code, v[1], v[2], v[3], v[5]
+
+    def _payloads(self) -> Iterator[tuple[int, str, list[list[str]]]]:
         conn = sqlite3.connect(f"{Path(self.db).absolute().as_uri()}?mode=ro", uri=True)
         try:
             for sid, (code, payload) in zip(self.submissions, payloads(conn, self.submissions, "unit_code, payload"),
                                             strict=True):
-                for v in json.loads(payload):
-                    yield Entry(code, v[1], v[2], v[3], v[5], sid)
+                yield sid, code, json.loads(payload)
         finally:
             conn.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from workplan_xl.cjk import number_text
@@ -180,6 +180,15 @@ def _task_status(counts: Counter[str], expected: int, reported: int) -> str:
     return "推进中"
 
 
+def entry_rows(entries: Iterable[Entry]) -> Iterator[tuple[str, str, str, str, str]]:
+    """(unit code, item id, field, value, note) of each entry: the ledger's StoredEntries gives them
+    without making an Entry of each of its million values (its ``rows()``); a list of Entry works alike."""
+    rows = getattr(entries, "rows", None)
+    if rows is not None:
+        return rows()
+    return ((e.unit_code, e.item_id, e.field, e.value, e.note) for e in entries)
+
+
 def compute_progress(plan: Plan, entries: Iterable[Entry], units: list[UnitReport],
                      problems: list[Problem], round: str = "") -> Progress:
     """The figures of a round, in one pass over ``entries`` (a round's values are read as they are
@@ -189,16 +198,15 @@ def compute_progress(plan: Plan, entries: Iterable[Entry], units: list[UnitRepor
     # item → unit → value, per field; a unit's later value of the same field replaces its earlier one
     statuses: dict[str, dict[str, str]] = {}
     texts: dict[str, dict[str, dict[str, str]]] = {}
-    figures: dict[str, dict[str, Entry]] = {}
-    for e in entries:
-        f = e.field
+    figures: dict[str, dict[str, tuple[str, str]]] = {}  # item → unit → (value, note)
+    for code, item, f, value, note in entry_rows(entries):
         if f == "status":
-            if e.value in STATUSES:
-                statuses.setdefault(e.item_id, {})[e.unit_code] = e.value
+            if value in STATUSES:
+                statuses.setdefault(item, {})[code] = value
         elif f == "value":
-            figures.setdefault(e.item_id, {})[e.unit_code] = e
-        elif f in text_fields and (text := e.value.strip()):
-            texts.setdefault(e.item_id, {}).setdefault(f, {})[e.unit_code] = text
+            figures.setdefault(item, {})[code] = (value, note)
+        elif f in text_fields and (text := value.strip()):
+            texts.setdefault(item, {}).setdefault(f, {})[code] = text
 
     tasks = []
     for section in plan.sections():
@@ -222,13 +230,13 @@ def compute_progress(plan: Plan, entries: Iterable[Entry], units: list[UnitRepor
         if indicator.kind == "achieved":
             continue
         values, value_notes = [], []
-        for code, e in figures.get(indicator.id, {}).items():
+        for code, (value, note) in figures.get(indicator.id, {}).items():
             try:
-                values.append((code, float(e.value)))
+                values.append((code, float(value)))
             except ValueError:
                 continue
-            if e.note:
-                value_notes.append((names.get(code, code), e.note))
+            if note:
+                value_notes.append((names.get(code, code), note))
         conflict = ""
         if indicator.aggregate == "owner":
             actual, conflict = _owner_figure(plan, indicator, values, names)

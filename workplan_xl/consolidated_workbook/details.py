@@ -12,21 +12,18 @@ a string cell (t="s" or <is><t>), never a formula (<f>) or a link."""
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
-import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from pathlib import Path
-from typing import IO, Any
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from workplan_xl.cjk import slim_count, wrapped_line_count
 from workplan_xl.consolidated_workbook.layout import CELL_MAX, fit_cell, lines_height, one_line
 from workplan_xl.form_layout import FIELD_LABELS, INDICATOR_COLUMNS, TASK_COLUMNS
-from workplan_xl.progress import Entry, Progress
+from workplan_xl.plan import Plan
+from workplan_xl.progress import Entry, UnitReport, entry_rows
 from workplan_xl.returns.interpret import task_numbers
 
-MAX_ROWS = 1_048_576 - 3  # Excel's last row, less the title, note and header rows
 # The fields of a form's task and indicator rows, in FIELD_LABELS's order. The 填报人 block is not an
 # item: the ledger keeps it apart (form_values) and 报送情况 shows it.
 FIELDS = [f for f in FIELD_LABELS if f in {name for _, name in TASK_COLUMNS + INDICATOR_COLUMNS if name}]
@@ -37,30 +34,29 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ESCAPE_LIKE = re.compile(r"(_x[0-9A-Fa-f]{4}_)")  # Excel would decode these; keep them literal
 
 
-def detail_rows(progress: Progress, entries: Iterable[Entry]) -> Iterator[list[Any]]:
+def detail_rows(plan: Plan, units: Mapping[str, tuple[str, str]], entries: Iterable[Entry]) -> Iterator[list[Any]]:
     """明细's rows in the order of ``entries`` (read once, not held): consecutive entries of one unit
     and item make one row — 单位代码 单位名称 类别 编号 事项, the values in FIELDS's columns, 说明, 来源文件.
 
     填报值 is a number when it is a finite one. A field met again within a run (a form listing a task
     twice) starts another row, and a field outside FIELDS is shown in 说明 after its name: every value
     appears once. 说明 joins the notes on the row's values (how a value was read), each after its
-    field's name: "完成状态：…；填报值：…"."""
-    plan = progress.plan
+    field's name: "完成状态：…；填报值：…". ``units``: unit code → (name, file of its current return),
+    unit_files() of a Progress's units."""
     numbers = task_numbers(plan)
     tasks = {t.id: t.title or t.text[:60] for t in plan.tasks()}
     indicators = {i.id: i.metric or i.text for i in plan.indicators()}
-    units = {u.unit.code: (u.unit.name, u.file) for u in progress.units}
     column = {f: ITEM_COLUMNS + n for n, f in enumerate(FIELDS)}
     blank = [""] * len(FIELDS)
     row: list[Any] = []
     notes: list[tuple[int, str]] = []
     unit_code = item_id = None
-    for e in entries:
-        c = column.get(e.field, NOTES)
-        if e.item_id != item_id or e.unit_code != unit_code or (c != NOTES and row[c] != ""):
+    for code, item, f, value, note in entry_rows(entries):
+        c = column.get(f, NOTES)
+        if item != item_id or code != unit_code or (c != NOTES and row[c] != ""):
             if row:
                 yield _finish(row, notes)
-            unit_code, item_id = e.unit_code, e.item_id
+            unit_code, item_id = code, item
             name, file = units.get(unit_code, ("", ""))
             if item_id in indicators:
                 row = [unit_code, name, "指标", item_id, indicators[item_id], *blank, "", file]
@@ -69,13 +65,18 @@ def detail_rows(progress: Progress, entries: Iterable[Entry]) -> Iterator[list[A
                        tasks.get(item_id, "（台账中已没有此任务）"), *blank, "", file]
             notes = []
         if c == NOTES:
-            notes.append((c, f"{FIELD_LABELS.get(e.field, e.field)}：{e.value}"))
+            notes.append((c, f"{FIELD_LABELS.get(f, f)}：{value}"))
         else:
-            row[c] = _number_or_text(e.value) if e.field == "value" else e.value
-        if e.note:
-            notes.append((c, f"{FIELD_LABELS.get(e.field, e.field)}：{e.note}"))
+            row[c] = _number_or_text(value) if f == "value" else value
+        if note:
+            notes.append((c, f"{FIELD_LABELS.get(f, f)}：{note}"))
     if row:
         yield _finish(row, notes)
+
+
+def unit_files(units: Iterable[UnitReport]) -> dict[str, tuple[str, str]]:
+    """detail_rows's ``units`` from a round's UnitReports (plain data, for another process too)."""
+    return {u.unit.code: (u.unit.name, u.file) for u in units}
 
 
 def _finish(row: list[Any], notes: list[tuple[int, str]]) -> list[Any]:
@@ -127,14 +128,15 @@ REMEMBERED = 10_000  # distinct short answers remembered (and shared) per column
 
 
 class SharedStrings:
-    """明细's repeated texts, appended to xlsxwriter's xl/sharedStrings.xml after its ``base`` unique
-    strings (counted before it closes the workbook): a cell then holds an index (<c t="s"><v>17</v>)
-    instead of the text, which makes the sheet XML (and the time to write and compress it) smaller."""
+    """明细's repeated texts, put first in xl/sharedStrings.xml, before xlsxwriter's own strings: a cell
+    then holds an index (<c t="s"><v>17</v>) instead of the text, which makes the sheet XML (and the
+    time to write and compress it) smaller. They are counted from 0, so the rows can be made (in
+    another process) before xlsxwriter's strings are known; xlsxwriter's cells are renumbered by
+    ``len(items)`` when the package is put together (package.py)."""
 
-    _COUNTS = re.compile(r'(<sst\b[^>]*?\bcount=")(\d+)("[^>]*?\buniqueCount=")(\d+)"')
+    _OPEN = re.compile(r'<sst\b[^>]*?\bcount="(\d+)"[^>]*?\buniqueCount="(\d+)"[^>]*>')
 
-    def __init__(self, base: int) -> None:
-        self.base = base
+    def __init__(self) -> None:
         self.items: list[str] = []  # <si> elements, escaped
         self.index: dict[str, int] = {}
         self.count = 0  # cells referring to them
@@ -143,19 +145,18 @@ class SharedStrings:
         """The index of the (escaped) text, added if new."""
         index = self.index.get(escaped)
         if index is None:
-            index = self.index[escaped] = self.base + len(self.items)
+            index = self.index[escaped] = len(self.items)
             self.items.append(f'<si><t xml:space="preserve">{escaped}</t></si>')
         return index
 
     def merge(self, sst: str) -> str:
-        """xlsxwriter's sst ``sst`` with these strings appended, counts fixed."""
-        match = self._COUNTS.search(sst)
-        if match is None or int(match.group(4)) != self.base:
-            raise ValueError("xl/sharedStrings.xml does not hold the strings counted before the workbook closed")
-        sst = self._COUNTS.sub(lambda m: f'{m.group(1)}{int(m.group(2)) + self.count}{m.group(3)}'
-                               f'{int(m.group(4)) + len(self.items)}"', sst, count=1)
-        body, end = sst.rsplit("</sst>", 1)
-        return body + "".join(self.items) + "</sst>" + end
+        """xlsxwriter's sst ``sst`` with these strings put before its own, counts fixed."""
+        match = self._OPEN.search(sst)
+        if match is None:
+            raise ValueError("xl/sharedStrings.xml has no <sst count uniqueCount> element")
+        count, unique = int(match.group(1)) + self.count, int(match.group(2)) + len(self.items)
+        return (sst[:match.start(1)] + str(count) + sst[match.end(1):match.start(2)] + str(unique)
+                + sst[match.end(2):match.end()] + "".join(self.items) + sst[match.end():])
 
 
 def rows_xml(rows: Iterable[Sequence[Any]], first: int, styles: Sequence[int], number_style: int,
@@ -243,116 +244,3 @@ def rows_xml(rows: Iterable[Sequence[Any]], first: int, styles: Sequence[int], n
             yield "".join(chunk)
     finally:
         shared.count += uses
-
-
-def spool_rows(rows: Iterator[Sequence[Any]], spool: IO[bytes], limit: int, styles: Sequence[int],
-               number_style: int, widths: Sequence[float], shared: SharedStrings) -> list[tuple[int, int, int]]:
-    """Write ``rows``'s XML to ``spool``, ``limit`` rows a sheet (each sheet's from row 4); returns
-    each sheet's (offset, length, rows) in the spool: at least one sheet, maybe with no rows."""
-    sheets = []
-    while True:
-        start, counted = spool.tell(), _Counted(itertools.islice(rows, limit))
-        for chunk in rows_xml(counted, 4, styles, number_style, widths, shared):
-            spool.write(chunk.encode("utf-8"))
-        sheets.append((start, spool.tell() - start, counted.n))
-        if counted.n < limit:
-            return sheets
-        following = next(rows, None)
-        if following is None:
-            return sheets
-        rows = itertools.chain([following], rows)
-
-
-class _Counted:
-    """An iterator that counts what it gave."""
-
-    def __init__(self, items: Iterator[Any]) -> None:
-        self.items, self.n = items, 0
-
-    def __iter__(self) -> Iterator[Any]:
-        for item in self.items:
-            self.n += 1
-            yield item
-
-
-def spool_chunks(spool: IO[bytes], offset: int, length: int, size: int = 1 << 21) -> Callable[[], Iterator[bytes]]:
-    """A maker of ``spool``'s bytes from ``offset`` on, ``length`` of them, in blocks of ``size``."""
-
-    def read() -> Iterator[bytes]:
-        spool.seek(offset)
-        left = length
-        while left > 0:
-            block = spool.read(min(size, left))
-            if not block:
-                raise OSError("the 明细 spool file ended early")
-            left -= len(block)
-            yield block
-
-    return read
-
-
-def stream_into(path: Path, target: Path, sheets: dict[str, tuple[Callable[[], Iterator[bytes]], str]],
-                shared: SharedStrings | None) -> None:
-    """Copy the workbook ``path`` to ``target``, inserting rows into some worksheets.
-
-    ``sheets``: a worksheet part (xl/worksheets/sheet4.xml) → (a maker of its rows' XML, the full
-    dimension ref); ``shared``: the SharedStrings the rows refer to (appended to xl/sharedStrings.xml).
-    Other parts are copied unchanged, with their original dates (no timestamps).
-
-    A streamed part is written without ZIP64 extras: Excel and xlsxwriter never write a ZIP64 local
-    header on a small part, and some Excel builds reject it. A part that would pass zipfile's limit
-    (2 GiB) is written again with ZIP64, the only case that needs it."""
-    try:
-        _stream_into(path, target, sheets, shared, zip64=False)
-    except _NeedsZip64:
-        _stream_into(path, target, sheets, shared, zip64=True)
-
-
-class _NeedsZip64(Exception):
-    """A streamed part outgrew what a zip entry without ZIP64 extras can hold."""
-
-
-def _stream_into(path: Path, target: Path, sheets: dict[str, tuple[Callable[[], Iterator[bytes]], str]],
-                 shared: SharedStrings | None, zip64: bool) -> None:
-    waiting = set(sheets)
-    deferred: list[tuple[zipfile.ZipInfo, bytes]] = []
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as out:
-        for info in source.infolist():
-            data = source.read(info)
-            if shared is not None and info.filename == SST:
-                if waiting:  # xlsxwriter puts it after the worksheets; if not, it waits for them
-                    deferred.append((info, data))
-                else:
-                    out.writestr(info, shared.merge(data.decode("utf-8")).encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED)
-                continue
-            if info.filename not in sheets:
-                out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
-                continue
-            chunks, ref = sheets[info.filename]
-            xml = data.decode("utf-8")
-            xml = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="{ref}"/>', xml, count=1)
-            head, tail = xml.split("</sheetData>", 1)
-            member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = info.external_attr
-            # A ZipInfo given to open() keeps its own level (zlib's default, 6, when unset), not the
-            # ZipFile's: level 1 deflates this XML ~5× faster for a file a third bigger.
-            setattr(member, "compress_level" if hasattr(member, "compress_level") else "_compresslevel", LEVEL)
-            with out.open(member, "w", force_zip64=zip64) as stream:
-                top, bottom = head.encode("utf-8"), ("</sheetData>" + tail).encode("utf-8")
-                stream.write(top)
-                written = len(top) + len(bottom)
-                for chunk in chunks():
-                    written += len(chunk)
-                    if not zip64 and written > ZIP64_LIMIT:
-                        raise _NeedsZip64  # before zipfile refuses to close the entry
-                    stream.write(chunk)
-                stream.write(bottom)
-            waiting.discard(info.filename)
-        for info, data in deferred:
-            out.writestr(info, shared.merge(data.decode("utf-8")).encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED)
-
-
-ZIP64_LIMIT = zipfile.ZIP64_LIMIT - (1 << 20)  # a margin for the deflated size of incompressible text
-SST = "xl/sharedStrings.xml"
-LEVEL = 1  # deflate level of the streamed parts

@@ -130,6 +130,15 @@ def shown(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def table_widths(headers: Sequence[str], sample: Sequence[Sequence[Any]], widths: tuple[float, float],
+                 maximums: Mapping[int, float] | None = None) -> list[float]:
+    """table's column widths: what the header and the ``sample`` rows need, within ``widths``
+    (minimum, maximum) or a column's own maximum in ``maximums``."""
+    texts = [[h] + [shown(v[c])[:200] for v in sample] for c, h in enumerate(headers)]
+    maximums = maximums or {}
+    return [column_width(values, widths[0], maximums.get(c, widths[1])) for c, values in enumerate(texts)]
+
+
 def table(workbook: Any, fmt: dict[str, Any], name: str, title: str, note: str, headers: list[str],
           rows: Sequence[Sequence[Any]], styles: Sequence[str], row_style: Any = None,
           widths: tuple[float, float] = (6, 50), sample: Sequence[Sequence[Any]] | None = None,
@@ -141,10 +150,7 @@ def table(workbook: Any, fmt: dict[str, Any], name: str, title: str, note: str, 
     may name another format for a cell. Returns the worksheet and its column widths."""
     ws = workbook.add_worksheet(name)
     last = len(headers) - 1
-    sample = rows[:WIDTH_SAMPLE] if sample is None else sample
-    texts = [[h] + [shown(v[c])[:200] for v in sample] for c, h in enumerate(headers)]
-    maximums = maximums or {}
-    columns = [column_width(values, widths[0], maximums.get(c, widths[1])) for c, values in enumerate(texts)]
+    columns = table_widths(headers, rows[:WIDTH_SAMPLE] if sample is None else sample, widths, maximums)
     for c, width in enumerate(columns):
         ws.set_column(c, c, width)
     total = sum(columns)

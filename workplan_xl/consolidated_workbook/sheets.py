@@ -4,7 +4,7 @@ cell, so "=HYPERLINK(…)" or "+1+1" typed by a school stays inert text."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from workplan_xl.cjk import number_text
@@ -17,6 +17,7 @@ from workplan_xl.consolidated_workbook.layout import (
     line_count,
     shorten,
     table,
+    table_widths,
 )
 from workplan_xl.form_layout import COMPARATOR_SIGNS, CONTACT_FIELDS, FIELD_LABELS
 from workplan_xl.ledger import LATER_RULE
@@ -32,7 +33,7 @@ from workplan_xl.progress import (
 )
 from workplan_xl.returns.interpret import task_numbers
 
-__all__ = ["DETAIL_HEADERS", "DETAIL_STYLES", "details_top", "indicators_sheet", "problems_sheet", "reached_text",
+__all__ = ["DETAIL_HEADERS", "DETAIL_STYLES", "details_top", "details_widths", "indicators_sheet", "problems_sheet", "reached_text",
            "tasks_sheet", "units_sheet"]
 
 AGGREGATE_NAMES = {"sum": "求和", "mean": "平均", "min": "最小值", "max": "最大值", "count": "计数", "owner": "取牵头单位值",
@@ -50,10 +51,13 @@ def round_name(progress: Progress) -> str:
     return progress.round or "未分批次"
 
 
-def capped(items: Sequence[str], width: float, more: Any, limit: int, sep: str = "\n", more_sep: str = "\n") -> str:
+def capped(items: Iterable[str], width: float, more: Any, limit: int, sep: str = "\n", more_sep: str = "\n",
+           total: int | None = None) -> str:
     """``items`` joined by ``sep`` while they fit in ``limit`` wrapped lines of a column ``width`` wide;
     the rest are left out and ``more(n)`` (n: how many) says so, after ``more_sep``, within the limit.
-    Stops measuring at the limit: a task of 2,000 schools costs what a task of 30 does."""
+    Stops measuring (and taking ``items``, which may be a generator of ``total`` texts) at the limit:
+    a task of 2,000 schools costs what a task of 30 does."""
+    total = len(items) if total is None else total  # type: ignore[arg-type]
     kept: list[str] = []
     used = 0
     for item in items:
@@ -66,9 +70,9 @@ def capped(items: Sequence[str], width: float, more: Any, limit: int, sep: str =
         kept.append(item)
     else:
         return sep.join(kept)
-    while kept and line_count(sep.join(kept) + more_sep + more(len(items) - len(kept)), width) > limit:
+    while kept and line_count(sep.join(kept) + more_sep + more(total - len(kept)), width) > limit:
         kept.pop()
-    return sep.join(kept) + (more_sep if kept else "") + more(len(items) - len(kept))
+    return sep.join(kept) + (more_sep if kept else "") + more(total - len(kept))
 
 
 def _in_all(total: int) -> Any:
@@ -106,8 +110,9 @@ def tasks_sheet(workbook: Any, fmt: dict[str, Any], progress: Progress) -> None:
     rows = []
     for tp in progress.tasks:
         reported = len(tp.expected) - len(tp.missing)
-        lines = [f"{name}：{shorten(text.replace(chr(10), ' '), NOTE_MAX)}" for name, text in tp.progress_notes]
-        notes = capped(lines, 60, lambda n: f"……另有 {n} 个单位的进展未列出，全部内容见「明细」。", 24)
+        lines = (f"{name}：{shorten(text.replace(chr(10), ' '), NOTE_MAX)}" for name, text in tp.progress_notes)
+        notes = capped(lines, 60, lambda n: f"……另有 {n} 个单位的进展未列出，全部内容见「明细」。", 24,
+                       total=len(tp.progress_notes))
         missing = capped([u.name for u in tp.missing], 30, _in_all(len(tp.missing)), 8, sep="、", more_sep="")
         rows.append([numbers.get(tp.task.id) or tp.task.id, tp.task.title or tp.task.text[:60], tp.status, len(tp.expected),
                      reported, *(tp.counts.get(s, 0) for s in STATUSES), missing, notes])
@@ -175,6 +180,7 @@ _CENTRED = {"status", "done_date", "value"}
 DETAIL_STYLES = ["center", "text", "center", "center", "text", *("center" if f in _CENTRED else "text" for f in FIELDS),
                  "text", "text"]
 # The long texts (进展情况, 主要成效 …) get the widest columns; the rest no wider than their sample needs.
+_DETAIL_WIDTHS = (6, 30)
 _DETAIL_MAXIMUMS = {1: 24, 4: 30, **{ITEM_COLUMNS + n: 16 if f in _CENTRED else 30 for n, f in enumerate(FIELDS)},
                     NOTES: 30, NOTES + 1: 40}
 
@@ -187,7 +193,12 @@ def details_top(workbook: Any, fmt: dict[str, Any], progress: Progress, name: st
     note = (f"批次：{round_name(progress)}。每个单位每项任务（指标）一行，各项填报内容分列，可按“编号”“事项”筛选后对照各单位的填报；"
             f"只含各单位当前有效的回表（{LATER_RULE}）。“说明”写明了填报内容是如何识读的（如「约95」按95计）。")
     return table(workbook, fmt, name, f"{progress.plan.title} 填报明细".strip(), note, DETAIL_HEADERS, [],
-                 DETAIL_STYLES, sample=sample, count=count, widths=(6, 30), maximums=_DETAIL_MAXIMUMS)
+                 DETAIL_STYLES, sample=sample, count=count, widths=_DETAIL_WIDTHS, maximums=_DETAIL_MAXIMUMS)
+
+
+def details_widths(sample: Sequence[Sequence[Any]]) -> list[float]:
+    """The widths details_top gives 明细's columns for ``sample`` (the rows' heights are made from them)."""
+    return table_widths(DETAIL_HEADERS, sample, _DETAIL_WIDTHS, _DETAIL_MAXIMUMS)
 
 
 def problems_sheet(workbook: Any, fmt: dict[str, Any], progress: Progress) -> None:

@@ -277,7 +277,8 @@ def _worker_main(conn: Connection, memory: int, limits: Limits) -> None:
             plan = message[1]
             continue
         for index, path in message:
-            conn.send((index, _answer(path, limits, plan)))
+            answer = _answer(path, limits, plan)
+            conn.send((index, answer.pack() if plan is not None else answer))
 
 
 @dataclass
