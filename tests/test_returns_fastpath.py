@@ -73,3 +73,29 @@ def test_a_member_that_passed_is_checked_again_when_anything_differs() -> None:
     with pytest.raises(Refused) as refused:
         check_archive(open_zip(stored), stored, LIMITS)
     assert refused.value.code == "extent"
+
+
+def test_a_remembered_header_row_maps_as_when_first_seen() -> None:
+    from workplan_xl.returns.tables import header_map
+
+    headers = ["序号", "任务ID", "完成状态", "进展情况", "备注"]
+    row = [1.0, "序号", " 任务ID ", "完成状态（请选择）", "进展情况*", "备注"]
+    first = header_map(row, headers)
+    assert first == {"序号": 1, "任务ID": 2, "进展情况": 4, "备注": 5, "完成状态": 3}
+    first["序号"] = 99  # the caller's copy: changing it changes nothing remembered
+    assert header_map(list(row), headers) == header_map([True, *row[1:]], headers) == {
+        "序号": 1, "任务ID": 2, "进展情况": 4, "备注": 5, "完成状态": 3}
+    assert header_map(["序号", "x"], headers) == {"序号": 0}  # not a header row
+
+
+def test_plain_rows_convert_only_what_is_not_plain() -> None:
+    import datetime
+
+    from workplan_xl.returns.worker import MAX_COLUMNS, _plain_rows
+
+    wide = ["x"] * (MAX_COLUMNS + 3)
+    assert _plain_rows([["a", 1.0, ""], wide, [""], []]) == [["a", 1.0], wide[:MAX_COLUMNS]]
+    rows = [["a", datetime.date(2024, 6, 30), ""], ["b", datetime.datetime(2024, 6, 30, 8, 30), None],
+            wide[:MAX_COLUMNS] + [datetime.time(8, 0)], [True, 2, "c"]]
+    assert _plain_rows(rows) == [["a", "2024-06-30"], ["b", "2024-06-30T08:30:00"], wide[:MAX_COLUMNS],
+                                 [True, 2, "c"]]

@@ -124,7 +124,8 @@ def checksum(tasks: Table | None, indicators: Table | None) -> str:
         pick = itemgetter(*at) if len(at) > 1 else (lambda row: (row[at[0]],))
         return tuple(h for h, _ in wanted), [pick(row) if len(row) >= width else tuple(row[c] if c < len(row) else "" for c in at)
                                              for row in table.sheet["rows"][table.header_row + 1:]
-                                             if id_col < len(row) and cell_text(row[id_col])]
+                                             if id_col < len(row) and ((v := row[id_col]).__class__ is str and v
+                                                                       and not v.isspace() or cell_text(v))]
 
     parts = (cells(tasks, TASK_COLUMNS, TASK_ID_HEADER), cells(indicators, INDICATOR_COLUMNS, INDICATOR_ID_HEADER))
     key = tuple((headers, tuple(rows)) for headers, rows in parts)

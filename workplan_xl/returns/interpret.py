@@ -125,7 +125,7 @@ def _read_rows(reading: Reading, table: Table, kind: str, index: PlanIndex, requ
     width = max(table.columns.values()) + 1
     id_col, fallback_col = table.columns.get(id_header), table.columns.get(fallback_header)
     # (field, column, the cell's address less its row number) per input column
-    specs = [(name, c, f"{sheet}!{column_letter(c)}") for _, name, c in inputs]
+    specs = [(name, c, f"{sheet}!{column_letter(c)}", name in TEXT_FIELDS) for _, name, c in inputs]
     add = reading.values.append
     findings = reading.findings
     key_field = "status" if kind == "task" else "value"  # the cell a row must have to count
@@ -167,10 +167,10 @@ def _read_rows(reading: Reading, table: Table, kind: str, index: PlanIndex, requ
         place.setdefault(item_id, r)
         unit = getattr(item, "unit", "")
         target = getattr(item, "value", None)
-        for name, c, prefix in filled:
+        for name, c, prefix, text in filled:
             cell = prefix + number
             v = row[c]
-            if v.__class__ is str and name in TEXT_FIELDS and len(v) <= MAX_TEXT:
+            if text and v.__class__ is str and len(v) <= MAX_TEXT:
                 # field_entry's text branch, inlined (most cells of a return): clean_text finds
                 # nothing to take out of a text that is all printable
                 value = v.strip()

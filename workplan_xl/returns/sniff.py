@@ -147,7 +147,21 @@ def _content_type(archive: zipfile.ZipFile, data: bytes, names: dict[str, str], 
     types = names.get("[content_types].xml")
     if types is None or archive.getinfo(types).file_size > 1 << 20:
         return ""
-    text = read_member(archive, data, types).decode("utf-8", "replace").lower()
+    content = read_member(archive, data, types)
+    known = _CONTENT_TYPES.get((content, part))
+    if known is None:
+        known = _find_content_type(content, part)
+        if len(content) <= 1 << 16 and len(_CONTENT_TYPES) < 256:  # bounded: a worker reads thousands
+            _CONTENT_TYPES[(content, part)] = known
+    return known
+
+
+# (the [Content_Types].xml bytes, part) → the part's content type: the same few bytes in every return
+_CONTENT_TYPES: dict[tuple[bytes, str], str] = {}
+
+
+def _find_content_type(content: bytes, part: str) -> str:
+    text = content.decode("utf-8", "replace").lower()
     found = re.search(r'partname="/?' + re.escape(part) + r'"[^>]*contenttype="([^"]+)"', text) or re.search(
         r'contenttype="([^"]+)"[^>]*partname="/?' + re.escape(part) + '"', text)
     if found:

@@ -24,7 +24,27 @@ def norm_header(value: Any) -> str:
     return HEADER_JUNK.sub("", value) if isinstance(value, str) else ""
 
 
+_HEADER_MAPS: dict[tuple[tuple[Any, ...], tuple[str, ...]], dict[str, int]] = {}  # header rows seen → their map
+_HEADER_MAPS_SIZE = 256
+
+
 def header_map(row: list[Any], headers: list[str]) -> dict[str, int]:
+    """Header → column in a row. A header row recurs in every return of a form: its map is remembered
+    (the rows that are not one are worked out each time, so they never crowd the header rows out)."""
+    key = (tuple(row), tuple(headers))
+    try:
+        known = _HEADER_MAPS.get(key)
+    except TypeError:  # a cell that cannot be a key (plain data never has one): worked out
+        return _header_map(row, headers)
+    if known is not None:  # equal rows: equal text cells (the others count as "" whatever they are)
+        return dict(known)
+    found = _header_map(row, headers)
+    if len(found) >= 3 and len(_HEADER_MAPS) < _HEADER_MAPS_SIZE:
+        _HEADER_MAPS[key] = dict(found)
+    return found
+
+
+def _header_map(row: list[Any], headers: list[str]) -> dict[str, int]:
     cells = [norm_header(v) for v in row]
     found: dict[str, int] = {}
     for i, text in enumerate(cells):

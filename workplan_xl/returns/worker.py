@@ -18,6 +18,7 @@ import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
@@ -191,9 +192,11 @@ _PLAIN = frozenset((str, float, int, bool))
 def _plain_rows(rows: list[list[Any]]) -> list[list[Any]]:
     out = []
     plain = _PLAIN.issuperset
+    # One pass in C over the whole sheet: most sheets hold no date, time or empty cell at all.
+    mixed = not plain(map(type, chain.from_iterable(rows)))
     for row in rows:  # the reader's own lists, not shared with anything
         cells = row if len(row) <= MAX_COLUMNS else row[:MAX_COLUMNS]
-        if not plain(map(type, cells)):  # a date, a time or an empty cell: converted one by one
+        if mixed and not plain(map(type, cells)):  # a date, a time or an empty cell: converted one by one
             cells = [v if type(v) in _PLAIN else _plain(v) for v in cells]
         while cells and cells[-1] == "":
             cells.pop()
