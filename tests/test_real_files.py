@@ -250,7 +250,8 @@ def test_an_xls_with_capitalised_stream_names_is_read(year, tmp_path: Path, lo_c
 
 def test_a_numbers_file_is_named_with_what_to_do() -> None:
     """As a return read alone; a returns folder (zips and folder packages): tests/test_markup_returns.py."""
-    from workplan_xl.returns import inspect_bytes, interpret
+    from workplan_xl.returns import inspect_bytes
+    from workplan_xl.returns.interpret import interpret
     from workplan_xl.returns.plan_index import PlanIndex
 
     reading = interpret(inspect_bytes(NUMBERS), PlanIndex(make_plan()), None, "苹果.numbers")

@@ -31,10 +31,10 @@ from workplan_xl.returns import (
     ReaderPool,
     Value,
     inspect_file,
-    interpret,
     skip_reason,
     worker,
 )
+from workplan_xl.returns.interpret import interpret
 from workplan_xl.returns.precheck import LIMITS, Refused, check_zip
 from workplan_xl.returns.sniff import sniff
 from workplan_xl.returns.values import FieldError, field_entry, field_value, normalise_status

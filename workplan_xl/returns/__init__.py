@@ -3,7 +3,7 @@ processes with memory and time limits, then identify the unit and check the valu
 once: its bytes are hashed, sniffed, pre-checked and handed to the reader from memory.
 
     ReaderPool().read(paths)  → (index, plain data) per file, in worker processes
-    interpret(data, PlanIndex(plan), round, file_name) → Reading (unit, values, findings)
+    interpret.interpret(data, PlanIndex(plan), round, file_name) → Reading (unit, values, findings)
     quarantine_copy(…)  → a copy of a rejected return in 隔离区 beside the ledger
 """
 
@@ -12,8 +12,9 @@ from typing import Any
 
 # Imported when first used: a child process that needs one module of this package (the 台账's reader
 # takes precheck.py, 明细's maker plan_index.py) does not pay for the rest (~45 ms in each child).
+# The function interpret is not among them: the submodule of that name would hide it.
 _WHERE = {**dict.fromkeys(["ACCEPTED", "BY_FILE_NAME", "BY_META", "BY_SHEET_CODE", "BY_SHEET_NAME", "REJECTED", "SKIPPED",
-                           "Finding", "PlanIndex", "Reading", "Value", "interpret"], "interpret"),
+                           "Finding", "PlanIndex", "Reading", "Value"], "interpret"),
           "LIMITS": "precheck", "Limits": "precheck", "QUARANTINE": "quarantine", "quarantine_copy": "quarantine",
           "quarantine_folder": "quarantine", "skip_reason": "sniff",
           **dict.fromkeys(["ReaderPool", "WorkerStartError", "inspect_bytes", "inspect_file"], "worker")}
