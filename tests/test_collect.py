@@ -305,6 +305,22 @@ def test_status_from_the_ledger(kit: Kit, tmp_path: Path) -> None:
         "已报（3）：第一中学（1001）、第二中学（1002）、实验小学（1003）")
 
 
+def test_the_taizhangs_problem_is_said_before_the_returns_folders(kit: Kit, tmp_path: Path) -> None:
+    """The returns are listed while the 台账 is read: when both are wrong, the 台账 is still named first."""
+    missing = tmp_path / "没有 回表"
+    with pytest.raises(InputFileError) as error:
+        collect_returns(tmp_path / "没有的台账.xlsx", [missing])
+    assert str(error.value) == f"找不到台账「{tmp_path / '没有的台账.xlsx'}」：请检查文件名和位置。"
+    broken = tmp_path / "坏 台账.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not a zip")
+    with pytest.raises(WorkplanError) as error:
+        collect_returns(broken, [missing])
+    assert "坏 台账.xlsx" in str(error.value) and "回表" not in str(error.value).split("：")[0]
+    with pytest.raises(InputFileError) as error:  # a good 台账: the folder is named
+        collect_returns(kit.master, [missing], db=tmp_path / "台账.db")
+    assert str(error.value) == f"找不到回表文件夹或文件「{missing}」：请检查路径是否正确。"
+
+
 def test_list_files_is_sorted_and_leaves_our_own_files_out(tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
     for name in ("b/2.xlsx", "b/1.xlsx", "a.xlsx", "台账.xlsx", "台账.db", "汇总.xlsx"):

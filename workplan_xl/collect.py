@@ -14,7 +14,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,15 +169,22 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
         # loaded meanwhile, makes 明细's rows when they are many.
         spare = spare_process(preload=DETAILS_PRELOAD)
         pool.start()  # the readers load while the master workbook is read
-        plan = load_plan(master, spare)
-        roster = {u.code: u for u in plan.units}
-        for code in pins:
-            if code not in roster:
-                raise RosterError(f"--pin 中的单位代码「{code}」不在台账的填报单位名单中：请检查代码。")
-        confirm_new_ledger(master, db, plan.title, plan.fingerprint(), confirm)
+        finish_plan = start_plan(master, spare)
         quarantine = quarantine_folder(db)
-        files = list_files([Path(s) for s in sources], exclude=[master, db, output, quarantine])
-        with unpack_containers(files) as items, Ledger(db) as ledger:  # each attachment and archive member a return
+        try:  # the returns are listed (and archives opened) while the 台账 is read
+            files = list_files([Path(s) for s in sources], exclude=[master, db, output, quarantine])
+        except WorkplanError:
+            finish_plan()  # a problem of the 台账 is said first, as when it was read first
+            raise
+        with ExitStack() as stack:
+            items = stack.enter_context(unpack_containers(files))  # each attachment and archive member a return
+            plan = finish_plan()
+            roster = {u.code: u for u in plan.units}
+            for code in pins:
+                if code not in roster:
+                    raise RosterError(f"--pin 中的单位代码「{code}」不在台账的填报单位名单中：请检查代码。")
+            confirm_new_ledger(master, db, plan.title, plan.fingerprint(), confirm)
+            ledger = stack.enter_context(Ledger(db))
             result = CollectResult(output, db, round or "", files=len(items), quarantine=quarantine,
                                    sources=[Path(s).absolute() for s in sources],
                                    roots=[master.parent, *(Path(s).parent for s in sources)])
@@ -470,18 +477,34 @@ def list_files(sources: list[Path], exclude: list[Path] = ()) -> list[Path]:
     return sorted(unique, key=lambda p: (str(p.parent), p.name))
 
 
-def load_plan(master: Path, child: Child | None = None) -> Plan:
-    """The plan behind a master workbook 台账.xlsx (or a Plan JSON written by wpx parse --json); the
-    台账 is read in ``child`` (kept for later calls) when given."""
+def load_plan(master: Path) -> Plan:
+    """The plan behind a master workbook 台账.xlsx (or a Plan JSON written by wpx parse --json)."""
     if master.suffix.lower() == ".json":
-        try:
-            plan = Plan.from_json(master.read_text(encoding="utf-8-sig"))
-        except (ValueError, KeyError, TypeError) as error:
-            raise WorkbookError(f"「{master.name}」不是 wpx 的 Plan JSON 文件（{error}）：请用 wpx parse --json 重新生成。") from None
-    else:
-        from workplan_xl.master_workbook import read_master_workbook
+        return _with_units(_json_plan(master), master)
+    from workplan_xl.master_workbook import read_master_workbook
 
-        plan = read_master_workbook(master, child=child)
+    return _with_units(read_master_workbook(master), master)
+
+
+def start_plan(master: Path, child: Child) -> Callable[[], Plan]:
+    """load_plan begun: the 台账 is read in ``child`` (kept for its later calls) while the caller
+    does other work; the function returned finishes it."""
+    if master.suffix.lower() == ".json":
+        return lambda: load_plan(master)
+    from workplan_xl.master_workbook import start_master_workbook
+
+    finish = start_master_workbook(master, child)
+    return lambda: _with_units(finish(), master)
+
+
+def _json_plan(master: Path) -> Plan:
+    try:
+        return Plan.from_json(master.read_text(encoding="utf-8-sig"))
+    except (ValueError, KeyError, TypeError) as error:
+        raise WorkbookError(f"「{master.name}」不是 wpx 的 Plan JSON 文件（{error}）：请用 wpx parse --json 重新生成。") from None
+
+
+def _with_units(plan: Plan, master: Path) -> Plan:
     if not plan.units:
         raise RosterError(f"台账「{master.name}」中没有填报单位：请在「填报单位」工作表中填写单位代码和名称后再收集回表。")
     return plan

@@ -15,6 +15,7 @@ from typing import Any
 
 _WHERE = {"MASTER_SCHEMA": "layout", "build_master_workbook": "build", "check_master_workbook": "read",
           "is_master_workbook": "load", "load_plan": "load", "read_master_workbook": "read",
+          "start_master_workbook": "read",
           "write_master_workbook": "write"}
 __all__ = sorted(_WHERE)
 

@@ -8,6 +8,7 @@ reused, because forms and the ledger may still carry them. A task belongs to the
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,18 +55,28 @@ from workplan_xl.roster import check_units, code_text
 Row = tuple[int, dict[str, Any]]  # (row number as Excel shows it, key → cell value)
 
 
-def read_master_workbook(path: Path, include_other_parts: bool = False, child: Child | None = None) -> Plan:
+def start_master_workbook(path: Path, child: Child) -> Callable[[], Plan]:
+    """read_master_workbook begun: ``child`` reads the cells while the caller does other work; the
+    function returned finishes it (the Plan, or the same sentences)."""
+    path = Path(path)
+    if path.is_file():
+        child.call(read_sheets, str(path), memory=MASTER_MEMORY, timeout=MASTER_TIMEOUT)
+    return lambda: read_master_workbook(path, child=child, started=True)
+
+
+def read_master_workbook(path: Path, include_other_parts: bool = False, child: Child | None = None,
+                         started: bool = False) -> Plan:
     """The Plan a master workbook holds, with the user's edits.
 
     The Plan has the tracked part only (the one whose tasks are on 任务清单); with
     ``include_other_parts`` the document's other parts (a 工作总结), kept in _meta, come back too.
     The cells are read in a child process: ``child`` (isolated.spare_process, kept for the caller's
-    later calls), or one of its own.
+    later calls; ``started``: by start_master_workbook), or one of its own.
     """
     path = Path(path)
     if not path.is_file():
         raise InputFileError(f"找不到台账「{path}」：请检查文件名和位置。")
-    sheets = _load(path, child)
+    sheets = _load(path, child, started)
     meta = _meta(sheets, path.name)
     state = _State(meta)
     sections = _sections(_table(sheets, SHEET_TASKS, TASK_COLUMNS, TASK_REQUIRED, path.name), state)
@@ -98,13 +109,15 @@ def read_master_workbook(path: Path, include_other_parts: bool = False, child: C
 
 
 # -- opening ----------------------------------------------------------------------------------------
-def _load(path: Path, child: Child | None = None) -> dict[str, list[list[Any]]]:
+def _load(path: Path, child: Child | None = None, started: bool = False) -> dict[str, list[list[Any]]]:
     """Every sheet's values, read in a child process with the limits returns and rosters have
     (workplan_xl.isolated): a 台账 comes from the user's disk and may be any .xlsx, and a reader can
     allocate without bound or never return on a hostile one; the command goes on to say which file."""
     try:
-        return (child or Child()).call(read_sheets, str(path), memory=MASTER_MEMORY,
-                                       timeout=MASTER_TIMEOUT).result(keep=child is not None)
+        runner = child or Child()  # the caller's (kept for its later calls) or one for this read
+        if not (child is not None and started):
+            runner.call(read_sheets, str(path), memory=MASTER_MEMORY, timeout=MASTER_TIMEOUT)
+        return runner.result(keep=child is not None)
     except Limited as limited:
         if limited.code == "timeout":
             raise WorkbookError(f"读取台账「{path.name}」超过 {int(MASTER_TIMEOUT)} 秒仍未完成（文件过大或结构异常）："
