@@ -201,7 +201,7 @@ def test_big_details_sheet(tmp_path: Path) -> None:
 
 def test_many_values_are_spooled_in_another_process_with_the_same_workbook(progress: Progress, tmp_path: Path,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    import workplan_xl.consolidated_workbook as package
+    import workplan_xl.consolidated_workbook.book as package
     from workplan_xl.isolated import spare_process
 
     entries = sample_entries() + tricky_entries()
@@ -222,7 +222,7 @@ def test_many_values_are_spooled_in_another_process_with_the_same_workbook(progr
 
 def test_a_child_that_cannot_finish_leaves_the_rows_to_this_process(progress: Progress, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    import workplan_xl.consolidated_workbook as package
+    import workplan_xl.consolidated_workbook.book as package
     from workplan_xl.isolated import Limited
 
     class OutOfMemory:
@@ -259,7 +259,7 @@ def test_xlsxwriters_strings_come_after_the_details_ones(progress: Progress, tmp
 
 def test_details_beyond_excels_rows_go_on_further_sheets(progress: Progress, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    import workplan_xl.consolidated_workbook as package
+    import workplan_xl.consolidated_workbook.book as package
 
     monkeypatch.setattr(package, "MAX_ROWS", 4)  # 9 rows
     path = write_consolidated_workbook(progress, tmp_path / "汇总.xlsx", details=sample_entries())
