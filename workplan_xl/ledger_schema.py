@@ -138,11 +138,10 @@ class StoredEntries(Iterable[Entry]):
             for v in values:
                 yield Entry(code, v[1], v[2], v[3], v[5], sid)
 
-    def rows(self) -> Iterator[tuple[str, str, str, str, str]]:
-        """progress.entry_rows: (unit code, item id, field, value, note) without an Entry each."""
+    def groups(self) -> Iterator[tuple[str, list[list[str]]]]:
+        """progress.value_groups: (unit code, its values as stored) per return."""
         for _, code, values in self._payloads():
-            for v in values:
-                yield code, v[1], v[2], v[3], v[5]
+            yield code, values
 
     def _payloads(self) -> Iterator[tuple[int, str, list[list[str]]]]:
         conn = sqlite3.connect(f"{Path(self.db).absolute().as_uri()}?mode=ro", uri=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from workplan_xl.cjk import number_text
@@ -180,13 +180,26 @@ def _task_status(counts: Counter[str], expected: int, reported: int) -> str:
     return "推进中"
 
 
-def entry_rows(entries: Iterable[Entry]) -> Iterator[tuple[str, str, str, str, str]]:
-    """(unit code, item id, field, value, note) of each entry: the ledger's StoredEntries gives them
-    without making an Entry of each of its million values (its ``rows()``); a list of Entry works alike."""
-    rows = getattr(entries, "rows", None)
-    if rows is not None:
-        return rows()
-    return ((e.unit_code, e.item_id, e.field, e.value, e.note) for e in entries)
+def value_groups(entries: Iterable[Entry]) -> Iterator[tuple[str, Sequence[Sequence[str]]]]:
+    """(unit code, its values) per return, each value laid out as the ledger stores it (v[1] item id,
+    v[2] field, v[3] value, v[5] note). The ledger's StoredEntries gives its JSON rows as they are
+    (``groups()``), without making an Entry of each of a round's million values; a list of Entry is
+    grouped so too."""
+    groups = getattr(entries, "groups", None)
+    return groups() if groups is not None else _grouped(entries)
+
+
+def _grouped(entries: Iterable[Entry]) -> Iterator[tuple[str, Sequence[Sequence[str]]]]:
+    code: str | None = None
+    values: list[tuple[str, ...]] = []
+    for e in entries:
+        if e.unit_code != code and values:
+            yield code or "", values
+            values = []
+        code = e.unit_code
+        values.append(("", e.item_id, e.field, e.value, "", e.note))
+    if values:
+        yield code or "", values
 
 
 def compute_progress(plan: Plan, entries: Iterable[Entry], units: list[UnitReport],
@@ -199,14 +212,16 @@ def compute_progress(plan: Plan, entries: Iterable[Entry], units: list[UnitRepor
     statuses: dict[str, dict[str, str]] = {}
     texts: dict[str, dict[str, dict[str, str]]] = {}
     figures: dict[str, dict[str, tuple[str, str]]] = {}  # item → unit → (value, note)
-    for code, item, f, value, note in entry_rows(entries):
-        if f == "status":
-            if value in STATUSES:
-                statuses.setdefault(item, {})[code] = value
-        elif f == "value":
-            figures.setdefault(item, {})[code] = (value, note)
-        elif f in text_fields and (text := value.strip()):
-            texts.setdefault(item, {}).setdefault(f, {})[code] = text
+    for code, values in value_groups(entries):
+        for v in values:
+            f = v[2]
+            if f == "status":
+                if v[3] in STATUSES:
+                    statuses.setdefault(v[1], {})[code] = v[3]
+            elif f == "value":
+                figures.setdefault(v[1], {})[code] = (v[3], v[5])
+            elif f in text_fields and (text := v[3].strip()):
+                texts.setdefault(v[1], {}).setdefault(f, {})[code] = text
 
     tasks = []
     for section in plan.sections():

@@ -21,7 +21,7 @@ from workplan_xl.cjk import slim_count, wrapped_line_count
 from workplan_xl.consolidated_workbook.layout import CELL_MAX, fit_cell, lines_height, one_line
 from workplan_xl.form_layout import FIELD_LABELS, INDICATOR_COLUMNS, TASK_COLUMNS
 from workplan_xl.plan import Plan
-from workplan_xl.progress import Entry, UnitReport, entry_rows
+from workplan_xl.progress import Entry, UnitReport, value_groups
 from workplan_xl.returns.interpret import task_numbers
 
 # The fields of a form's task and indicator rows, in FIELD_LABELS's order. The 填报人 block is not an
@@ -51,25 +51,27 @@ def detail_rows(plan: Plan, units: Mapping[str, tuple[str, str]], entries: Itera
     row: list[Any] = []
     notes: list[tuple[int, str]] = []
     unit_code = item_id = None
-    for code, item, f, value, note in entry_rows(entries):
-        c = column.get(f, NOTES)
-        if item != item_id or code != unit_code or (c != NOTES and row[c] != ""):
-            if row:
-                yield _finish(row, notes)
-            unit_code, item_id = code, item
-            name, file = units.get(unit_code, ("", ""))
-            if item_id in indicators:
-                row = [unit_code, name, "指标", item_id, indicators[item_id], *blank, "", file]
+    for code, values in value_groups(entries):
+        name, file = units.get(code, ("", ""))
+        for v in values:
+            item, f = v[1], v[2]
+            c = column.get(f, NOTES)
+            if item != item_id or code != unit_code or (c != NOTES and row[c] != ""):
+                if row:
+                    yield _finish(row, notes)
+                unit_code, item_id = code, item
+                if item in indicators:
+                    row = [code, name, "指标", item, indicators[item], *blank, "", file]
+                else:
+                    row = [code, name, "任务", numbers.get(item, item), tasks.get(item, "（台账中已没有此任务）"),
+                           *blank, "", file]
+                notes = []
+            if c == NOTES:
+                notes.append((c, f"{FIELD_LABELS.get(f, f)}：{v[3]}"))
             else:
-                row = [unit_code, name, "任务", numbers.get(item_id, item_id),
-                       tasks.get(item_id, "（台账中已没有此任务）"), *blank, "", file]
-            notes = []
-        if c == NOTES:
-            notes.append((c, f"{FIELD_LABELS.get(f, f)}：{value}"))
-        else:
-            row[c] = _number_or_text(value) if f == "value" else value
-        if note:
-            notes.append((c, f"{FIELD_LABELS.get(f, f)}：{note}"))
+                row[c] = _number_or_text(v[3]) if f == "value" else v[3]
+            if v[5]:
+                notes.append((c, f"{FIELD_LABELS.get(f, f)}：{v[5]}"))
     if row:
         yield _finish(row, notes)
 
