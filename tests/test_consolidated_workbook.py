@@ -523,6 +523,34 @@ def test_streamed_rows_are_valid_spreadsheetml(progress: Progress, tmp_path: Pat
     assert values[6:] == ["nan", "inf", "1e999", 95.5]  # not numbers Excel could read: kept as text
 
 
+def test_the_tables_of_a_row_per_unit_are_streamed_as_typed_cells(progress: Progress, tmp_path: Path) -> None:
+    """报送情况, 问题清单 and 文件清单 have their rows made as XML: text is inline text (never a formula),
+    rows ascend after xlsxwriter's header rows, and a reader sees exactly the values given."""
+    from xml.etree import ElementTree
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    files = [["=cmd|' /C calc'!A0.xlsx", "子 文件夹", "第一中学", "采用", "_x0041_ 字面\x07"],
+             ["b.xlsx", "", "", "跳过", "a & b < c > d " + "长" * 40_000], ["c.xlsx", "", "第二中学", "重复", ""]]
+    path = write_consolidated_workbook(progress, tmp_path / "汇总.xlsx", details=sample_entries(), files=files)
+    from python_calamine import CalamineWorkbook
+
+    # calamine decodes "_x005F_" in inline text as Excel does (openpyxl only in shared strings)
+    shown = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("文件清单").to_python()[3:]
+    assert shown[0] == ["=cmd|' /C calc'!A0.xlsx", "子 文件夹", "第一中学", "采用", "_x0041_ 字面"]
+    assert shown[1][4].startswith("a & b < c > d 长") and shown[1][4].endswith("……（已截断）")
+    assert shown[2] == ["c.xlsx", "", "第二中学", "重复", ""]
+    assert [r[0] for r in rows(load_workbook(path)["报送情况"])[3:]] == ["1003", "1004", "1002", "1001"]  # missing first
+    with zipfile.ZipFile(path) as archive:
+        for part in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet5.xml", "xl/worksheets/sheet6.xml"):
+            root = ElementTree.fromstring(archive.read(part))
+            numbers = [int(r.get("r")) for r in root.iter(f"{main}row")]
+            assert numbers == list(range(1, len(numbers) + 1)) and not list(root.iter(f"{main}f"))
+            last = root.find(f"{main}dimension").get("ref").split(":")[1]
+            assert int(re.sub("[A-Z]", "", last)) == numbers[-1]
+            body = [c for r in root.iter(f"{main}row") if int(r.get("r")) > 3 for c in r.iter(f"{main}c")]
+            assert body and {c.get("t") for c in body} <= {None, "inlineStr"}
+
+
 @pytest.mark.parametrize(("text", "width"), [("完成春季排查，整改隐患12处，建立台账并落实专人负责" * 3, 40), ("abc def " * 30, 20),
                                              ("第一行\n第二行很长很长很长很长很长很长很长很长很长", 12), ("x", 5), ("", 10),
                                              ("（一）“双减”工作：课后服务覆盖率100%。" * 2, 30)])

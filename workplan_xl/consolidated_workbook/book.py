@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import os
-from collections.abc import Iterable, Iterator, Sequence, Sized
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -118,8 +118,9 @@ class ConsolidatedWorkbook:
             self.book.workbook.close()
             last = chr(64 + len(DETAIL_HEADERS))
             with open(self.spool, "rb") as spool:
-                sheets = {f"xl/worksheets/sheet{4 + n}.xml": (spool_chunks(spool, offset, length), f"A1:{last}{3 + count}")
-                          for n, (offset, length, count) in enumerate(made)}
+                sheets = {part: (_once(xml.encode("utf-8")), ref) for part, (xml, ref) in self.book.fmt.streamed.items()}
+                sheets.update({f"xl/worksheets/sheet{4 + n}.xml": (spool_chunks(spool, offset, length), f"A1:{last}{3 + count}")
+                               for n, (offset, length, count) in enumerate(made)})
                 stream_into(self.draft, self.temp, sheets, shared)
             backup = replace_output(self.temp, path)
         except OSError as error:
@@ -147,6 +148,10 @@ class ConsolidatedWorkbook:
             self.pending.cancel()
         for leftover in (self.draft, self.temp, self.spool):
             leftover.unlink(missing_ok=True)
+
+
+def _once(data: bytes) -> Callable[[], Iterator[bytes]]:
+    return lambda: iter([data])
 
 
 def _unwritable(path: Path, error: OSError) -> OutputError:

@@ -18,11 +18,18 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from workplan_xl.cjk import slim_count, wrapped_line_count
-from workplan_xl.consolidated_workbook.layout import CELL_MAX, fit_cell, lines_height, one_line
+from workplan_xl.consolidated_workbook.layout import (
+    CELL_MAX,
+    fit_cell,
+    lines_height,
+    one_line,
+    xml_number,
+    xml_text,
+)
 from workplan_xl.form_layout import FIELD_LABELS, INDICATOR_COLUMNS, TASK_COLUMNS
 from workplan_xl.plan import Plan
 from workplan_xl.progress import Entry, UnitReport, value_groups
-from workplan_xl.returns.interpret import task_numbers
+from workplan_xl.returns.plan_index import task_numbers
 
 # The fields of a form's task and indicator rows, in FIELD_LABELS's order. The 填报人 block is not an
 # item: the ledger keeps it apart (form_values) and 报送情况 shows it.
@@ -30,8 +37,6 @@ FIELDS = [f for f in FIELD_LABELS if f in {name for _, name in TASK_COLUMNS + IN
 ITEM_COLUMNS = 5  # 单位代码 单位名称 类别 编号 事项; then one column per field, 说明, 来源文件
 NOTES = ITEM_COLUMNS + len(FIELDS)
 COLUMNS = NOTES + 2
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_ESCAPE_LIKE = re.compile(r"(_x[0-9A-Fa-f]{4}_)")  # Excel would decode these; keep them literal
 
 
 def detail_rows(plan: Plan, units: Mapping[str, tuple[str, str]], entries: Iterable[Entry]) -> Iterator[list[Any]]:
@@ -97,18 +102,6 @@ def _number_or_text(value: str) -> Any:
     return number if math.isfinite(number) else value
 
 
-def _text(value: str) -> str:
-    if _CONTROL.search(value):
-        value = _CONTROL.sub("", value)
-    if "_x" in value:
-        value = _ESCAPE_LIKE.sub(r"_x005F\1", value)
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-
-
 def wrapped_lines(text: str, width: float) -> int:
     """Lines ``text`` wraps to in a column ``width`` wide: xlsx_style.text_lines's count, with the
     wide characters counted from the UTF-8 length (a CJK character is 3 bytes): the same for Chinese
@@ -122,7 +115,7 @@ def wrapped_lines(text: str, width: float) -> int:
     return total
 
 
-REF = "\x00"  # stands for the row number in cached cell XML (_text removes \x00 from every text)
+REF = "\x00"  # stands for the row number in cached cell XML (xml_text removes \x00 from every text)
 GROUPS = ((0, 1), (2, 3, 4))  # columns whose texts repeat together (a unit; an item): their XML is made
 # once per distinct group. Their texts, the file's and short answers' are shared strings.
 SHORT = 20  # an answer this short (推进中, a date, a figure) is likely to repeat: made once, shared
@@ -182,7 +175,7 @@ def rows_xml(rows: Iterable[Sequence[Any]], first: int, styles: Sequence[int], n
 
     def cell(c: int, value: Any, share: bool) -> tuple[str, int, int]:
         if isinstance(value, float):
-            return f'{refs[c]} s="{number_style}"><v>{_number(value)}</v></c>', 1, 0
+            return f'{refs[c]} s="{number_style}"><v>{xml_number(value)}</v></c>', 1, 0
         if not value:
             return empty[c], 1, 0
         text = str(value)
@@ -190,8 +183,8 @@ def rows_xml(rows: Iterable[Sequence[Any]], first: int, styles: Sequence[int], n
             text = fit_cell(text)
         lines = 1 if one_line(text, widths[c]) else wrapped_lines(text, widths[c])
         if share:
-            return f'{refs[c]} s="{styles[c]}" t="s"><v>{shared.add(_text(text))}</v></c>', lines, 1
-        return (f'{refs[c]} s="{styles[c]}" t="inlineStr"><is><t xml:space="preserve">{_text(text)}</t></is></c>',
+            return f'{refs[c]} s="{styles[c]}" t="s"><v>{shared.add(xml_text(text))}</v></c>', lines, 1
+        return (f'{refs[c]} s="{styles[c]}" t="inlineStr"><is><t xml:space="preserve">{xml_text(text)}</t></is></c>',
                 lines, 0)
 
     def group(g: tuple[int, ...], key: tuple[Any, ...]) -> tuple[str, int, int]:

@@ -19,4 +19,4 @@ def files_sheet(workbook: Any, fmt: dict[str, Any], title: str, files: Sequence[
             "跳过（临时锁定文件、系统文件、佐证附件）或未采用（原因见说明，问题清单里有处理建议）。")
     table(workbook, fmt, SHEET_FILES, f"{title} 回表文件清单".strip(), note,
           ["文件", "所在文件夹", "单位", "结果", "说明"], [list(f) for f in files],
-          ["text", "text", "text", "center", "text"], widths=(8, 60))
+          ["text", "text", "text", "center", "text"], widths=(8, 60), stream=True)

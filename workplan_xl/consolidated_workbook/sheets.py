@@ -31,7 +31,7 @@ from workplan_xl.progress import (
     Progress,
     counts_sentence,
 )
-from workplan_xl.returns.interpret import task_numbers
+from workplan_xl.returns.plan_index import task_numbers
 
 __all__ = ["DETAIL_HEADERS", "DETAIL_STYLES", "details_top", "details_widths", "indicators_sheet", "problems_sheet", "reached_text",
            "tasks_sheet", "units_sheet"]
@@ -102,7 +102,7 @@ def units_sheet(workbook: Any, fmt: dict[str, Any], progress: Progress) -> None:
     table(workbook, fmt, "报送情况", f"{progress.plan.title} 回表报送情况".strip(), note,
           ["代码", "名称", "类型", "状态", "报送时间", "文件", "识别方式", "问题", "联系人", "电话",
            *(CONTACT_HEADERS[name] for _, name in CONTACT_FIELDS)], rows, styles,
-          row_style=row_style, widths=(6, 50))
+          row_style=row_style, widths=(6, 50), stream=True)
 
 
 def tasks_sheet(workbook: Any, fmt: dict[str, Any], progress: Progress) -> None:
@@ -216,4 +216,4 @@ def problems_sheet(workbook: Any, fmt: dict[str, Any], progress: Progress) -> No
             if rows else f"批次：{round_name(progress)}。没有发现问题。")
     table(workbook, fmt, "问题清单", f"{progress.plan.title} 回表问题清单".strip(), note,
           ["文件", "单位", "位置（单元格）", "问题", "处理建议", "联系人", "电话"], rows,
-          ["text", "text", "center", "text", "text", "center", "center"], widths=(8, 45))
+          ["text", "text", "center", "text", "text", "center", "center"], widths=(8, 45), stream=True)
