@@ -208,14 +208,14 @@ def test_many_values_are_spooled_in_another_process_with_the_same_workbook(progr
     here = write_consolidated_workbook(progress, tmp_path / "here.xlsx", details=entries).read_bytes()
     started = []
 
-    def recorded(**kwargs):
-        started.append(kwargs)
-        return spare_process(**kwargs)
+    def recorded(*args, **kwargs):
+        started.append((args, kwargs))
+        return spare_process(*args, **kwargs)
 
     monkeypatch.setattr(package, "PARALLEL", 1)
     monkeypatch.setattr(package, "spare_process", recorded)
     child = write_consolidated_workbook(progress, tmp_path / "child.xlsx", details=entries).read_bytes()
-    assert started == [{"timeout": None}]
+    assert started == [((), {})]
     assert child == here
     assert sorted(p.name for p in tmp_path.iterdir()) == ["child.xlsx", "here.xlsx"]  # no draft or spool left
 
@@ -226,7 +226,7 @@ def test_a_child_that_cannot_finish_leaves_the_rows_to_this_process(progress: Pr
     from workplan_xl.isolated import Limited
 
     class OutOfMemory:
-        def call(self, *args):
+        def call(self, *args, **kwargs):
             return self
 
         def result(self):
@@ -237,7 +237,7 @@ def test_a_child_that_cannot_finish_leaves_the_rows_to_this_process(progress: Pr
 
     here = write_consolidated_workbook(progress, tmp_path / "here.xlsx", details=sample_entries()).read_bytes()
     monkeypatch.setattr(package, "PARALLEL", 1)
-    monkeypatch.setattr(package, "spare_process", lambda **kwargs: OutOfMemory())
+    monkeypatch.setattr(package, "spare_process", lambda *args, **kwargs: OutOfMemory())
     assert write_consolidated_workbook(progress, tmp_path / "b.xlsx", details=sample_entries()).read_bytes() == here
 
 

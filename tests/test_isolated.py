@@ -75,10 +75,13 @@ def test_read_in_process_calls_here(monkeypatch: pytest.MonkeyPatch) -> None:
     assert start_limited(_pid_after, 0.0).result() == os.getpid()
 
 
-def test_a_spare_process_loads_first_and_takes_its_call_later() -> None:
+def test_a_spare_process_loads_while_it_has_nothing_to_do() -> None:
     spare = spare_process(preload=("workplan_xl.consolidated_workbook.package",))
-    assert spare.process.is_alive()
-    assert spare.call(_loaded, "workplan_xl.consolidated_workbook.package").result() is True
+    deadline = time.monotonic() + 30
+    while not spare.call(_loaded, "workplan_xl.consolidated_workbook.package").result(keep=True):
+        assert time.monotonic() < deadline  # a call that came first is answered first; the loading follows
+        time.sleep(0.1)
+    spare.cancel()
 
 
 def _loaded(module: str) -> bool:
@@ -94,8 +97,23 @@ def test_a_spare_process_never_called_ends_when_cancelled() -> None:
     assert not process.is_alive()
 
 
-def test_a_preload_that_fails_is_the_calls_failure() -> None:
+def test_a_preload_that_fails_costs_only_the_head_start() -> None:
     spare = spare_process(preload=("workplan_xl.no_such_module",))
+    assert spare.call(_loaded, "workplan_xl.no_such_module").result() is False
+
+
+def test_a_child_kept_takes_another_call_with_its_own_limits() -> None:
+    child = spare_process()
+    first = child.call(_pid_after, 0.0, memory=800 << 20).result(keep=True)
+    assert child.call(_allocate, 200, memory=800 << 20).result(keep=True) == 200 << 20
     with pytest.raises(Limited) as caught:
-        spare.call(_pid_after, 0.0).result()
-    assert caught.value.code == "error" and "no_such_module" in caught.value.detail
+        child.call(_allocate, 200, memory=150 << 20).result(keep=True)  # the lower limit holds
+    assert caught.value.code == "memory" and not child.process.is_alive()  # a failed call ends it
+    assert first == child.process.pid
+
+
+def test_a_sentence_raised_in_a_kept_child_keeps_it() -> None:
+    child = spare_process()
+    with pytest.raises(InputFileError):
+        child.call(_refuse, "坏 表.xlsx").result(keep=True)
+    assert child.call(_pid_after, 0.0).result() == child.process.pid

@@ -138,9 +138,22 @@ def submit(driver) -> str:  # noqa: ANN001
 
     button = driver.find_element("css selector", "button[type=submit]")
     button.click()
-    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(button))
+    WebDriverWait(driver, 60).until(lambda _driver: _left_page(button, expected_conditions))
     WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
     return body(driver)
+
+
+def _left_page(button, expected_conditions) -> bool:  # noqa: ANN001
+    """staleness_of, and the same when chromedriver says it in other words while the page is swapped
+    ("Node with given id does not belong to the document": seen under load)."""
+    from selenium.common.exceptions import WebDriverException
+
+    try:
+        return expected_conditions.staleness_of(button)(None)
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
 
 
 def screenshot(driver, name: str, tmp: Path, width: int, height: int | None = None) -> None:  # noqa: ANN001

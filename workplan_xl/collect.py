@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workplan_xl.errors import InputFileError, RosterError, WorkbookError, WorkplanError
-from workplan_xl.isolated import Pending, spare_process
+from workplan_xl.isolated import Child, spare_process
 from workplan_xl.ledger import FileRecord, Ledger, LedgerState, read_state, round_file_name
 from workplan_xl.ledger_place import confirm_new_ledger, require_ledger
 from workplan_xl.outputs import Inputs, check_not_input
@@ -43,7 +43,6 @@ from workplan_xl.returns.worker import display_name
 
 ProgressFactory = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
 _COMMIT_SECONDS = 1.0  # a ledger transaction lasts about this long
-_SPARE_FILES = 100  # returns from which 明细 is likely big enough to be made in another process
 
 
 @dataclass
@@ -164,10 +163,13 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
     check_not_input(db, "台账数据库", Inputs(master=master), option="--db")
     check_output(output)
     pool = pool or ReaderPool()
-    spare: Pending | None = None
-    pool.start()  # the readers load while the master workbook is read
+    spare: Child | None = None
     try:
-        plan = load_plan(master)
+        # One more process: it reads the 台账 (started first: the readers are not needed before), then,
+        # loaded meanwhile, makes 明细's rows when they are many.
+        spare = spare_process(preload=DETAILS_PRELOAD)
+        pool.start()  # the readers load while the master workbook is read
+        plan = load_plan(master, spare)
         roster = {u.code: u for u in plan.units}
         for code in pins:
             if code not in roster:
@@ -175,8 +177,6 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
         confirm_new_ledger(master, db, plan.title, plan.fingerprint(), confirm)
         quarantine = quarantine_folder(db)
         files = list_files([Path(s) for s in sources], exclude=[master, db, output, quarantine])
-        if len(files) >= _SPARE_FILES:  # loads while the returns are read, to make 明细's rows after (below)
-            spare = spare_process(preload=DETAILS_PRELOAD)
         with unpack_containers(files) as items, Ledger(db) as ledger:  # each attachment and archive member a return
             result = CollectResult(output, db, round or "", files=len(items), quarantine=quarantine,
                                    sources=[Path(s).absolute() for s in sources],
@@ -470,8 +470,9 @@ def list_files(sources: list[Path], exclude: list[Path] = ()) -> list[Path]:
     return sorted(unique, key=lambda p: (str(p.parent), p.name))
 
 
-def load_plan(master: Path) -> Plan:
-    """The plan behind a master workbook 台账.xlsx (or a Plan JSON written by wpx parse --json)."""
+def load_plan(master: Path, child: Child | None = None) -> Plan:
+    """The plan behind a master workbook 台账.xlsx (or a Plan JSON written by wpx parse --json); the
+    台账 is read in ``child`` (kept for later calls) when given."""
     if master.suffix.lower() == ".json":
         try:
             plan = Plan.from_json(master.read_text(encoding="utf-8-sig"))
@@ -480,7 +481,7 @@ def load_plan(master: Path) -> Plan:
     else:
         from workplan_xl.master_workbook import read_master_workbook
 
-        plan = read_master_workbook(master)
+        plan = read_master_workbook(master, child=child)
     if not plan.units:
         raise RosterError(f"台账「{master.name}」中没有填报单位：请在「填报单位」工作表中填写单位代码和名称后再收集回表。")
     return plan

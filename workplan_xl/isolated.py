@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import time
@@ -37,15 +38,30 @@ def run_limited(func: Callable[..., Any], *args: Any, memory: int = MEMORY, time
 
     A WorkplanError raised by ``func`` is raised here again (its sentence is the user's); anything else
     that ends the call becomes Limited. WPX_READ_IN_PROCESS=1 calls ``func`` here (a traceback to debug)."""
-    return start_limited(func, *args, memory=memory, timeout=timeout).result()
+    return Child().call(func, *args, memory=memory, timeout=timeout).result()
 
 
-class Pending:
-    """A child process for one call: started at once (spare_process), given its call later (``call``,
-    or start_limited does both); ``result()`` waits for it as run_limited would have."""
+def start_limited(func: Callable[..., Any], *args: Any, memory: int = MEMORY,
+                  timeout: float | None = TIMEOUT) -> Child:
+    """run_limited, started: the caller does other work meanwhile and takes the result with
+    ``result()`` (``timeout`` counts from now; None waits as long as the call takes)."""
+    return Child().call(func, *args, memory=memory, timeout=timeout)
 
-    def __init__(self, memory: int, timeout: float | None, preload: tuple[str, ...] = ()) -> None:
-        self.timeout, self.deadline = timeout, None if timeout is None else time.monotonic() + timeout
+
+def spare_process(preload: tuple[str, ...] = ()) -> Child:
+    """A child started now, its interpreter loaded (and, while it has nothing to do, the modules
+    ``preload``) while the caller works, for calls given later (or none: ``cancel`` ends it)."""
+    return Child(preload)
+
+
+class Child:
+    """A child process taking calls one at a time, each with its own memory and time limit:
+    ``call(...).result()``; ``result(keep=True)`` keeps the child for another call when this one
+    returned (or raised its sentence). A child whose call failed otherwise is ended."""
+
+    def __init__(self, preload: tuple[str, ...] = ()) -> None:
+        self.timeout: float | None = None
+        self.deadline: float | None = None
         self.func: Callable[..., Any] | None = None
         self.args: tuple[Any, ...] = ()
         self.process: Any = None  # None: called in this process, in result() (WPX_READ_IN_PROCESS=1)
@@ -54,28 +70,31 @@ class Pending:
         context = multiprocessing.get_context("spawn")
         self.receive, send = context.Pipe(duplex=False)
         calls, self.calls = context.Pipe(duplex=False)
-        self.process = context.Process(target=_child, args=(send, calls, memory, preload), daemon=True)
+        self.process = context.Process(target=_child, args=(send, calls, preload), daemon=True)
         with main_hidden():
             self.process.start()
         send.close()
         calls.close()
 
-    def call(self, func: Callable[..., Any], *args: Any) -> Pending:
-        """Give the child its call (``timeout`` counts from now)."""
-        self.func, self.args = func, args
+    def call(self, func: Callable[..., Any], *args: Any, memory: int = MEMORY,
+             timeout: float | None = TIMEOUT) -> Child:
+        """Give the child a call (``timeout`` counts from now; None: as long as it takes)."""
+        self.func, self.args, self.timeout = func, args, timeout
+        self.deadline = None if timeout is None else time.monotonic() + timeout
         if self.process is not None:
-            self.deadline = None if self.timeout is None else time.monotonic() + self.timeout
             try:
-                self.calls.send((func, args))
+                # pickled here, unpickled in the child under this call's memory limit
+                self.calls.send((memory, pickle.dumps((func, args), pickle.HIGHEST_PROTOCOL)))
             except OSError:
                 pass  # the child is gone: result() says how it ended
         return self
 
-    def result(self) -> Any:
-        """The call's result (once: the child is gone afterwards)."""
+    def result(self, keep: bool = False) -> Any:
+        """The call's result; the child ends afterwards unless ``keep``."""
         if self.process is None:
             assert self.func is not None, "call() first"
             return self.func(*self.args)
+        status = ""
         try:
             left = None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
             if not self.receive.poll(left):
@@ -86,7 +105,8 @@ class Pending:
                 self.process.join(timeout=5)
                 raise Limited("crash", str(self.process.exitcode)) from None
         finally:
-            self.cancel()
+            if not (keep and status in ("ok", "raise")):
+                self.cancel()
         if status == "ok":
             return value
         if status == "raise":  # the class, its sentence, and the technical cause for --verbose
@@ -95,7 +115,7 @@ class Pending:
         raise Limited(status, value)
 
     def cancel(self) -> None:
-        """Stop the child if it is still there (unused, or the caller failed, or has its result)."""
+        """End the child if it is still there (unused, done with, or the caller failed)."""
         if self.process is None or self.receive.closed:
             return
         if self.process.is_alive():
@@ -105,37 +125,38 @@ class Pending:
         self.calls.close()
 
 
-def start_limited(func: Callable[..., Any], *args: Any, memory: int = MEMORY,
-                  timeout: float | None = TIMEOUT) -> Pending:
-    """run_limited, started: the caller does other work meanwhile and takes the result with
-    ``result()`` (``timeout`` counts from now; None waits as long as the call takes)."""
-    return Pending(memory, timeout).call(func, *args)
-
-
-def spare_process(memory: int = MEMORY, timeout: float | None = None, preload: tuple[str, ...] = ()) -> Pending:
-    """A child started now, its interpreter and the modules ``preload`` loaded while the caller works,
-    for one call given later with ``call`` (or never: ``cancel`` ends it)."""
-    return Pending(memory, timeout, preload)
-
-
-def _child(send: Any, calls: Any, memory: int, preload: tuple[str, ...]) -> None:
+def _child(send: Any, calls: Any, preload: tuple[str, ...]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)  # a native reader's abort message stays off the user's terminal
+    while True:
+        if preload and not calls.poll():  # nothing to do yet: load what the calls to come need
+            for module in preload:
+                try:
+                    importlib.import_module(module)
+                except BaseException:  # noqa: BLE001 - only a head start: the call imports what it needs
+                    pass
+            preload = ()
+        try:
+            memory, call = calls.recv()
+        except EOFError:
+            return  # the parent needs no more calls
+        result = _run(call, memory)
+        try:
+            send.send(result)
+        except Exception as error:  # noqa: BLE001 - a result that does not pickle is the call's failure
+            send.send(("error", f"{type(error).__name__}: {error}"[:300]))
+
+
+def _run(call: bytes, memory: int) -> tuple[str, Any]:
+    """One call under its memory limit: ("ok", result), ("raise", a sentence) or a failure."""
     if memory and sys.platform.startswith("linux"):
         import resource
 
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         resource.setrlimit(resource.RLIMIT_AS, (memory if hard == resource.RLIM_INFINITY else min(memory, hard), hard))
     try:
-        for module in preload:
-            importlib.import_module(module)
-        func, args = calls.recv()
-    except EOFError:
-        return  # no call came: the parent did not need this process
-    except BaseException as error:  # noqa: BLE001 - said to the parent as this call's failure
-        func, args = _raise, (error,)
-    try:
+        func, args = pickle.loads(call)
         result: tuple[str, Any] = ("ok", func(*args))
     except MemoryError:
         result = ("memory", "")
@@ -146,11 +167,7 @@ def _child(send: Any, calls: Any, memory: int, preload: tuple[str, ...]) -> None
         result = ("raise", (type(error), str(error), f"{type(cause).__name__}: {cause}"[:300] if cause else ""))
     except BaseException as error:  # noqa: BLE001 - a Rust panic (BaseException) too: the parent says which file
         result = ("error", f"{type(error).__name__}: {error}"[:300])
-    try:
-        send.send(result)
-    except Exception as error:  # noqa: BLE001 - a result that does not pickle is the call's failure
-        send.send(("error", f"{type(error).__name__}: {error}"[:300]))
-    send.close()
+    return result
 
 
 @contextmanager
@@ -167,7 +184,3 @@ def main_hidden() -> Iterator[None]:
     finally:
         if main is not None:
             main.__dict__.update(saved)
-
-
-def _raise(error: BaseException) -> None:
-    raise error

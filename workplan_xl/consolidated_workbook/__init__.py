@@ -38,7 +38,7 @@ from workplan_xl.consolidated_workbook.sheets import (
     units_sheet,
 )
 from workplan_xl.errors import OutputError
-from workplan_xl.isolated import Limited, Pending, spare_process
+from workplan_xl.isolated import Child, Limited, spare_process
 from workplan_xl.outputs import replace_output
 from workplan_xl.plan import Plan
 from workplan_xl.progress import Entry, Progress, UnitReport
@@ -68,11 +68,11 @@ def write_consolidated_workbook(progress: Progress, path: Path, details: Iterabl
 
 @contextmanager
 def start_consolidated_workbook(path: Path, plan: Plan, units: Sequence[UnitReport], details: Iterable[Entry] = (),
-                                spare: Pending | None = None) -> Iterator[ConsolidatedWorkbook]:
+                                spare: Child | None = None) -> Iterator[ConsolidatedWorkbook]:
     """Begin 汇总.xlsx at ``path``: 明细's rows start being made (in another process when there are
     many, ``details`` then a Sized, picklable iterable such as the ledger's StoredEntries, read there;
-    ``spare``, from spare_process(preload=PRELOAD), is that process already loaded, or ended if not
-    needed), so the caller can compute the round's Progress meanwhile and pass it to ``write``.
+    ``spare``, from spare_process(preload=PRELOAD), is that process already loaded, and is ended when
+    not needed), so the caller can compute the round's Progress meanwhile and pass it to ``write``.
     Whatever is left unwritten (the child, the draft and spool files) is cleared when the block ends."""
     book = ConsolidatedWorkbook(Path(path), plan, units, details, spare)
     try:
@@ -85,7 +85,7 @@ class ConsolidatedWorkbook:
     """汇总.xlsx being made: see start_consolidated_workbook."""
 
     def __init__(self, path: Path, plan: Plan, units: Sequence[UnitReport], details: Iterable[Entry],
-                 spare: Pending | None = None) -> None:
+                 spare: Child | None = None) -> None:
         self.path, self.pending = path, spare
         check_output(path)
         stem = f".{path.stem}.{os.getpid()}"
@@ -100,9 +100,9 @@ class ConsolidatedWorkbook:
             if isinstance(details, Sized) and len(details) >= PARALLEL:
                 rows.close()  # the child walks the entries itself, from the first
                 self.rows = None
-                self.pending = (self.pending or spare_process(timeout=None)).call(
+                self.pending = (self.pending or spare_process()).call(
                     spool_details, *self.made_from, str(self.spool), MAX_ROWS, self.book.styles,
-                    self.book.number_style, self.widths)
+                    self.book.number_style, self.widths, timeout=None)
             elif self.pending is not None:
                 self.pending.cancel()
                 self.pending = None

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from workplan_xl.errors import InputFileError, WorkbookError
+from workplan_xl.isolated import Child, Limited
 from workplan_xl.master_workbook.cells import (
     MASTER_MEMORY,
     MASTER_TIMEOUT,
@@ -53,16 +54,18 @@ from workplan_xl.roster import check_units, code_text
 Row = tuple[int, dict[str, Any]]  # (row number as Excel shows it, key → cell value)
 
 
-def read_master_workbook(path: Path, include_other_parts: bool = False) -> Plan:
+def read_master_workbook(path: Path, include_other_parts: bool = False, child: Child | None = None) -> Plan:
     """The Plan a master workbook holds, with the user's edits.
 
     The Plan has the tracked part only (the one whose tasks are on 任务清单); with
     ``include_other_parts`` the document's other parts (a 工作总结), kept in _meta, come back too.
+    The cells are read in a child process: ``child`` (isolated.spare_process, kept for the caller's
+    later calls), or one of its own.
     """
     path = Path(path)
     if not path.is_file():
         raise InputFileError(f"找不到台账「{path}」：请检查文件名和位置。")
-    sheets = _load(path)
+    sheets = _load(path, child)
     meta = _meta(sheets, path.name)
     state = _State(meta)
     sections = _sections(_table(sheets, SHEET_TASKS, TASK_COLUMNS, TASK_REQUIRED, path.name), state)
@@ -95,14 +98,13 @@ def read_master_workbook(path: Path, include_other_parts: bool = False) -> Plan:
 
 
 # -- opening ----------------------------------------------------------------------------------------
-def _load(path: Path) -> dict[str, list[list[Any]]]:
+def _load(path: Path, child: Child | None = None) -> dict[str, list[list[Any]]]:
     """Every sheet's values, read in a child process with the limits returns and rosters have
-    (workplan_xl.isolated): a 台账 comes from the user's disk and may be any .xlsx, and openpyxl can
+    (workplan_xl.isolated): a 台账 comes from the user's disk and may be any .xlsx, and a reader can
     allocate without bound or never return on a hostile one; the command goes on to say which file."""
-    from workplan_xl.isolated import Limited, run_limited
-
     try:
-        return run_limited(read_sheets, str(path), memory=MASTER_MEMORY, timeout=MASTER_TIMEOUT)
+        return (child or Child()).call(read_sheets, str(path), memory=MASTER_MEMORY,
+                                       timeout=MASTER_TIMEOUT).result(keep=child is not None)
     except Limited as limited:
         if limited.code == "timeout":
             raise WorkbookError(f"读取台账「{path.name}」超过 {int(MASTER_TIMEOUT)} 秒仍未完成（文件过大或结构异常）："
