@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workplan_xl.returns.ole import Ole, OleError
-from workplan_xl.returns.zipdir import Archive, read_directory
+from workplan_xl.returns.zipdir import Archive, decode_name, read_directory
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # also in ole.py; kept here for the importers of this module
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -112,7 +112,7 @@ def read_member(archive: Archive, data: bytes, name: str) -> bytes:
         end = start + size
         local = data[offset + 30:offset + 30 + name_length]
         try:
-            same_name = local.decode("utf-8" if flags & 0x800 else "cp437") == info.orig_filename
+            same_name = decode_name(local, flags) == info.orig_filename
         except UnicodeDecodeError:
             same_name = False
         # Python 3.12+ refuses a member running into the next one's header ("Overlapped entries").

@@ -69,6 +69,14 @@ class Package:
             self._zip.close()
 
 
+def decode_name(name: bytes, flags: int) -> str:
+    """A member name as zipfile decodes it: UTF-8 when flagged, else cp437, which is ASCII for ASCII bytes
+    (and ascii is a C codec, cp437 a Python one)."""
+    if flags & 0x800:
+        return name.decode("utf-8")
+    return name.decode("ascii") if name.isascii() else name.decode("cp437")
+
+
 Archive = zipfile.ZipFile | Package  # what sniff.open_zip gives; sniffing and the pre-checks take either
 
 
@@ -96,7 +104,7 @@ def read_directory(data: bytes) -> Package | None:
             if (signature != b"PK\x01\x02" or extra_length or extract_version > _MAX_EXTRACT_VERSION or at > end
                     or 0xFFFFFFFF in (compress_size, file_size, header_offset)):
                 return None
-            name = data[name_at:name_at + name_length].decode("utf-8" if flags & 0x800 else "cp437")
+            name = decode_name(data[name_at:name_at + name_length], flags)
             if "\x00" in name or (os.sep != "/" and os.sep in name):
                 return None  # ZipInfo would cut or rewrite the name
             members.append(Member(name, flags, compress_type, crc, compress_size, file_size, header_offset,
