@@ -99,3 +99,56 @@ def test_plain_rows_convert_only_what_is_not_plain() -> None:
             wide[:MAX_COLUMNS] + [datetime.time(8, 0)], [True, 2, "c"]]
     assert _plain_rows(rows) == [["a", "2024-06-30"], ["b", "2024-06-30T08:30:00"], wide[:MAX_COLUMNS],
                                  [True, 2, "c"]]
+
+
+def _fields(archive: object) -> list[tuple[object, ...]]:
+    return [(i.filename, i.orig_filename, i.flag_bits, i.compress_type, i.CRC, i.compress_size, i.file_size,
+             i.header_offset) for i in archive.infolist()]  # type: ignore[attr-defined]
+
+
+def test_a_plain_directory_read_by_hand_is_what_zipfile_reads() -> None:
+    from workplan_xl.returns.zipdir import Package, read_directory
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        archive.writestr("xl/工作表.xml", "中文".encode() * 300, compress_type=zipfile.ZIP_STORED)
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            archive.writestr("[Content_Types].xml", b"<Types>second</Types>")
+    data = buffer.getvalue()
+    package = read_directory(data)
+    reference = zipfile.ZipFile(io.BytesIO(data))
+    assert isinstance(package, Package) and isinstance(open_zip(data), Package)
+    assert _fields(package) == _fields(reference) and package.namelist() == reference.namelist()
+    assert package.start_dir == reference.start_dir
+    assert package.getinfo("[Content_Types].xml").header_offset == reference.getinfo("[Content_Types].xml").header_offset
+    assert [package.read(m) for m in package.infolist()] == [reference.read(i) for i in reference.infolist()]
+    assert package.read("[Content_Types].xml") == b"<Types>second</Types>"  # the last of equal names
+    with package.open(package.infolist()[1]) as member:
+        assert member.read() == "中文".encode() * 300
+
+
+def _with_extra() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        info = zipfile.ZipInfo("a.xml")
+        info.extra = b"\xfe\xca\x00\x00"
+        archive.writestr(info, b"<a/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("case", ["comment", "prepended", "extra field", "cut directory", "cut end"])
+def test_any_other_directory_is_left_to_zipfile(case: str) -> None:
+    from workplan_xl.returns.zipdir import read_directory
+
+    plain = _zip({"a.xml": b"<a/>", "b.xml": b"<b/>"})
+    data = {"comment": plain[:-2] + b"\x02\x00hi", "prepended": b"MZ" * 50 + plain, "extra field": _with_extra(),
+            "cut directory": plain[:plain.index(b"PK\x01\x02") + 20] + plain[-22:], "cut end": plain[:-5]}[case]
+    assert read_directory(data) is None
+    try:
+        reference = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        assert open_zip(data) is None  # refused as before: the file reads as cut off
+    else:
+        archive = open_zip(data)
+        assert isinstance(archive, zipfile.ZipFile) and _fields(archive) == _fields(reference)

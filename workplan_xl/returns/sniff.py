@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workplan_xl.returns.ole import Ole, OleError
+from workplan_xl.returns.zipdir import Archive, decode_name, read_directory
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # also in ole.py; kept here for the importers of this module
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -58,15 +59,16 @@ def skip_reason(path: Path) -> str | None:
     return None
 
 
-def open_zip(data: bytes) -> zipfile.ZipFile | None:
-    """The zip directory over a file's bytes, or None when it is missing or broken (cut off in transit)."""
+def open_zip(data: bytes) -> Archive | None:
+    """The zip directory over a file's bytes, or None when it is missing or broken (cut off in transit);
+    a plain package's directory is read by hand (zipdir.py), any other by zipfile."""
     try:
-        return zipfile.ZipFile(io.BytesIO(data))
+        return read_directory(data) or zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, RuntimeError, OSError):
         return None
 
 
-def sniff(data: bytes, archive: zipfile.ZipFile | None = None) -> Sniffed:
+def sniff(data: bytes, archive: Archive | None = None) -> Sniffed:
     """Classify a file from its bytes (the whole file); ``archive``: its zip directory, if already open."""
     if not data:
         return Sniffed("empty")
@@ -94,7 +96,7 @@ def part_name(name: str) -> str:
     return name.replace("\\", "/").lstrip("/").lower()
 
 
-def read_member(archive: zipfile.ZipFile, data: bytes, name: str) -> bytes:
+def read_member(archive: Archive, data: bytes, name: str) -> bytes:
     """archive.read(name) for the archive opened over ``data``: a plain member (stored or deflated,
     not encrypted, its local header naming it alike, its bytes whole and before the next member's,
     its CRC right) is inflated straight from ``data`` (zipfile's open() costs more than the
@@ -110,7 +112,7 @@ def read_member(archive: zipfile.ZipFile, data: bytes, name: str) -> bytes:
         end = start + size
         local = data[offset + 30:offset + 30 + name_length]
         try:
-            same_name = local.decode("utf-8" if flags & 0x800 else "cp437") == info.orig_filename
+            same_name = decode_name(local, flags) == info.orig_filename
         except UnicodeDecodeError:
             same_name = False
         # Python 3.12+ refuses a member running into the next one's header ("Overlapped entries").
@@ -131,7 +133,7 @@ def read_member(archive: zipfile.ZipFile, data: bytes, name: str) -> bytes:
     return archive.read(name)
 
 
-def _main_part(archive: zipfile.ZipFile, data: bytes, names: dict[str, str]) -> str:
+def _main_part(archive: Archive, data: bytes, names: dict[str, str]) -> str:
     """The package's main part, as _rels/.rels names it ("" when it names none)."""
     rels = names.get("_rels/.rels")
     if rels is None or archive.getinfo(rels).file_size > 1 << 20:
@@ -143,7 +145,7 @@ def _main_part(archive: zipfile.ZipFile, data: bytes, names: dict[str, str]) -> 
     return part_name(target.group(1).decode("utf-8", "replace").split("#")[0])
 
 
-def _content_type(archive: zipfile.ZipFile, data: bytes, names: dict[str, str], part: str) -> str:
+def _content_type(archive: Archive, data: bytes, names: dict[str, str], part: str) -> str:
     types = names.get("[content_types].xml")
     if types is None or archive.getinfo(types).file_size > 1 << 20:
         return ""
@@ -171,7 +173,7 @@ def _find_content_type(content: bytes, part: str) -> str:
     return found.group(1) if found else ""
 
 
-def _sniff_zip(archive: zipfile.ZipFile, data: bytes) -> Sniffed:
+def _sniff_zip(archive: Archive, data: bytes) -> Sniffed:
     try:
         names = {part_name(n): n for n in archive.namelist()}
         main = _main_part(archive, data, names)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from workplan_xl.form_layout import HEADER_ROW
@@ -70,8 +72,9 @@ def find_table(sheets: list[dict[str, Any]], name: str, columns: list[tuple[str,
     ordered = sorted(sheets, key=lambda s: s["name"] != name)
     for sheet in ordered:
         rows = sheet["rows"][:30]
-        order = ([HEADER_ROW] if HEADER_ROW < len(rows) else []) + [r for r in range(len(rows)) if r != HEADER_ROW]
-        for r in order:
+        # HEADER_ROW first, then the others, made only as far as they are looked at (mostly not at all)
+        first = (HEADER_ROW,) if HEADER_ROW < len(rows) else ()
+        for r in chain(first, (r for r in range(len(rows)) if r != HEADER_ROW)):
             found = header_map(rows[r], headers)
             if len(found) < 3 or not any(h in found for h in inputs):
                 continue
@@ -83,6 +86,7 @@ def find_table(sheets: list[dict[str, Any]], name: str, columns: list[tuple[str,
     return best[1] if best else None
 
 
+@lru_cache(maxsize=1024)  # a form's few columns, named for every cell address a return gives
 def column_letter(index: int) -> str:
     letters = ""
     index += 1
