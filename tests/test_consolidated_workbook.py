@@ -5,6 +5,7 @@ sees (missing units first and marked, row heights, capped cells, figures as the 
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 from test_returns import make_plan
 
 from workplan_xl.consolidated_workbook import write_consolidated_workbook
+from workplan_xl.consolidated_workbook.details import detail_rows, unit_files
 from workplan_xl.errors import OutputError
 from workplan_xl.progress import (
     MISSING,
@@ -239,6 +241,59 @@ def test_a_child_that_cannot_finish_leaves_the_rows_to_this_process(progress: Pr
     monkeypatch.setattr(package, "PARALLEL", 1)
     monkeypatch.setattr(package, "spare_process", lambda *args, **kwargs: OutOfMemory())
     assert write_consolidated_workbook(progress, tmp_path / "b.xlsx", details=sample_entries()).read_bytes() == here
+
+
+def _counted_book(progress: Progress, path: Path, entries: list[Entry]) -> Path:
+    """As collect writes it: the figures computed through book.counting while the rows are made."""
+    from workplan_xl.consolidated_workbook import start_consolidated_workbook
+
+    with start_consolidated_workbook(path, progress.plan, progress.units, entries) as book:
+        counted = compute_progress(progress.plan, book.counting(entries), progress.units, progress.problems,
+                                   progress.round)
+        assert book.counter.rows == len(list(detail_rows(progress.plan, unit_files(progress.units), entries)))
+        return book.write(counted)
+
+
+def _contents(path: Path) -> dict[str, list[list]]:
+    wb = load_workbook(path)
+    return {name: rows(wb[name]) for name in wb.sheetnames}
+
+
+def test_the_package_is_put_together_while_the_rows_are_made(progress: Progress, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the rows counted first, 明细's rows are copied into the package while the other process
+    still makes them: every sheet the same as when they are made here, and the package valid."""
+    import workplan_xl.consolidated_workbook.book as package
+
+    entries = sample_entries() + tricky_entries()
+    full = compute_progress(progress.plan, entries, progress.units, progress.problems, progress.round)
+    here = _contents(write_consolidated_workbook(full, tmp_path / "here.xlsx", details=entries))
+    monkeypatch.setattr(package, "PARALLEL", 1)
+    followed = _counted_book(progress, tmp_path / "followed.xlsx", entries)
+    assert _contents(followed) == here
+    with zipfile.ZipFile(followed) as archive:
+        head = archive.read("xl/worksheets/sheet4.xml").decode().split("<sheetData>")[1][:3000]
+        assert 't="s"' not in head.split('<row r="4"')[0]  # the header's texts inline: the sst was not known
+        assert f'<dimension ref="A1:P{3 + 9 + len(tricky_entries())}"/>' in archive.read("xl/worksheets/sheet4.xml").decode()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["followed.xlsx", "here.xlsx"]
+
+
+def test_a_child_failing_while_the_package_is_put_together_leaves_it_to_this_process(
+        progress: Progress, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import workplan_xl.consolidated_workbook.book as package
+    from workplan_xl.isolated import spare_process
+
+    entries = sample_entries() + tricky_entries()
+    full = compute_progress(progress.plan, entries, progress.units, progress.problems, progress.round)
+    here = _contents(write_consolidated_workbook(full, tmp_path / "here.xlsx", details=entries))
+
+    def crashing(*args, **kwargs):  # the child ends without an answer, as an out-of-memory kill would
+        return spare_process().call(os._exit, 9)
+
+    monkeypatch.setattr(package, "PARALLEL", 1)
+    monkeypatch.setattr(package, "spare_process", lambda *a, **k: type("Crashing", (), {"call": staticmethod(crashing)})())
+    assert _contents(_counted_book(progress, tmp_path / "b.xlsx", entries)) == here
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.xlsx", "here.xlsx"]
 
 
 def test_xlsxwriters_strings_come_after_the_details_ones(progress: Progress, tmp_path: Path) -> None:

@@ -199,7 +199,7 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
                 spare = None  # the book's now
                 # while 明细's rows are made (in another process when there are many):
                 result.files_seen = _files_seen(ledger, result.fates, result.sources, result.roots)
-                result.progress = state.progress(plan)
+                result.progress = state.progress(plan, book.counting(state.entries))  # 明细's rows counted too
                 book.write(result.progress, moved, result.files_seen)
     finally:
         pool.close()

@@ -114,6 +114,12 @@ class Child:
             raise kind(sentence) from (RuntimeError(cause) if cause else None)
         raise Limited(status, value)
 
+    def ready(self, timeout: float = 0.0) -> bool:
+        """Whether the call has ended (result() will not wait), after waiting at most ``timeout``."""
+        if self.process is None or self.receive.closed:
+            return True
+        return self.receive.poll(timeout) or not self.process.is_alive()
+
     def cancel(self) -> None:
         """End the child if it is still there (unused, done with, or the caller failed)."""
         if self.process is None or self.receive.closed:

@@ -428,8 +428,10 @@ class LedgerState:
     files: dict[str, str] = field(default_factory=dict)  # unit code → current file
     duplicates: int = 0
 
-    def progress(self, plan: Plan) -> Progress:
-        return compute_progress(plan, self.entries, self.units, self.problems, self.round)
+    def progress(self, plan: Plan, entries: Iterable[Entry] | None = None) -> Progress:
+        """The round's figures from its entries (or ``entries``, the same walked through a wrapper)."""
+        return compute_progress(plan, self.entries if entries is None else entries, self.units, self.problems,
+                                self.round)
 
 
 def read_state(plan: Plan | None, db: Path, round: str | None = None, year_end: bool = False) -> LedgerState:

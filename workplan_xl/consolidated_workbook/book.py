@@ -13,10 +13,15 @@ from typing import Any
 
 import xlsxwriter
 
-from workplan_xl.consolidated_workbook.details import SharedStrings, detail_rows, unit_files
+from workplan_xl.consolidated_workbook.details import RowCounter, SharedStrings, detail_rows, unit_files
 from workplan_xl.consolidated_workbook.files import files_sheet
 from workplan_xl.consolidated_workbook.layout import make_formats
-from workplan_xl.consolidated_workbook.package import spool_chunks, spool_details, spool_rows, stream_into
+from workplan_xl.consolidated_workbook.package import (
+    spool_chunks,
+    spool_details,
+    spool_rows,
+    stream_into,
+)
 from workplan_xl.consolidated_workbook.sheets import (
     DETAIL_HEADERS,
     DETAIL_STYLES,
@@ -77,6 +82,8 @@ class ConsolidatedWorkbook:
     def __init__(self, path: Path, plan: Plan, units: Sequence[UnitReport], details: Iterable[Entry],
                  spare: Child | None = None) -> None:
         self.path, self.pending = path, spare
+        self.counter: RowCounter | None = None
+        self.result: tuple[list[tuple[int, int, int]], SharedStrings] | None = None
         check_output(path)
         stem = f".{path.stem}.{os.getpid()}"
         self.draft, self.temp, self.spool = (path.with_name(stem + suffix) for suffix in (".draft.xlsx", ".tmp.xlsx", ".spool"))
@@ -90,6 +97,7 @@ class ConsolidatedWorkbook:
             if isinstance(details, Sized) and len(details) >= PARALLEL:
                 rows.close()  # the child walks the entries itself, from the first
                 self.rows = None
+                self.spool.touch()  # there before the child writes it, for write() to follow it
                 self.pending = (self.pending or spare_process()).call(
                     spool_details, *self.made_from, str(self.spool), MAX_ROWS, self.book.styles,
                     self.book.number_style, self.widths, timeout=None)
@@ -107,6 +115,15 @@ class ConsolidatedWorkbook:
         try:
             # 明细's sheets and their filters are known only once its rows are counted: the sheets are
             # written with the first count and, in the rare case of more rows than Excel's, again.
+            counted = self.counter.rows if self.counter is not None else None
+            if self.pending is not None and counted is not None and counted <= MAX_ROWS:
+                self.book.fill(progress, self.sample, [counted], files)
+                try:
+                    self._follow(counted)
+                    return self._replace(moved)
+                except Limited:  # the child could not finish: the rows are made here, the workbook again
+                    self.pending, self.rows = None, detail_rows(*self.made_from)
+                    self.book = _Draft(self.draft)
             self.book.fill(progress, self.sample, [len(self.sample)], files)
             made, shared = self._rows()
             if len(made) > 1:  # 明细, 明细(2), … (the rows and their strings stay the same)
@@ -122,12 +139,57 @@ class ConsolidatedWorkbook:
                 sheets.update({f"xl/worksheets/sheet{4 + n}.xml": (spool_chunks(spool, offset, length), f"A1:{last}{3 + count}")
                                for n, (offset, length, count) in enumerate(made)})
                 stream_into(self.draft, self.temp, sheets, shared)
-            backup = replace_output(self.temp, path)
+            return self._replace(moved)
         except OSError as error:
             raise _unwritable(path, error) from None
+
+    def _replace(self, moved: list[Path] | None) -> Path:
+        backup = replace_output(self.temp, self.path)
         if backup is not None and moved is not None:
             moved.append(backup)
-        return path
+        return self.path
+
+    def counting(self, entries: Iterable[Entry]) -> RowCounter:
+        """``entries`` for the figures' walk (Progress), counting 明细's rows meanwhile: with the count
+        known, write() puts the package together while the other process still makes the rows."""
+        self.counter = RowCounter(entries)
+        return self.counter
+
+    def _follow(self, count: int) -> None:
+        """Put the package together while the child still makes 明细's ``count`` rows: they are copied
+        (and deflated) as they are written; the other parts that need 明细's strings come after
+        (package.stream_into). Raises Limited when the child cannot finish."""
+        child = self.pending
+        assert child is not None
+        self.book.workbook.close()
+
+        def finished() -> SharedStrings:
+            if self.result is None:
+                shared = SharedStrings()
+                made, shared.items, shared.count = child.result()
+                if [n for _, _, n in made] != [count]:
+                    raise Limited("error", f"明细 rows made {made}, counted {count}")
+                self.result = made, shared
+            return self.result[1]
+
+        def rows() -> Iterator[bytes]:
+            total = None
+            with open(self.spool, "rb") as spool:
+                while total is None or spool.tell() < total:
+                    block = spool.read(1 << 21 if total is None else min(1 << 21, total - spool.tell()))
+                    if block:
+                        yield block
+                    elif total is None and child.ready(0.01):
+                        finished()
+                        assert self.result is not None
+                        total = self.result[0][0][1]
+                    elif total is not None:
+                        raise OSError("the 明细 spool file ended early")
+
+        last = chr(64 + len(DETAIL_HEADERS))
+        sheets = {"xl/worksheets/sheet4.xml": (rows, f"A1:{last}{3 + count}")}  # first: its strings come last
+        sheets.update({part: (_once(xml.encode("utf-8")), ref) for part, (xml, ref) in self.book.fmt.streamed.items()})
+        stream_into(self.draft, self.temp, sheets, finished)
 
     def _rows(self) -> tuple[list[tuple[int, int, int]], SharedStrings]:
         """明细's rows spooled (by the child, or here): each sheet's (offset, length, rows), the strings."""

@@ -81,6 +81,35 @@ def detail_rows(plan: Plan, units: Mapping[str, tuple[str, str]], entries: Itera
         yield _finish(row, notes)
 
 
+class RowCounter:
+    """Entries walked by someone else (the figures, through value_groups) while 明细's rows are counted
+    by detail_rows's rule: the count (``rows``, set once the walk is complete) is then known before the
+    rows are made, so 明细's dimension and filter can be written before its rows arrive."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self.entries, self.rows = entries, None
+
+    def __len__(self) -> int:
+        return len(self.entries)  # type: ignore[arg-type]
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries)
+
+    def groups(self) -> Iterator[tuple[str, Sequence[Sequence[str]]]]:
+        column = {f: ITEM_COLUMNS + n for n, f in enumerate(FIELDS)}
+        rows, unit_code, item_id, filled = 0, None, None, set()
+        for code, values in value_groups(self.entries):
+            for v in values:
+                c = column.get(v[2], NOTES)
+                if v[1] != item_id or code != unit_code or c in filled:
+                    rows, unit_code, item_id = rows + 1, code, v[1]
+                    filled = set()
+                if c != NOTES and v[3] != "":
+                    filled.add(c)
+            yield code, values
+        self.rows = rows
+
+
 def unit_files(units: Iterable[UnitReport]) -> dict[str, tuple[str, str]]:
     """detail_rows's ``units`` from a round's UnitReports (plain data, for another process too)."""
     return {u.unit.code: (u.unit.name, u.file) for u in units}

@@ -78,13 +78,19 @@ def spool_chunks(spool: IO[bytes], offset: int, length: int, size: int = 1 << 21
 
 
 def stream_into(path: Path, target: Path, sheets: dict[str, tuple[Callable[[], Iterator[bytes]], str]],
-                shared: SharedStrings) -> None:
+                shared: SharedStrings | Callable[[], SharedStrings]) -> None:
     """Copy the workbook ``path`` to ``target``, inserting rows into some worksheets.
 
     ``sheets``: a worksheet part (xl/worksheets/sheet4.xml) → (a maker of its rows' XML, the full
     dimension ref); ``shared``: the SharedStrings the rows refer to, put first in xl/sharedStrings.xml.
     Other parts are copied unchanged but for xlsxwriter's string cells, renumbered after them, with
     their original dates (no timestamps).
+
+    The first part of ``sheets`` may be copied while its rows are still being made (明细's, by another
+    process): ``shared`` is then a maker, asked once those rows are in. The parts that do not depend on
+    them come first, then the streamed parts in the order given, then the other worksheets,
+    workbook.xml and the sst (the order of a package's parts means nothing to its readers); xlsxwriter's
+    cells above rows streamed before the strings are known are made inline strings of the same text.
 
     A streamed part is written without ZIP64 extras: Excel and xlsxwriter never write a ZIP64 local
     header on a small part, and some Excel builds reject it. A part that would pass zipfile's limit
@@ -111,26 +117,31 @@ def renumbered(xml: str, shift: int) -> str:
     return _STRING_CELL.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + shift}{m.group(3)}", xml)
 
 
+def _inlined(xml: str, sst: str) -> str:
+    """xlsxwriter's worksheet XML with its shared-string cells made inline strings of the same text
+    (an <si> and an <is> hold the same content)."""
+    items = re.findall(r"<si>(.*?)</si>", sst, re.S)
+    return _STRING_CELL.sub(lambda m: f' t="inlineStr"><is>{items[int(m.group(2))]}</is>', xml)
+
+
 def _stream_into(path: Path, target: Path, sheets: dict[str, tuple[Callable[[], Iterator[bytes]], str]],
-                 shared: SharedStrings, zip64: bool) -> None:
-    shift, merged = len(shared.items), False
+                 strings: SharedStrings | Callable[[], SharedStrings], zip64: bool) -> None:
+    def dependent(name: str) -> bool:
+        return name.startswith(WORKSHEETS) or name in (SST, WORKBOOK)
+
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as out:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == SST:
-                out.writestr(info, shared.merge(data.decode("utf-8")).encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED)
-                merged = True
-                continue
-            if not info.filename.startswith(WORKSHEETS):
-                out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
-                continue
-            xml = renumbered(data.decode("utf-8"), shift)
-            if info.filename not in sheets:
-                out.writestr(info, xml.encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED)
-                continue
-            chunks, ref = sheets[info.filename]
-            xml = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="{ref}"/>', xml, count=1)
-            head, tail = xml.split("</sheetData>", 1)
+        infos = source.infolist()
+        for info in infos:
+            if not dependent(info.filename):
+                out.writestr(info, source.read(info), compress_type=zipfile.ZIP_DEFLATED)
+        shared = strings if isinstance(strings, SharedStrings) else None
+        named = {info.filename: info for info in infos}
+        for part, (chunks, ref) in sheets.items():
+            info = named[part]
+            head, tail = source.read(info).decode("utf-8").split("</sheetData>", 1)
+            # xlsxwriter's cells above the rows: renumbered after 明细's strings, or inline while those are not known
+            head = renumbered(head, len(shared.items)) if shared is not None else _inlined(head, source.read(SST).decode())
+            head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="{ref}"/>', head, count=1)
             member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = info.external_attr
@@ -138,20 +149,31 @@ def _stream_into(path: Path, target: Path, sheets: dict[str, tuple[Callable[[], 
             # ZipFile's: level 1 deflates this XML ~5× faster for a file a third bigger.
             setattr(member, "compress_level" if hasattr(member, "compress_level") else "_compresslevel", LEVEL)
             with out.open(member, "w", force_zip64=zip64) as stream:
-                top, bottom = head.encode("utf-8"), ("</sheetData>" + tail).encode("utf-8")
-                stream.write(top)
-                written = len(top) + len(bottom)
-                for chunk in chunks():
-                    written += len(chunk)
+                written = 0
+                for block in itertools.chain([head.encode("utf-8")], chunks(), [("</sheetData>" + tail).encode("utf-8")]):
+                    written += len(block)
                     if not zip64 and written > ZIP64_LIMIT:
                         raise _NeedsZip64  # before zipfile refuses to close the entry
-                    stream.write(chunk)
-                stream.write(bottom)
-    if shift and not merged:  # xlsxwriter always has strings here (the headers); a workbook without would be broken
+                    stream.write(block)
+            if shared is None:  # the first part's rows are all in: their strings are known
+                shared = strings()  # type: ignore[operator]
+        if shared is None:
+            shared = strings()  # type: ignore[operator]
+        for info in infos:
+            if not dependent(info.filename) or info.filename in sheets:
+                continue
+            data = source.read(info).decode("utf-8")
+            if info.filename == SST:
+                data = shared.merge(data)
+            elif info.filename != WORKBOOK:
+                data = renumbered(data, len(shared.items))
+            out.writestr(info, data.encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED)
+    if shared.items and SST not in named:  # xlsxwriter always has strings here (the headers)
         raise ValueError("the workbook has no xl/sharedStrings.xml for 明细's strings")
 
 
 ZIP64_LIMIT = zipfile.ZIP64_LIMIT - (1 << 20)  # a margin for the deflated size of incompressible text
 SST = "xl/sharedStrings.xml"
+WORKBOOK = "xl/workbook.xml"
 WORKSHEETS = "xl/worksheets/sheet"
 LEVEL = 1  # deflate level of the streamed parts
