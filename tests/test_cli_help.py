@@ -76,3 +76,10 @@ def test_every_registered_command_help_is_chinese():
         assert result.output.startswith(f"用法：wpx {name} [选项]"), name
         for word in ENGLISH:
             assert word not in result.output, (name, word)
+
+
+def test_parse_help_names_every_kind_of_plan_it_reads():
+    output = CliRunner().invoke(cli, ["parse", "--help"], prog_name="wpx").output
+    for kind in (".docx", ".pdf", ".txt", ".md", ".html", ".xlsx", ".xls", ".et", ".ods", ".csv", ".doc", ".wps",
+                 ".odt", ".rtf", "Plan JSON", "台账.xlsx", "LibreOffice"):
+        assert kind in output, kind

@@ -130,7 +130,7 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 
     \b
     一年六步：
-      wpx parse    读取工作要点（.docx .pdf .txt .html），显示任务结构
+      wpx parse    读取工作要点（Word、PDF、文本、网页或任务分解表），显示任务结构
       wpx build    生成台账.xlsx（任务清单、配档表、指标跟踪、填报单位）
       wpx forms    为每个填报单位生成一份受保护的填报表
       wpx collect  收集回表，更新台账数据库，生成汇总.xlsx 和未报名单
@@ -149,7 +149,8 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 def parse(file: Path, json_out: str | None, encoding: str | None) -> None:
     """读取工作要点/工作计划/工作总结（或台账.xlsx），显示其结构。
 
-    文件可以是 .docx、.pdf、.txt、.md、.html 文件、Plan JSON 或台账.xlsx。
+    文件可以是工作要点 .docx、.pdf、.txt、.md、.html，任务分解表 .xlsx、.xlsm、.xls、.et、.ods、.csv，
+    旧版文档 .doc、.wps、.odt、.rtf（需装有 LibreOffice），Plan JSON 或台账.xlsx。
     """
     from workplan_xl.master_workbook import load_plan
     from workplan_xl.outputs import Inputs, check_output
