@@ -203,6 +203,9 @@ def test_office_needs_the_password_and_never_takes_a_unit_link(tmp_path: Path) -
         assert new != token and f"新链接（旧链接已作废，请把新链接发给该单位）：http://127.0.0.1:8080/u/{new}" in renewed
         assert site.client().get(f"/u/{token}").status_code == 404 and site.client().get(f"/u/{new}").status_code == 200
         assert new in (site.master.parent / "工作 台账-填报链接.csv").read_text(encoding="utf-8-sig")
+        [old] = (site.master.parent / "备份").glob("工作 台账-填报链接.*.csv")  # the one replaced, kept
+        assert token in old.read_text(encoding="utf-8-sig") and new not in old.read_text(encoding="utf-8-sig")
+        assert f"链接表已更新：{site.master.parent / '工作 台账-填报链接.csv'}；原来的链接表（可能加过备注）已移到：{old}" in renewed
         assert not list(site.returns.rglob("*.xlsx"))  # nothing the office downloads lands among the returns
     finally:
         site.intake.close()

@@ -219,12 +219,13 @@ def create_app(intake: Intake, settings: Settings, base_url: str, max_bytes: int
         return page(pages.OFFICE, title="报送情况", units=units, counts=counts, round=intake.state.round, refresh=60)
 
     @app.get("/office/unit/<code>")
-    def office_unit(code: str, new_link: str = "") -> Response:
+    def office_unit(code: str, new_link: str = "", links: str = "", backup: str = "") -> Response:
         unit = intake.unit(code)
         if unit is None:
             abort(404)
         return page(pages.HISTORY, title=unit.name, unit=unit, report=intake.unit_state(code),
-                    history=intake.history(code), csrf=csrf_token(office_scope()), new_link=new_link)
+                    history=intake.history(code), csrf=csrf_token(office_scope()), new_link=new_link,
+                    links=links, backup=backup)
 
     @app.post("/office/unit/<code>/new-link")
     def office_new_link(code: str) -> Response:
@@ -236,8 +237,10 @@ def create_app(intake: Intake, settings: Settings, base_url: str, max_bytes: int
             return message("页面已过期", "页面已过期或来源不明：请刷新页面后再操作。", 403)
         settings.renew(code)
         settings.save()
-        write_links(intake.units, settings, base_url, links_path(intake.master))
-        return office_unit(code, new_link=unit_link(base_url, settings, code))
+        moved: list[Path] = []
+        written = write_links(intake.units, settings, base_url, links_path(intake.master), moved)
+        return office_unit(code, new_link=unit_link(base_url, settings, code), links=str(written),
+                           backup=str(moved[0]) if moved else "")
 
     @app.get("/office/remind")
     def remind() -> Response:

@@ -83,7 +83,8 @@ HISTORY = _HEAD + """
 <p class="nav"><a href="/office">返回报送情况</a></p>
 <p>联系人：{{ unit.contact or "—" }}　电话：{{ unit.phone or "—" }}</p>
 <p>状态：<span class="s-{{ report.state }}">{{ report.state }}</span></p>
-{% if new_link %}<div class="box warn" id="new-link">新链接（旧链接已作废，请把新链接发给该单位）：{{ new_link }}</div>{% endif %}
+{% if new_link %}<div class="box warn" id="new-link">新链接（旧链接已作废，请把新链接发给该单位）：{{ new_link }}</div>
+<p>链接表已更新：{{ links }}{% if backup %}；原来的链接表（可能加过备注）已移到：{{ backup }}{% endif %}</p>{% endif %}
 <form method="post" action="/office/unit/{{ unit.code }}/new-link">
 <input type="hidden" name="csrf" value="{{ csrf }}">
 <button type="submit">换新链接（链接泄露时用，旧链接立即作废）</button></form>
