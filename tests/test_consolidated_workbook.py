@@ -275,6 +275,10 @@ def test_the_package_is_put_together_while_the_rows_are_made(progress: Progress,
         head = archive.read("xl/worksheets/sheet4.xml").decode().split("<sheetData>")[1][:3000]
         assert 't="s"' not in head.split('<row r="4"')[0]  # the header's texts inline: the sst was not known
         assert f'<dimension ref="A1:P{3 + 9 + len(tricky_entries())}"/>' in archive.read("xl/worksheets/sheet4.xml").decode()
+        sst = archive.read("xl/sharedStrings.xml").decode()
+        cells = sum(len(re.findall(r'<c [^>]*t="s"', archive.read(n).decode())) for n in archive.namelist()
+                    if n.startswith("xl/worksheets/sheet"))
+        assert re.search(r' count="(\d+)"', sst).group(1) == str(cells)  # the inlined header cells not counted
     assert sorted(p.name for p in tmp_path.iterdir()) == ["followed.xlsx", "here.xlsx"]
 
 

@@ -173,12 +173,13 @@ class SharedStrings:
             self.items.append(f'<si><t xml:space="preserve">{escaped}</t></si>')
         return index
 
-    def merge(self, sst: str) -> str:
-        """xlsxwriter's sst ``sst`` with these strings put before its own, counts fixed."""
+    def merge(self, sst: str, uncounted: int = 0) -> str:
+        """xlsxwriter's sst ``sst`` with these strings put before its own, counts fixed (``uncounted``:
+        xlsxwriter's cells that no longer refer to it)."""
         match = self._OPEN.search(sst)
         if match is None:
             raise ValueError("xl/sharedStrings.xml has no <sst count uniqueCount> element")
-        count, unique = int(match.group(1)) + self.count, int(match.group(2)) + len(self.items)
+        count, unique = int(match.group(1)) + self.count - uncounted, int(match.group(2)) + len(self.items)
         return (sst[:match.start(1)] + str(count) + sst[match.end(1):match.start(2)] + str(unique)
                 + sst[match.end(2):match.end()] + "".join(self.items) + sst[match.end():])
 

@@ -117,17 +117,19 @@ def renumbered(xml: str, shift: int) -> str:
     return _STRING_CELL.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + shift}{m.group(3)}", xml)
 
 
-def _inlined(xml: str, sst: str) -> str:
+def _inlined(xml: str, sst: str) -> tuple[str, int]:
     """xlsxwriter's worksheet XML with its shared-string cells made inline strings of the same text
-    (an <si> and an <is> hold the same content)."""
+    (an <si> and an <is> hold the same content), and how many cells were."""
     items = re.findall(r"<si>(.*?)</si>", sst, re.S)
-    return _STRING_CELL.sub(lambda m: f' t="inlineStr"><is>{items[int(m.group(2))]}</is>', xml)
+    return _STRING_CELL.subn(lambda m: f' t="inlineStr"><is>{items[int(m.group(2))]}</is>', xml)
 
 
 def _stream_into(path: Path, target: Path, sheets: dict[str, tuple[Callable[[], Iterator[bytes]], str]],
                  strings: SharedStrings | Callable[[], SharedStrings], zip64: bool) -> None:
     def dependent(name: str) -> bool:
         return name.startswith(WORKSHEETS) or name in (SST, WORKBOOK)
+
+    inlined = 0
 
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as out:
         infos = source.infolist()
@@ -140,7 +142,11 @@ def _stream_into(path: Path, target: Path, sheets: dict[str, tuple[Callable[[], 
             info = named[part]
             head, tail = source.read(info).decode("utf-8").split("</sheetData>", 1)
             # xlsxwriter's cells above the rows: renumbered after 明细's strings, or inline while those are not known
-            head = renumbered(head, len(shared.items)) if shared is not None else _inlined(head, source.read(SST).decode())
+            if shared is not None:
+                head = renumbered(head, len(shared.items))
+            else:
+                head, n = _inlined(head, source.read(SST).decode("utf-8"))
+                inlined += n  # no longer counted among the sst's cells
             head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="{ref}"/>', head, count=1)
             member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             member.compress_type = zipfile.ZIP_DEFLATED
@@ -164,7 +170,7 @@ def _stream_into(path: Path, target: Path, sheets: dict[str, tuple[Callable[[], 
                 continue
             data = source.read(info).decode("utf-8")
             if info.filename == SST:
-                data = shared.merge(data)
+                data = shared.merge(data, uncounted=inlined)
             elif info.filename != WORKBOOK:
                 data = renumbered(data, len(shared.items))
             out.writestr(info, data.encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED)
