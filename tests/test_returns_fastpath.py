@@ -8,20 +8,13 @@ import io
 import zipfile
 
 import pytest
+from test_unpack import utf8_zip
 
 from workplan_xl.returns.precheck import LIMITS, Limits, Refused, check_archive
 from workplan_xl.returns.sniff import open_zip, read_member
 
 _SHEET = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
           b'spreadsheetml/2006/main"><dimension ref="A1:Z100"/><sheetData/></worksheet>')
-
-
-def _zip(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression) as archive:
-        for name, content in members.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
 
 
 def _both(data: bytes, name: str) -> tuple[object, object]:
@@ -44,7 +37,7 @@ def _flip(data: bytes, at: int) -> bytes:
 def test_a_member_read_from_the_bytes_is_what_zipfile_reads(compression: int) -> None:
     members = {"[Content_Types].xml": b"<Types/>" * 50, "_rels/.rels": b"<Relationships/>", "empty.xml": b"",
                "名字.xml": "中文内容".encode() * 100}
-    data = _zip(members, compression)
+    data = utf8_zip(members, compression)
     for name, content in members.items():
         assert _both(data, name) == (content, content)
     start = data.index(b"_rels/.rels") + len("_rels/.rels")  # the first byte of that member's data
@@ -56,19 +49,19 @@ def test_a_member_read_from_the_bytes_is_what_zipfile_reads(compression: int) ->
 
 
 def test_a_member_that_passed_is_checked_again_when_anything_differs() -> None:
-    good = _zip({"xl/worksheets/sheet1.xml": _SHEET, "docProps/app.xml": b"<Properties/>"})
+    good = utf8_zip({"xl/worksheets/sheet1.xml": _SHEET, "docProps/app.xml": b"<Properties/>"})
     check_archive(open_zip(good), good, LIMITS)
     check_archive(open_zip(good), good, LIMITS)  # remembered: passes again
     with pytest.raises(Refused) as refused:  # the same bytes under stricter limits
         check_archive(open_zip(good), good, Limits(max_cells=100))
     assert refused.value.code == "extent"
-    hostile = _zip({"xl/worksheets/sheet1.xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]>'
+    hostile = utf8_zip({"xl/worksheets/sheet1.xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]>'
                     + _SHEET[38:], "docProps/app.xml": b"<Properties/>"})
     for _ in range(2):  # a refusal is never remembered as a pass
         with pytest.raises(Refused) as refused:
             check_archive(open_zip(hostile), hostile, LIMITS)
         assert (refused.value.code, refused.value.detail) == ("entities", "xl/worksheets/sheet1.xml")
-    stored = _zip({"xl/worksheets/sheet1.xml": _SHEET.replace(b"A1:Z100", b"A1:XFD1048576")},
+    stored = utf8_zip({"xl/worksheets/sheet1.xml": _SHEET.replace(b"A1:Z100", b"A1:XFD1048576")},
                   zipfile.ZIP_STORED)
     with pytest.raises(Refused) as refused:
         check_archive(open_zip(stored), stored, LIMITS)
@@ -141,7 +134,7 @@ def _with_extra() -> bytes:
 def test_any_other_directory_is_left_to_zipfile(case: str) -> None:
     from workplan_xl.returns.zipdir import read_directory
 
-    plain = _zip({"a.xml": b"<a/>", "b.xml": b"<b/>"})
+    plain = utf8_zip({"a.xml": b"<a/>", "b.xml": b"<b/>"})
     data = {"comment": plain[:-2] + b"\x02\x00hi", "prepended": b"MZ" * 50 + plain, "extra field": _with_extra(),
             "cut directory": plain[:plain.index(b"PK\x01\x02") + 20] + plain[-22:], "cut end": plain[:-5]}[case]
     assert read_directory(data) is None

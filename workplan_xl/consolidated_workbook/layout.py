@@ -11,6 +11,7 @@ from typing import Any
 
 from workplan_xl.cjk import display_width, number_text, round_half_up
 from workplan_xl.progress import MISSING, PARTIAL, PROBLEM, REPORTED
+from workplan_xl.returns.tables import column_letter
 from workplan_xl.xlsx_style import (
     DEFAULT_ROW,
     FONT,
@@ -94,7 +95,7 @@ def rows_xml(rows: Sequence[Sequence[Any]], first: int, styles: Sequence[str],
     needs. Made as XML, not through xlsxwriter's cells (about 7 µs each, and again when it closes):
     报送情况 and 文件清单 have a row per unit. Style numbers are asked here, before the workbook closes."""
     xf: dict[str, int] = {}
-    letters = [column_letters(c) for c in range(len(columns))]
+    letters = [column_letter(c) for c in range(len(columns))]
     out = []
     for n, values in enumerate(rows):
         r = first + n + 1
@@ -119,16 +120,6 @@ def rows_xml(rows: Sequence[Sequence[Any]], first: int, styles: Sequence[str],
         out.append((f'<row r="{r}" ht="{height:g}" customHeight="1">' if height else f'<row r="{r}">')
                    + "".join(cells) + "</row>")
     return "".join(out)
-
-
-def column_letters(column: int) -> str:
-    """A 0-based column's letters as Excel names it (0 → A, 26 → AA)."""
-    name = ""
-    column += 1
-    while column:
-        column, rest = divmod(column - 1, 26)
-        name = chr(65 + rest) + name
-    return name
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -244,7 +235,7 @@ def table(workbook: Any, fmt: dict[str, Any], name: str, title: str, note: str, 
     if rows and stream:
         fmt.streamed[f"xl/worksheets/sheet{ws.index + 1}.xml"] = (
             rows_xml(rows, header + 1, styles, row_style, fmt, columns),
-            f"A1:{column_letters(last)}{header + 1 + len(rows)}")
+            f"A1:{column_letter(last)}{header + 1 + len(rows)}")
     for n, values in enumerate(rows if not stream else ()):
         r = header + 1 + n
         for c, value in enumerate(values):
