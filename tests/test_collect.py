@@ -30,7 +30,7 @@ from test_returns import (
     zip_bomb,
 )
 
-from workplan_xl.collect import collect_returns, list_files, reporting_status
+from workplan_xl.collect import collect_returns, reporting_status
 from workplan_xl.errors import InputFileError, WorkplanError
 from workplan_xl.form_layout import FIELD_LABELS, HEADER_ROW, SHEET_INDICATORS, SHEET_TASKS
 from workplan_xl.master_workbook import read_master_workbook, write_master_workbook
@@ -319,19 +319,6 @@ def test_the_taizhangs_problem_is_said_before_the_returns_folders(kit: Kit, tmp_
     with pytest.raises(InputFileError) as error:  # a good 台账: the folder is named
         collect_returns(kit.master, [missing], db=tmp_path / "台账.db")
     assert str(error.value) == f"找不到回表文件夹或文件「{missing}」：请检查路径是否正确。"
-
-
-def test_list_files_is_sorted_and_leaves_our_own_files_out(tmp_path: Path) -> None:
-    (tmp_path / "b").mkdir()
-    for name in ("b/2.xlsx", "b/1.xlsx", "a.xlsx", "台账.xlsx", "台账.db", "汇总.xlsx"):
-        (tmp_path / name).write_bytes(b"x")
-    if hasattr(os, "mkfifo"):
-        os.mkfifo(tmp_path / "b" / "管道.xlsx")  # would make any reader wait for ever: left out
-    found = list_files([tmp_path], exclude=[tmp_path / "台账.xlsx", tmp_path / "台账.db", tmp_path / "汇总.xlsx"])
-    assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a.xlsx", "b/1.xlsx", "b/2.xlsx"]
-    with pytest.raises(InputFileError) as error:
-        list_files([tmp_path / "没有"])
-    assert str(error.value) == f"找不到回表文件夹或文件「{tmp_path / '没有'}」：请检查路径是否正确。"
 
 
 # -- the whole loop, with LibreOffice ---------------------------------------------------------------

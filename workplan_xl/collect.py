@@ -9,8 +9,6 @@ moved, into 隔离区 beside the ledger, and 问题清单 says where."""
 from __future__ import annotations
 
 import gc
-import hashlib
-import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -18,7 +16,7 @@ from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workplan_xl.errors import InputFileError, RosterError, WorkbookError, WorkplanError
+from workplan_xl.errors import RosterError, WorkbookError, WorkplanError
 from workplan_xl.isolated import Child, spare_process
 from workplan_xl.ledger import FileRecord, Ledger, LedgerState, read_state, round_file_name
 from workplan_xl.ledger_place import confirm_new_ledger, require_ledger
@@ -37,9 +35,8 @@ from workplan_xl.returns import (
     quarantine_folder,
     skip_reason,
 )
-from workplan_xl.returns.sniff import is_numbers_folder
 from workplan_xl.returns.unpack import Unpacked, unpack_containers
-from workplan_xl.returns.worker import display_name
+from workplan_xl.returns_folder import file_record, list_files, place, same_place
 
 ProgressFactory = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
 _COMMIT_SECONDS = 1.0  # a ledger transaction lasts about this long
@@ -288,7 +285,7 @@ def _files_seen(ledger: Ledger, fates: dict[str, tuple[int | None, bool, str]], 
         folder = next((str(where.parent.relative_to(f)) for f in folders if where.is_relative_to(f)), str(where.parent))
         name, unit, status, reason, file_round, first = known.get(sid, ("", "", "", "", None, key)) if (
             sid is not None) else ("", "", "", "", None, key)
-        if duplicate or not _same_place(first, key, roots):  # the bytes were recorded from another file
+        if duplicate or not same_place(first, key, roots):  # the bytes were recorded from another file
             fate, why = "重复", f"与「{name}」内容完全相同，只算一份" if name else "与另一文件内容完全相同，只算一份"
         else:
             fate, why = _FATES.get(status, status), reason
@@ -359,7 +356,7 @@ def _triage(ledger: Ledger, run: int, files: list[Path | Unpacked], round: str |
             known = ledger.evaluated(record.sha256, round)
             if known is not None:
                 same_place = (ledger.known_hash(record.key, record.size, record.mtime) == record.sha256
-                              or ledger.seen_at(record.sha256, _place(record.path, result.roots)))
+                              or ledger.seen_at(record.sha256, place(record.path, result.roots)))
                 ledger.add_sighting(run, known, record, duplicate=not same_place)
                 result.fates[record.key] = (known, not same_place, record.name)
                 known_rounds.append(ledger.file_round(known))
@@ -377,48 +374,6 @@ def _triage(ledger: Ledger, run: int, files: list[Path | Unpacked], round: str |
             todo.append(record)
             result.fates[record.key] = (None, False, record.name)
     return todo, copies, known_rounds
-
-
-def _same_place(recorded: str, key: str, roots: list[Path]) -> bool:
-    """Whether the path a submission was recorded under is this file's, though the run that recorded it
-    named it from another working folder (relative to another directory, or before the folder moved):
-    the same test as Ledger.seen_at."""
-    if recorded == key:
-        return True
-    recorded, place = recorded.replace("\\", "/"), _place(Path(key), roots)
-    return recorded == place or recorded.endswith("/" + place)
-
-
-def _place(path: Path, roots: list[Path]) -> str:
-    """A file's path relative to the first of ``roots`` (the working folder, then the returns folders'
-    parents) that holds it: what stays the same when the whole folder is moved or copied."""
-    absolute = Path(os.path.abspath(path))
-    for root in roots:
-        try:
-            return absolute.relative_to(os.path.abspath(root)).as_posix()
-        except ValueError:
-            continue
-    return absolute.name
-
-
-def file_record(path: Path, ledger: Ledger | None = None) -> FileRecord:
-    """Stat and (unless the ledger already knows this path, size and time) hash a file."""
-    key = os.fsencode(path).decode("utf-8", "backslashreplace")
-    name = display_name(path)
-    try:
-        stat = path.stat()
-        size, mtime = stat.st_size, stat.st_mtime
-        sha = ledger.known_hash(key, size, mtime) if ledger is not None else None
-        if sha is None:
-            digest = hashlib.sha256()
-            with open(path, "rb") as handle:
-                for chunk in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(chunk)
-            sha = digest.hexdigest()
-    except OSError:  # a lock file held by Excel, a file removed meanwhile: the reader will say so
-        size, mtime = 0, 0.0
-        sha = "unreadable:" + hashlib.sha256(key.encode("utf-8")).hexdigest()
-    return FileRecord(path, key, name, size, mtime, sha)
 
 
 def _in_order(todo: list[FileRecord], pool: ReaderPool, plan: tuple[PlanIndex, str | None],
@@ -450,31 +405,6 @@ def _progress(progress: ProgressFactory | None, total: int) -> Iterator[Callable
     else:
         with progress("读取回表", total) as update:
             yield update
-
-
-def list_files(sources: list[Path], exclude: list[Path] = ()) -> list[Path]:
-    """Every file under the sources, in a fixed order; our own master, ledger, output and quarantine
-    folder left out."""
-    skip = set()
-    for path in exclude:
-        path = Path(path).absolute()
-        skip.update({path, path.with_name(path.name + "-journal"), path.with_name(path.name + "-wal"),
-                     path.with_name(path.name + "-shm")})
-    found: list[Path] = []
-    for source in sources:
-        if source.is_dir():
-            for folder, dirs, names in os.walk(source):  # symlinked folders are not followed
-                dirs[:] = sorted(d for d in dirs if (Path(folder) / d).absolute() not in skip)
-                packages = [d for d in dirs if is_numbers_folder(Path(folder) / d)]  # one file, as the Mac shows it
-                dirs[:] = [d for d in dirs if d not in packages]
-                found.extend(Path(folder) / n for n in sorted(names + packages))
-        elif source.is_file():
-            found.append(source)
-        else:
-            raise InputFileError(f"找不到回表文件夹或文件「{source}」：请检查路径是否正确。")
-    # Regular files only: opening a named pipe (or a device) left in the folder would wait for ever.
-    unique = dict.fromkeys(p for p in found if p.absolute() not in skip and (p.is_file() or is_numbers_folder(p)))
-    return sorted(unique, key=lambda p: (str(p.parent), p.name))
 
 
 def load_plan(master: Path) -> Plan:
