@@ -1,5 +1,5 @@
 """isolated.py: one call in a child process with memory and time limits, waited for at once
-(run_limited) or later (start_limited), and what the caller gets when the call does not return."""
+(run_limited) or later (Child.call … result), and what the caller gets when the call does not return."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import time
 import pytest
 
 from workplan_xl.errors import InputFileError
-from workplan_xl.isolated import Limited, run_limited, spare_process, start_limited
+from workplan_xl.isolated import Limited, run_limited, spare_process
 
 
 def _pid_after(seconds: float) -> int:
@@ -55,14 +55,14 @@ def test_a_call_past_its_time_is_stopped() -> None:
 
 
 def test_a_started_call_runs_while_the_caller_works() -> None:
-    pending = start_limited(_pid_after, 1.0, timeout=None)
-    assert pending.process.is_alive()  # start_limited came back before the call ended
+    pending = spare_process().call(_pid_after, 1.0, timeout=None)
+    assert pending.process.is_alive()  # call() came back before the call ended
     assert pending.result() not in (None, os.getpid())
     assert not pending.process.is_alive()
 
 
 def test_a_started_call_can_be_cancelled() -> None:
-    pending = start_limited(time.sleep, 30, timeout=None)
+    pending = spare_process().call(time.sleep, 30, timeout=None)
     process = pending.process
     pending.cancel()
     assert not process.is_alive()
@@ -72,7 +72,7 @@ def test_a_started_call_can_be_cancelled() -> None:
 def test_read_in_process_calls_here(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WPX_READ_IN_PROCESS", "1")
     assert run_limited(_pid_after, 0.0) == os.getpid()
-    assert start_limited(_pid_after, 0.0).result() == os.getpid()
+    assert spare_process().call(_pid_after, 0.0).result() == os.getpid()
 
 
 def test_a_spare_process_loads_while_it_has_nothing_to_do() -> None:

@@ -2,9 +2,10 @@
 from outside (a roster, a spreadsheet plan, a 台账), which may abort the process (a Rust panic is a
 BaseException; a hard abort on a sheet that claims a billion cells), allocate whatever a file declares,
 or never return. The caller gets the result, a WorkplanError the call raised (its sentence), or Limited
-saying how the call ended; start_limited lets the caller work meanwhile (汇总.xlsx's 明细 is made so
-while the figures are computed). This is the one such mechanism; the returns' reader pool
-(returns/worker.py) keeps its workers between files and shares main_hidden with it."""
+saying how the call ended; a Child started early (spare_process) takes calls later, one at a time,
+and lets the caller work meanwhile (collect's reads the 台账, then makes 汇总.xlsx's 明细). This is the
+one such mechanism; the returns' reader pool (returns/worker.py) keeps its workers between files and
+shares main_hidden with it."""
 
 from __future__ import annotations
 
@@ -39,13 +40,6 @@ def run_limited(func: Callable[..., Any], *args: Any, memory: int = MEMORY, time
     A WorkplanError raised by ``func`` is raised here again (its sentence is the user's); anything else
     that ends the call becomes Limited. WPX_READ_IN_PROCESS=1 calls ``func`` here (a traceback to debug)."""
     return Child().call(func, *args, memory=memory, timeout=timeout).result()
-
-
-def start_limited(func: Callable[..., Any], *args: Any, memory: int = MEMORY,
-                  timeout: float | None = TIMEOUT) -> Child:
-    """run_limited, started: the caller does other work meanwhile and takes the result with
-    ``result()`` (``timeout`` counts from now; None waits as long as the call takes)."""
-    return Child().call(func, *args, memory=memory, timeout=timeout)
 
 
 def spare_process(preload: tuple[str, ...] = ()) -> Child:

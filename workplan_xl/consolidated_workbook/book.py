@@ -46,6 +46,7 @@ MAX_ROWS = 1_048_576 - 3  # Excel's last row, less the title, note and header ro
 # Values from which 明细's rows are made in another process, while this one computes the figures and
 # writes the other sheets: below, the child's start (~0.2 s) costs more than it saves.
 PARALLEL = 20_000
+_LAST = chr(64 + len(DETAIL_HEADERS))  # 明细's last column
 PRELOAD = ("workplan_xl.consolidated_workbook.package",)  # what that process needs loaded
 
 
@@ -133,12 +134,10 @@ class ConsolidatedWorkbook:
                 if count:
                     sheet.autofilter(2, 0, 2 + count, len(DETAIL_HEADERS) - 1)
             self.book.workbook.close()
-            last = chr(64 + len(DETAIL_HEADERS))
             with open(self.spool, "rb") as spool:
-                sheets = {part: (_once(xml.encode("utf-8")), ref) for part, (xml, ref) in self.book.fmt.streamed.items()}
-                sheets.update({f"xl/worksheets/sheet{4 + n}.xml": (spool_chunks(spool, offset, length), f"A1:{last}{3 + count}")
-                               for n, (offset, length, count) in enumerate(made)})
-                stream_into(self.draft, self.temp, sheets, shared)
+                sheets = {f"xl/worksheets/sheet{4 + n}.xml": (spool_chunks(spool, offset, length), f"A1:{_LAST}{3 + count}")
+                          for n, (offset, length, count) in enumerate(made)}
+                stream_into(self.draft, self.temp, {**self._tables(), **sheets}, shared)
             return self._replace(moved)
         except OSError as error:
             raise _unwritable(path, error) from None
@@ -164,13 +163,10 @@ class ConsolidatedWorkbook:
         self.book.workbook.close()
 
         def finished() -> SharedStrings:
-            if self.result is None:
-                shared = SharedStrings()
-                made, shared.items, shared.count = child.result()
-                if [n for _, _, n in made] != [count]:
-                    raise Limited("error", f"明细 rows made {made}, counted {count}")
-                self.result = made, shared
-            return self.result[1]
+            made, shared = self._child_rows()
+            if [n for _, _, n in made] != [count]:
+                raise Limited("error", f"明细 rows made {made}, counted {count}")
+            return shared
 
         def rows() -> Iterator[bytes]:
             total = None
@@ -181,23 +177,32 @@ class ConsolidatedWorkbook:
                         yield block
                     elif total is None and child.ready(0.01):
                         finished()
-                        assert self.result is not None
-                        total = self.result[0][0][1]
+                        total = self._child_rows()[0][0][1]
                     elif total is not None:
                         raise OSError("the 明细 spool file ended early")
 
-        last = chr(64 + len(DETAIL_HEADERS))
-        sheets = {"xl/worksheets/sheet4.xml": (rows, f"A1:{last}{3 + count}")}  # first: its strings come last
-        sheets.update({part: (_once(xml.encode("utf-8")), ref) for part, (xml, ref) in self.book.fmt.streamed.items()})
-        stream_into(self.draft, self.temp, sheets, finished)
+        details = {"xl/worksheets/sheet4.xml": (rows, f"A1:{_LAST}{3 + count}")}  # first: its strings come last
+        stream_into(self.draft, self.temp, {**details, **self._tables()}, finished)
+
+    def _tables(self) -> dict[str, tuple[Callable[[], Iterator[bytes]], str]]:
+        """The rows of 报送情况, 问题清单 and 文件清单, made as XML when they were filled."""
+        return {part: (_once(xml.encode("utf-8")), ref) for part, (xml, ref) in self.book.fmt.streamed.items()}
+
+    def _child_rows(self) -> tuple[list[tuple[int, int, int]], SharedStrings]:
+        """The child's answer (asked once): each sheet's (offset, length, rows) in the spool, the strings."""
+        assert self.pending is not None
+        if self.result is None:
+            shared = SharedStrings()
+            made, shared.items, shared.count = self.pending.result()
+            self.result = made, shared
+        return self.result
 
     def _rows(self) -> tuple[list[tuple[int, int, int]], SharedStrings]:
         """明细's rows spooled (by the child, or here): each sheet's (offset, length, rows), the strings."""
         shared = SharedStrings()
         if self.pending is not None:
             try:
-                made, shared.items, shared.count = self.pending.result()
-                return made, shared
+                return self._child_rows()
             except Limited:  # the child could not finish (memory, a crash): the rows are made here
                 self.rows = detail_rows(*self.made_from)
         assert self.rows is not None
