@@ -18,8 +18,9 @@ from pathlib import Path
 
 from workplan_xl.errors import RosterError, WorkbookError, WorkplanError
 from workplan_xl.isolated import Child, spare_process
-from workplan_xl.ledger import FileRecord, Ledger, LedgerState, read_state, round_file_name
+from workplan_xl.ledger import FileRecord, Ledger, round_file_name
 from workplan_xl.ledger_place import confirm_new_ledger, require_ledger
+from workplan_xl.ledger_state import LedgerState, read_state, round_state
 from workplan_xl.outputs import Inputs, check_not_input
 from workplan_xl.outputs import check_output as check_outputs
 from workplan_xl.plan import Plan, Unit
@@ -260,7 +261,7 @@ def _collect(ledger: Ledger, plan: Plan, files: list[Path | Unpacked], round: st
         result.pinned.append((units[code], name))
     for touched in {result.round, *(r for r in file_rounds if r is not None)}:
         ledger.settle(touched)
-    return ledger.state(plan.units, result.round)
+    return round_state(ledger, plan.units, result.round)
 
 
 _FATES = {"accepted": "采用", "superseded": "被替代", "rejected": "未采用", "skipped": "跳过"}

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from workplan_xl.cjk import safe_file_name
 from workplan_xl.collect import load_plan, record_returns
-from workplan_xl.ledger import Ledger, LedgerState
+from workplan_xl.ledger import Ledger
+from workplan_xl.ledger_state import LedgerState, round_state
 from workplan_xl.plan import Plan, Unit
 from workplan_xl.progress import REPORTED
 from workplan_xl.returns import BY_FILE_NAME, REJECTED, SKIPPED, PlanIndex, ReaderPool, Reading
@@ -236,7 +237,7 @@ class Intake:
         return (self.round if self.round is not None else ledger.latest_round()) or ""
 
     def _state(self, ledger: Ledger) -> LedgerState:
-        return ledger.state(self.plan.units, self._round(ledger))
+        return round_state(ledger, self.plan.units, self._round(ledger))
 
     # -- what the pages show -----------------------------------------------------------------------
     def unit_state(self, code: str):  # noqa: ANN201 - a UnitReport
