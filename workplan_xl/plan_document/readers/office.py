@@ -59,9 +59,9 @@ def read_office(path: Path, encoding: str | None = None, kind: str = "doc") -> l
             from workplan_xl.plan_document.readers.sheet import read_sheet
 
             return read_sheet(converted)
-        from workplan_xl.plan_document.readers.word import read_docx
+        from workplan_xl.plan_document.readers.isolated import read_document
 
-        return read_docx(converted)
+        return read_document("docx", converted, name=path.name)
 
 
 def convert(soffice: str, source: Path, fmt: str, folder: Path, said: str, timeout: int = TIME_LIMIT) -> Path:
