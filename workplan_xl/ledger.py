@@ -158,7 +158,8 @@ class Ledger:
     def note_folders(self, folders: list[Path]) -> None:
         """Remember the folders returns were collected from (outputs.py keeps forms and notices out)."""
         with self.transaction():
-            self.conn.executemany("INSERT OR IGNORE INTO returns_folders VALUES (?, (SELECT coalesce(max(id), 0) FROM runs))",
+            self.conn.executemany("INSERT OR IGNORE INTO returns_folders "
+                                  "VALUES (?, (SELECT coalesce(max(id), 0) FROM runs))",
                                   [(os.path.abspath(f),) for f in folders])
 
     def roster(self) -> list[Unit]:

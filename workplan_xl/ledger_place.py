@@ -76,7 +76,8 @@ def returns_folders(master: Path, db: Path | None = None) -> dict[Path, str]:
     (collect and serve note them), and 回表 beside the 台账 (the convention). Forms and notices written into
     one would be read as returns by the next collect."""
     master = Path(master)
-    found = {Path(os.path.abspath(master.parent / RETURNS_FOLDER)): "这是台账旁约定的回表文件夹（wpx serve 默认把回表存在这里）"}
+    found = {Path(os.path.abspath(master.parent / RETURNS_FOLDER)):
+             "这是台账旁约定的回表文件夹（wpx serve 默认把回表存在这里）"}
     path = default_ledger(master, db)
     if path.is_file():
         try:

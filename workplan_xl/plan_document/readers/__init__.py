@@ -173,7 +173,7 @@ def _is_blank(path: Path, head: bytes, bom: str | None) -> bool:
 
 
 def _is_json(path: Path, bom: str | None) -> bool:
-    if path.stat().st_size > 50 << 20:
+    if path.stat().st_size > 20 << 20:  # a Plan JSON of 5,000 tasks is ~5 MB; larger is read as text, in the child
         return False
     try:
         json.loads(path.read_bytes().decode(bom or "utf-8-sig"))

@@ -58,7 +58,7 @@ def read_office(path: Path, encoding: str | None = None, kind: str = "doc") -> l
         if spreadsheet:
             from workplan_xl.plan_document.readers.sheet import read_sheet
 
-            return read_sheet(converted)
+            return read_sheet(converted, name=path.name)
         from workplan_xl.plan_document.readers.isolated import read_document
 
         return read_document("docx", converted, name=path.name)
