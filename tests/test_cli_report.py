@@ -81,7 +81,7 @@ def test_materials_hold_every_units_own_words(master: Path) -> None:
 
 
 def test_report_figures_match_the_ledger(master: Path) -> None:
-    from workplan_xl.ledger import read_progress
+    from workplan_xl.ledger_state import read_progress
     from workplan_xl.master_workbook import read_master_workbook
 
     out = make_report(master, output=master.parent / "总结.docx", day=date(2025, 12, 20))

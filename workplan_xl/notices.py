@@ -340,7 +340,7 @@ def make_notices(master: Path, output: Path, db: Path | None = None, round: str 
 
     ``day`` is the 成文日期 of the 落款 (default today); ``as_of`` the date lags are judged on (default
     ``day``: a notice judges as of the day it is signed). ``echo`` is told where older copies went."""
-    from workplan_xl.ledger import read_progress
+    from workplan_xl.ledger_state import read_progress
     from workplan_xl.master_workbook import read_master_workbook
 
     day = parse_date(day)

@@ -55,7 +55,7 @@ def make_report(master: Path, output: Path | None = None, db: Path | None = None
                 echo: Callable[[str], object] | None = None) -> Path:
     """wpx report: 台账.xlsx + its ledger → <年度>年工作总结.docx beside the master workbook; ``day`` is
     the 成文日期 (2025-12-20 or 2025年12月20日; default today). ``echo`` is told where an older copy went."""
-    from workplan_xl.ledger import read_progress
+    from workplan_xl.ledger_state import read_progress
     from workplan_xl.master_workbook import read_master_workbook
 
     day = parse_date(day)
