@@ -188,6 +188,7 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
                                    sources=[Path(s).absolute() for s in sources],
                                    roots=[master.parent, *(Path(s).parent for s in sources)])
             state = result.state = _collect(ledger, plan, items, round, pool, progress, result, pins)
+            ledger.note_folders([Path(s) for s in sources if Path(s).is_dir()])  # no form is written there
             pool.close()
             if not named and output.name != round_file_name(result.round):
                 output = result.output = master.parent / round_file_name(result.round)

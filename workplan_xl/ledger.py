@@ -11,6 +11,7 @@ file silently loses the last runs. With DELETE the .db is the whole ledger whene
 from __future__ import annotations
 
 import datetime
+import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from workplan_xl.errors import InputFileError, WorkplanError
 from workplan_xl.ledger_schema import (
+    FOLDERS,
     PINS,
     SCHEMA,
     SCHEMA_VERSION,
@@ -70,7 +72,7 @@ class Ledger:
             if not tables:
                 if not create:
                     raise WorkplanError(NO_LEDGER)
-                self.conn.executescript(f"BEGIN;{SCHEMA}{VIEWS}{PINS}"
+                self.conn.executescript(f"BEGIN;{SCHEMA}{VIEWS}{PINS}{FOLDERS}"
                                         f"INSERT INTO schema_version VALUES ({SCHEMA_VERSION});COMMIT;")
             elif "schema_version" not in tables:
                 raise InputFileError(f"数据库「{path.name}」不是 wpx 的台账数据库：请用 --db 指定另一个文件名。")
@@ -104,13 +106,14 @@ class Ledger:
         """Additions to the schema that older ledgers of the same version lack: added in place."""
         columns = {r[1] for r in self.conn.execute("PRAGMA table_info(submissions)")}
         tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if "blank" in columns and "pins" in tables:
+        if "blank" in columns and "pins" in tables and "returns_folders" in tables:
             return
         try:
             with self.transaction():
                 if "blank" not in columns:
                     self.conn.execute("ALTER TABLE submissions ADD COLUMN blank TEXT NOT NULL DEFAULT ''")
                 self.conn.execute(PINS.strip())
+                self.conn.execute(FOLDERS)
         except sqlite3.OperationalError:
             pass  # a read-only ledger: the state is read without pins and without 部分填报
 
@@ -140,6 +143,13 @@ class Ledger:
                                   [(i, u.code, u.name, u.type) for i, u in enumerate(units)])
         assert run is not None
         return run
+
+    def note_folders(self, folders: list[Path]) -> None:
+        """Remember the folders returns were collected from (outputs.py keeps forms and notices out)."""
+        with self.transaction():
+            self.conn.executemany("INSERT OR IGNORE INTO returns_folders "
+                                  "VALUES (?, (SELECT coalesce(max(id), 0) FROM runs))",
+                                  [(os.path.abspath(f),) for f in folders])
 
     def roster(self) -> list[Unit]:
         return [Unit(code, name, type_) for code, name, type_ in

@@ -9,7 +9,6 @@ of a task (a document that lost its paragraphs), with a warning."""
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
@@ -338,7 +337,7 @@ def read_plan(path: Path, encoding: str | None = None) -> Plan:
 def _read_json(path: Path) -> Plan:
     try:
         return Plan.from_json(path.read_text(encoding="utf-8-sig"))
-    except (ValueError, KeyError, TypeError, AttributeError, json.JSONDecodeError):
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         raise InputFileError(
             f"「{path.name}」不是 workplan_xl 的 Plan JSON（应含 \"schema\": \"workplan-xl/plan@1\"）："
             "请给出 wpx parse --json 生成的文件，或工作要点文档本身。") from None

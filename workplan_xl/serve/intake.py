@@ -137,6 +137,7 @@ class Intake:
         try:
             pool = KeptPool(workers=workers).start()
             ledger = Ledger(self.db)
+            ledger.note_folders([self.returns])  # no form is written there
             self.state = self._state(ledger)
         except BaseException as error:  # noqa: BLE001 - raised again in the constructor's thread
             self._failure = error

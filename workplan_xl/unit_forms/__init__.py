@@ -107,9 +107,10 @@ def write_unit_forms(plan: Plan, folder: Path, round: str = "", codes: list[str]
 def make_unit_forms(master: Path, output: Path, round: str = "", codes: list[str] | None = None,
                     password: str | None = None, progress: Progress | None = None) -> FormsWritten:
     """What ``wpx forms`` calls: read the master workbook 台账.xlsx, then write the forms."""
+    from workplan_xl.ledger_place import returns_folders
     from workplan_xl.master_workbook import read_master_workbook
 
-    inputs = Inputs(master=Path(master), ledger=Path(master).with_suffix(".db"))
+    inputs = Inputs(master=Path(master), ledger=Path(master).with_suffix(".db"), collected=returns_folders(master))
     check_folder(Path(output), "填报表", inputs)
     plan = read_master_workbook(Path(master))
     _chosen_units(plan, codes, f"台账「{Path(master).name}」")  # the same checks, naming the file

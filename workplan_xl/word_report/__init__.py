@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from workplan_xl.gongwen import format_date, parse_date, save_document
-from workplan_xl.ledger_place import require_ledger
+from workplan_xl.ledger_place import require_ledger, returns_folders
 from workplan_xl.outputs import Inputs, check_output
 from workplan_xl.progress import Progress, counts_sentence
 from workplan_xl.word_report.compose import (
@@ -61,7 +61,8 @@ def make_report(master: Path, output: Path | None = None, db: Path | None = None
     day = parse_date(day)
     master = Path(master)
     db = Path(db) if db else master.with_suffix(".db")
-    inputs = Inputs(master=master, ledger=db, others={"模板": Path(template)} if template else {})
+    inputs = Inputs(master=master, ledger=db, others={"模板": Path(template)} if template else {},
+                    collected=returns_folders(master, db))
     if output is not None:
         check_output(Path(output), "document", "工作总结", inputs)
         check_output(materials_path(Path(output)), "document", "素材汇编", inputs)

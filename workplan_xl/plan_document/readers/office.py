@@ -58,10 +58,10 @@ def read_office(path: Path, encoding: str | None = None, kind: str = "doc") -> l
         if spreadsheet:
             from workplan_xl.plan_document.readers.sheet import read_sheet
 
-            return read_sheet(converted)
-        from workplan_xl.plan_document.readers.word import read_docx
+            return read_sheet(converted, name=path.name)
+        from workplan_xl.plan_document.readers.isolated import read_document
 
-        return read_docx(converted)
+        return read_document("docx", converted, name=path.name)
 
 
 def convert(soffice: str, source: Path, fmt: str, folder: Path, said: str, timeout: int = TIME_LIMIT) -> Path:
