@@ -19,7 +19,8 @@ from workplan_xl.plan_document.coverage import measure_coverage
 from workplan_xl.plan_document.enrich import apply_attached_rows, track_goals
 from workplan_xl.plan_document.metadata import content_range, read_metadata, year_of
 from workplan_xl.plan_document.numbering import cn_to_int, int_to_cn, numbered, plain
-from workplan_xl.plan_document.outline import Outline, build_outline, kind_of, split_title
+from workplan_xl.plan_document.outline import Outline, build_outline
+from workplan_xl.plan_document.titles import kind_of, split_title
 
 _TABLE = "\x00table:"
 MAX_SPAN = 20000  # characters of one task read for facts

@@ -17,7 +17,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from workplan_xl.returns.markup_sheets import MARKUP_KINDS, read_markup_sheets
+from workplan_xl.returns.markup_sheets import CSV_TEXT, MARKUP_KINDS, TEXT_TABLE_SUFFIXES, read_markup_sheets
 from workplan_xl.returns.precheck import (
     LIMITS,
     NATIVE_ERRORS,
@@ -39,7 +39,7 @@ def inspect_file(path: str, limits: Limits = LIMITS) -> dict[str, Any]:
     return _inspect(Path(path), limits)[0]
 
 
-def inspect_bytes(data: bytes, limits: Limits = LIMITS, lazy: bool = False) -> dict[str, Any]:
+def inspect_bytes(data: bytes, limits: Limits = LIMITS, lazy: bool = False, name: str = "") -> dict[str, Any]:
     """inspect_file on a file's bytes, read once: the zip directory is opened once for sniffing and
     the pre-checks, and the reader gets the same bytes.
 
@@ -53,9 +53,12 @@ def inspect_bytes(data: bytes, limits: Limits = LIMITS, lazy: bool = False) -> d
         if sniffed.kind in ("empty", "encrypted", "truncated"):
             raise Refused(sniffed.kind)
         if sniffed.kind == "other":
-            if sniffed.what in MARKUP_KINDS:  # 2003 XML, .fods, a web page: read by our own readers
-                return {"status": "read", "kind": MARKUP_KINDS[sniffed.what], "sheets": read_markup_sheets(
-                    data, sniffed.what, limits, MAX_SHEETS, MAX_ROWS, MAX_COLUMNS)}
+            what = sniffed.what
+            if what == "文本" and name.lower().endswith(TEXT_TABLE_SUFFIXES):
+                what = CSV_TEXT  # text is a table when it is named as one (a note stays a note)
+            if what in MARKUP_KINDS:  # 2003 XML, .fods, a web page, CSV: read by our own readers
+                return {"status": "read", "kind": MARKUP_KINDS[what], "sheets": read_markup_sheets(
+                    data, what, limits, MAX_SHEETS, MAX_ROWS, MAX_COLUMNS)}
             raise Refused("convert" if is_spreadsheet_kind(sniffed.what) else "not_spreadsheet", sniffed.what)
         if archive is not None:
             check_archive(archive, data, limits)
@@ -89,7 +92,7 @@ def _inspect(file: Path, limits: Limits, lazy: bool = False) -> tuple[dict[str, 
         return {"status": "refused", "code": "memory", "detail": ""}, ""
     except OSError as error:
         return {"status": "refused", "code": "unreadable", "detail": _reader_message(error)}, ""
-    return inspect_bytes(data, limits, lazy), hashlib.sha256(data).hexdigest()
+    return inspect_bytes(data, limits, lazy, file.name), hashlib.sha256(data).hexdigest()
 
 
 def _read_sheets(data: bytes, limits: Limits) -> list[dict[str, Any]]:
