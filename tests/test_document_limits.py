@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import random
+import struct
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -158,3 +160,30 @@ def test_a_conversion_that_eats_memory_is_one_sentence(folder: Path, monkeypatch
     monkeypatch.setattr(office, "MEMORY_LIMIT", 300 << 20)
     assert parse(path) == (2, "错误：「旧 计划.doc」是旧版 Word 文档（.doc），LibreOffice 无法转换它（文件可能已损坏、加了密码或不是文档）："
                               "请在 Word/WPS 中打开并另存为 .docx 后再试。\n")
+
+
+def _looping_ole(path: Path) -> Path:
+    """A 12 KB compound file (4 KB sectors) whose directory chain points at itself."""
+    header = bytearray(512)
+    header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HH", header, 0x1E, 12, 6)
+    struct.pack_into("<IIII", header, 0x30, 1, 0, 4096, 0xFFFFFFFE)  # directory at sector 1; no mini FAT
+    struct.pack_into("<II", header, 0x44, 0xFFFFFFFE, 0)
+    struct.pack_into("<109I", header, 0x4C, 0, *[0xFFFFFFFF] * 108)  # the FAT is sector 0
+    fat = struct.pack("<1024I", 0xFFFFFFFD, 1, *[0xFFFFFFFF] * 1022)  # sector 1 → sector 1
+    path.write_bytes(bytes(header) + b"\x00" * 3584 + fat + b"\x00" * 4096)
+    return path
+
+
+def test_a_compound_file_whose_chain_loops_is_sniffed_without_following_it(folder: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from workplan_xl.returns.ole import Ole, OleError
+
+    path = _looping_ole(folder / "环 计划.doc")
+    with pytest.raises(OleError):
+        Ole(path.read_bytes())  # it followed the loop a million times (4 GB) before
+    monkeypatch.setenv("WPX_SOFFICE", "")
+    start = time.monotonic()
+    assert parse(path) == (2, "错误：「环 计划.doc」是旧版 Word 文档（.doc），需要 LibreOffice 才能读取：请安装 LibreOffice（soffice），"
+                              "或在 Word/WPS 中另存为 .docx 后再试。\n")
+    assert time.monotonic() - start < 10  # 36 s and 4.3 GB in the main process before
