@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import random
+import struct
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -138,3 +140,50 @@ def test_a_conversion_that_hangs_is_one_sentence(folder: Path, monkeypatch: pyte
     monkeypatch.setenv("WPX_SOFFICE", str(fake))
     monkeypatch.setattr(office, "TIME_LIMIT", 1)
     assert parse(path) == (2, "错误：「旧 计划.rtf」是RTF 文档，LibreOffice 转换超过 1 秒仍未完成：请在 Word/WPS 中另存为 .docx 后再试。\n")
+
+
+def test_a_conversion_that_eats_memory_is_one_sentence(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workplan_xl.plan_document.readers import office
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the address-space limit is Linux's")
+    fake = folder / "soffice"  # LibreOffice choking on a hostile document: it allocates 600 MB, then writes
+    fake.write_text(f"#!{sys.executable}\nimport sys, pathlib\nblock = bytearray(600 << 20)\n"
+                    "out = pathlib.Path(sys.argv[sys.argv.index('--outdir') + 1])\nout.mkdir()\n"
+                    "(out / 'source.docx').write_bytes(b'PK not really')\n", encoding="utf-8")
+    fake.chmod(0o755)
+    path = folder / "旧 计划.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "WordDocument".encode("utf-16-le") + b"\x00" * 600)
+    monkeypatch.setenv("WPX_SOFFICE", str(fake))
+    monkeypatch.setattr(office, "MEMORY_LIMIT", 3000 << 20)  # room for it: what it wrote is read, and named as
+    assert parse(path) == (2, "错误：「旧 计划.doc」已损坏，无法作为 Word 文档读取：请在 Word/WPS 中打开并另存为 .docx 后再试。\n")
+    monkeypatch.setattr(office, "MEMORY_LIMIT", 300 << 20)
+    assert parse(path) == (2, "错误：「旧 计划.doc」是旧版 Word 文档（.doc），LibreOffice 无法转换它（文件可能已损坏、加了密码或不是文档）："
+                              "请在 Word/WPS 中打开并另存为 .docx 后再试。\n")
+
+
+def _looping_ole(path: Path) -> Path:
+    """A 12 KB compound file (4 KB sectors) whose directory chain points at itself."""
+    header = bytearray(512)
+    header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HH", header, 0x1E, 12, 6)
+    struct.pack_into("<IIII", header, 0x30, 1, 0, 4096, 0xFFFFFFFE)  # directory at sector 1; no mini FAT
+    struct.pack_into("<II", header, 0x44, 0xFFFFFFFE, 0)
+    struct.pack_into("<109I", header, 0x4C, 0, *[0xFFFFFFFF] * 108)  # the FAT is sector 0
+    fat = struct.pack("<1024I", 0xFFFFFFFD, 1, *[0xFFFFFFFF] * 1022)  # sector 1 → sector 1
+    path.write_bytes(bytes(header) + b"\x00" * 3584 + fat + b"\x00" * 4096)
+    return path
+
+
+def test_a_compound_file_whose_chain_loops_is_sniffed_without_following_it(folder: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from workplan_xl.returns.ole import Ole, OleError
+
+    path = _looping_ole(folder / "环 计划.doc")
+    with pytest.raises(OleError):
+        Ole(path.read_bytes())  # it followed the loop a million times (4 GB) before
+    monkeypatch.setenv("WPX_SOFFICE", "")
+    start = time.monotonic()
+    assert parse(path) == (2, "错误：「环 计划.doc」是旧版 Word 文档（.doc），需要 LibreOffice 才能读取：请安装 LibreOffice（soffice），"
+                              "或在 Word/WPS 中另存为 .docx 后再试。\n")
+    assert time.monotonic() - start < 10  # 36 s and 4.3 GB in the main process before

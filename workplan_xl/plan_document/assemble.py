@@ -317,9 +317,13 @@ def read_plan(path: Path, encoding: str | None = None) -> Plan:
             raise InputFileError(
                 f"「{path.name}」的内容结构异常，无法读取："
                 "请在 Word/WPS 中打开并另存一份后再试，或改用 .txt 文件。") from exc
-    data = path.read_bytes()
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:  # in pieces: a plan file may be a 300 MB PDF
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    sha256 = digest.hexdigest()
     try:
-        plan = parse_blocks(blocks, source_name=path.name, sha256=hashlib.sha256(data).hexdigest())
+        plan = parse_blocks(blocks, source_name=path.name, sha256=sha256)
     except PlanStructureError as error:
         if kind in ("xlsx", "xls", "sheetxml") or (kind == "text" and path.suffix.lower() in (".csv", ".tsv")):
             raise PlanStructureError(

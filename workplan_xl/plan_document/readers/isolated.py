@@ -57,9 +57,14 @@ def read_document(kind: str, path: Path, encoding: str | None = None, name: str 
     ``name``: the file as the user gave it (a LibreOffice conversion reads a temporary copy)."""
     path = Path(path)
     name = name or path.name
-    blocks, said = run_isolated(_read_document, kind, str(path), encoding, name, name=name,
-                                memory=DOCUMENT_MEMORY, timeout=DOCUMENT_TIMEOUT, advice=_DOCUMENT_ADVICE[kind],
-                                what="这份电子表格" if kind == "csv" else "这份文档")
+    try:
+        blocks, said = run_isolated(_read_document, kind, str(path), encoding, name, name=name,
+                                    memory=DOCUMENT_MEMORY, timeout=DOCUMENT_TIMEOUT, advice=_DOCUMENT_ADVICE[kind],
+                                    what="这份电子表格" if kind == "csv" else "这份文档")
+    except InputFileError as error:  # the reader named the converted copy: the user knows their own file
+        if name == path.name or f"「{path.name}」" not in str(error):
+            raise
+        raise type(error)(str(error).replace(f"「{path.name}」", f"「{name}」")) from error.__cause__
     for message in said:
         warnings.warn(ReaderWarning(message), stacklevel=2)
     return blocks
