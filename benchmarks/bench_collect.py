@@ -126,11 +126,11 @@ def generate(plan: Plan, folder: Path) -> Path:
 
 def run_reading(master: Path) -> tuple[float, float]:
     """Reading and interpreting only: all in this process (unsafe for real returns) vs the worker pool."""
-    from workplan_xl.collect import load_plan
+    from workplan_xl.master_workbook.read import read_master_plan
     from workplan_xl.returns import PlanIndex, ReaderPool, inspect_file
     from workplan_xl.returns.interpret import interpret
 
-    index = PlanIndex(load_plan(master))
+    index = PlanIndex(read_master_plan(master))
     files = sorted((master.parent / "回表").iterdir())
     start = time.perf_counter()
     for path in files:

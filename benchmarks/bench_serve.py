@@ -31,7 +31,7 @@ from pathlib import Path
 from bench_collect import bench_plan, filled_bytes
 
 from workplan_xl.collect import collect_returns
-from workplan_xl.ledger import read_state
+from workplan_xl.ledger_state import read_state
 from workplan_xl.master_workbook import write_master_workbook
 from workplan_xl.unit_forms.content import build_contents
 

@@ -155,3 +155,35 @@ def test_parse_json_onto_the_plan_or_of_the_wrong_kind_is_refused(tmp_path: Path
     assert out == (f"错误：Plan JSON要保存为JSON 文件（.json），而「{tmp_path / '结果.xlsx'}」扩展名为「.xlsx」："
                    f"请用 --json 给一个以 .json 结尾的文件名，如 {tmp_path / 'plan.json'}。\n")
     assert not (tmp_path / "结果.xlsx").exists()
+
+
+def test_forms_and_notices_into_a_returns_folder_the_ledger_knows_are_refused(work: Path) -> None:
+    returns = work / "回表 12月"
+    code, out = _run(["collect", work / "台账.xlsx", returns])  # the ledger notes the folder
+    assert code in (0, 3), out  # 3: 问题清单 has lines
+    before = _digest(work)
+    inside = returns / "第二批 填报表"
+    code, out = _run(["forms", work / "台账.xlsx", "--round", "2026-年度", "-o", inside])
+    assert (code, out) == (2, f"错误：填报表不能保存到「{inside}」，它在回表文件夹「{returns}」里：台账数据库记录过从这个文件夹"
+                              "收集回表，放在这里的文件下次收集时会被当成单位的回表读入。请用 -o 保存到回表文件夹以外的位置。\n")
+    code, out = _run(["notices", work / "台账.xlsx", "-o", returns])
+    assert (code, out) == (2, f"错误：督办单和通报不能保存到回表文件夹「{returns}」：台账数据库记录过从这个文件夹收集回表，"
+                              "放在这里的文件下次收集时会被当成单位的回表读入。请用 -o 保存到回表文件夹以外的位置。\n")
+    assert _digest(work) == before and not inside.exists()
+
+
+def test_forms_into_the_returns_folder_beside_the_master_are_refused(work: Path) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(work / "台账.db")
+    conn.execute("DROP TABLE returns_folders")  # a ledger from before the table: the convention still holds
+    conn.commit()
+    conn.close()
+    inside = work / "回表" / "填报 表"
+    code, out = _run(["forms", work / "台账.xlsx", "-o", inside])
+    assert (code, out) == (2, f"错误：填报表不能保存到「{inside}」，它在回表文件夹「{work / '回表'}」里：这是台账旁约定的回表文件夹"
+                              "（wpx serve 默认把回表存在这里），放在这里的文件下次收集时会被当成单位的回表读入。"
+                              "请用 -o 保存到回表文件夹以外的位置。\n")
+    assert not (work / "回表").exists()
+    code, out = _run(["forms", work / "台账.xlsx", "-o", work / "填报 表"])
+    assert code == 0, out

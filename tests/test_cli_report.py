@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -79,7 +81,7 @@ def test_materials_hold_every_units_own_words(master: Path) -> None:
 
 
 def test_report_figures_match_the_ledger(master: Path) -> None:
-    from workplan_xl.ledger import read_progress
+    from workplan_xl.ledger_state import read_progress
     from workplan_xl.master_workbook import read_master_workbook
 
     out = make_report(master, output=master.parent / "总结.docx", day=date(2025, 12, 20))
@@ -174,3 +176,47 @@ def test_a_bad_date_is_one_sentence(master: Path, tmp_path: Path, command: str) 
     assert result.exit_code == 2
     assert result.output == "错误：成文日期「12月20日」无法识别：请写成 2025-12-20 或 2025年12月20日 的形式。\n"
     assert not (tmp_path / "x").exists()
+
+
+def _hostile_template(path: Path, document_xml: bytes, **options: object) -> Path:
+    """The shipped letterhead template with its document part replaced."""
+    letterhead = Path(__file__).parent.parent / "templates" / "letterhead_report.docx"
+    with zipfile.ZipFile(letterhead) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename == "word/document.xml":
+                with target.open(info.filename, "w", **options) as part:  # type: ignore[arg-type]
+                    part.write(document_xml)
+            else:
+                target.writestr(info, source.read(info))
+    return path
+
+
+W_DOCUMENT = '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+
+
+@pytest.mark.parametrize(("kind", "sentence"), [
+    ("炸弹", "模板「{}」解压后过大或压缩比异常（可能是恶意文件），为安全起见不予打开：请确认文件来源，或在 Word/WPS 中另存为 .docx 后再试。"),
+    ("实体", "模板「{}」含有不安全的 XML 内容（实体或 DTD），为安全起见不予打开：请在 Word/WPS 中另存为 .docx 后再试。"),
+    ("UTF-16 实体", "模板「{}」含有不安全的 XML 内容（实体或 DTD），为安全起见不予打开：请在 Word/WPS 中另存为 .docx 后再试。"),
+    ("很大", "模板「{}」的文字和格式内容超过 20 MB，远超一份模板的大小：请确认选对了文件；模板只需红头、占位符和落款。"),
+], ids=["zip-bomb", "entities", "utf16-entities", "huge-markup"])
+def test_a_hostile_template_is_refused_before_it_is_opened(master: Path, tmp_path: Path, kind: str,
+                                                           sentence: str) -> None:
+    folder = tmp_path / "外来 模板"
+    folder.mkdir()
+    template = folder / f"红头 {kind}.docx"
+    if kind == "炸弹":  # 64 MB of blanks in 64 KB
+        _hostile_template(template, W_DOCUMENT.encode() + b" " * (64 << 20))
+    elif kind.endswith("实体"):
+        laughs = ('<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY a "哈哈哈哈哈哈哈哈"><!ENTITY b "&a;&a;&a;&a;&a;&a;'
+                  '&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]>' + W_DOCUMENT +
+                  "<w:p><w:r><w:t>{{标题}}&c;</w:t></w:r></w:p><w:p><w:r><w:t>{{正文}}</w:t></w:r></w:p></w:body></w:document>")
+        _hostile_template(template, laughs.encode("utf-16" if kind.startswith("UTF") else "utf-8"))
+    else:  # 22 MB of paragraphs compressed only 11-fold: no bomb, but no template either
+        rnd = random.Random(5)
+        body = "".join(f"<w:p><w:r><w:t>{rnd.randrange(1 << 16):x}</w:t></w:r></w:p>" for _ in range(600_000))
+        _hostile_template(template, (W_DOCUMENT + body + "</w:body></w:document>").encode())
+    out = tmp_path / "总结.docx"
+    result = CliRunner().invoke(cli, ["report", str(master), "--template", str(template), "-o", str(out)])
+    assert (result.exit_code, result.output) == (2, f"错误：{sentence.format(template.name)}\n")
+    assert not out.exists()

@@ -10,7 +10,8 @@ import pytest
 from test_returns import make_plan
 
 from workplan_xl.errors import InputFileError, WorkplanError
-from workplan_xl.ledger import NO_LEDGER, FileRecord, Ledger, read_progress, read_state
+from workplan_xl.ledger import NO_LEDGER, FileRecord, Ledger
+from workplan_xl.ledger_state import read_progress, read_state, round_state
 from workplan_xl.progress import MISSING, PROBLEM, REPORTED
 from workplan_xl.returns import Finding, Reading, Value
 
@@ -167,7 +168,7 @@ def test_later_file_supersedes_nothing_deleted(ledger: Ledger) -> None:
     # the latest time wins; at the same time the name sorted last wins
     assert status == {old: "superseded", same_time_a: "superseded", same_time_b: "accepted"}
     assert ledger.conn.execute('SELECT count(*) FROM "values"').fetchone()[0] == 6
-    state = ledger.state(plan.units, "")
+    state = round_state(ledger, plan.units, "")
     assert [(e.item_id, e.value) for e in state.entries] == [("T001", "已完成"), ("I001", "96")]
     assert state.units[0].file == "b.xlsx" and state.units[0].submissions == 3
 
@@ -185,7 +186,7 @@ def test_unit_states_and_problems(ledger: Ledger) -> None:
     add(ledger, run, record("x.xls", "h4"), unknown)
     add(ledger, run, record("~$1001.xlsx", "h5"), Reading("skipped", reason="锁定文件"))
     ledger.settle("")
-    state = ledger.state(plan.units, "")
+    state = round_state(ledger, plan.units, "")
     # a usable return with a bad cell is reported (the cell is in 问题清单); 有问题 is only unusable files
     assert [u.state for u in state.units] == [REPORTED, REPORTED, PROBLEM, MISSING]
     assert state.units[2].problems == ["文件「1003.xlsx」不完整（可能下载或复制中断）"]
@@ -200,7 +201,7 @@ def test_a_fixed_resend_hides_the_older_failure(ledger: Ledger) -> None:
     add(ledger, run, record("a.xlsx", "h1", mtime=100.0), failed)
     add(ledger, run, record("b.xlsx", "h2", mtime=200.0), accepted("1001"))
     ledger.settle("")
-    state = ledger.state(plan.units, "")
+    state = round_state(ledger, plan.units, "")
     assert state.units[0].state == REPORTED and state.problems == []
 
 

@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from test_returns import fill, make_forms, make_plan
 
 from workplan_xl.cli import cli
+from workplan_xl.form_layout import SHEET_INDICATORS
 from workplan_xl.master_workbook import read_master_workbook, write_master_workbook
 from workplan_xl.returns import inspect_bytes
 
@@ -374,12 +375,9 @@ def test_numbers_as_roster_and_as_master_is_one_sentence(year, tmp_path: Path) -
 
 
 # -- .xlsb, WPS .et and CSV returns ------------------------------------------------------------------
-def test_xlsb_and_et_returns_are_read_and_a_csv_is_told_what_to_do(year, tmp_path: Path) -> None:
+def test_xlsb_and_et_returns_are_read(year, tmp_path: Path) -> None:
     """.xlsb written by a real XLSB writer (pyxlsbwriter: LibreOffice cannot write .xlsb), the _meta
-    sheet hidden; WPS's .et is an .xlsx or .xls under another name; a CSV keeps one sheet only."""
-    import csv
-    import io
-
+    sheet hidden; WPS's .et is an .xlsx or .xls under another name."""
     pyxlsbwriter = pytest.importorskip("pyxlsbwriter")
     master, returns = _project(year, tmp_path)
     workbook = load_workbook(year[1])
@@ -389,23 +387,82 @@ def test_xlsb_and_et_returns_are_read_and_a_csv_is_told_what_to_do(year, tmp_pat
             writer.write_sheet([[c.value for c in row] for row in sheet.iter_rows()])
     forms = make_forms(read_master_workbook(master), tmp_path / "填报表")
     fill(forms["1002"], returns / "第二中学 WPS表格.et")
-    text = io.StringIO()
-    csv.writer(text).writerows([[c.value for c in row] for row in load_workbook(forms["1003"])["任务进展"].iter_rows()])
-    (returns / "实验小学 另存.csv").write_bytes(text.getvalue().encode("gb18030"))  # Excel on Chinese Windows: GBK
     result = _collect(master, returns)
-    assert result.exit_code == 3, result.output
+    assert result.exit_code == 0, result.output
     out = master.parent / "汇总.xlsx"
     states = {r[0]: r[3:7] for r in _rows(out, "报送情况")}
     assert states["1001"][0] == states["1002"][0] == "已报"
     assert (states["1001"][2], states["1002"][2]) == ("第一中学 二进制.xlsb", "第二中学 WPS表格.et")
     assert [value[1:] for value in detail_values(out).elements() if value[0] == "1001"] == WANTED
-    [problem] = _rows(out, "问题清单")
-    assert problem[:4] == ("实验小学 另存.csv", "实验小学", "整个文件", "文件「实验小学 另存.csv」是 CSV 文本文件，无法作为回表读取"
-                           "（另存为 CSV 只保留一张表，填报表的其他表和隐藏的校验信息都丢失了）")
-    assert problem[4].startswith("请用 Excel 或 WPS 打开下发的填报表，填写后直接保存为 .xlsx（不要另存为 CSV）再发送。")
+    assert _rows(out, "问题清单") == []
     with sqlite3.connect(master.with_suffix(".db")) as db:
         kinds = dict(db.execute("SELECT file_name, kind FROM submissions"))
     assert (kinds["第一中学 二进制.xlsb"], kinds["第二中学 WPS表格.et"]) == ("xlsb", "xlsx")
+
+
+# LibreOffice's CSV filter: comma, double quote, UTF-8 (76), from line 1, …, the form's second sheet (任务进展)
+LO_CSV = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,2"
+CSV_RESEND = "请用 Excel 或 WPS 打开下发的填报表，填写后直接保存为 .xlsx 再发送（不要另存为 CSV；重新发送的回表会替换这一份）。"
+
+
+def test_a_csv_return_counts_its_one_sheet_and_the_lost_table_is_blank(year, tmp_path: Path, soffice: str) -> None:
+    """"另存为 CSV" keeps the sheet on screen: its values count, the unit is 部分填报 for the table the CSV
+    lost, and the school is told to send the workbook. Made by LibreOffice's CSV filter, then kept as
+    Excel on Chinese Windows writes it (GBK) with Excel for Mac's CR-only line ends; and a UTF-16
+    tab-separated 指标填报 sheet ("Unicode 文本") under a .csv name. A note beside them stays a note."""
+    master, returns = _project(year, tmp_path)
+    exported = tmp_path / "导出 CSV"
+    exported.mkdir()
+    subprocess.run([soffice, f"-env:UserInstallation={(exported / '.lo').as_uri()}", "--headless", "--norestore",
+                    "--convert-to", LO_CSV, "--outdir", str(exported), str(year[1])],
+                   check=True, capture_output=True, timeout=180)
+    [tasks_csv] = exported.glob("*.csv")
+    text = tasks_csv.read_text(encoding="utf-8").replace("\r\n", "\n").replace("\n", "\r")
+    (returns / "第一中学 另存为.csv").write_bytes(text.encode("gb18030"))
+    forms = make_forms(read_master_workbook(master), tmp_path / "填报表")
+    filled = load_workbook(fill(forms["1002"], tmp_path / "1002.xlsx"))[SHEET_INDICATORS]
+    lines = ["\t".join("" if c.value is None else str(c.value) for c in row) for row in filled.iter_rows()]
+    (returns / "第二中学 指标.csv").write_bytes("\r\n".join(lines).encode("utf-16"))
+    (returns / "说明.txt").write_text("佐证材料另行报送，特此说明。", encoding="utf-8")
+    result = _collect(master, returns)
+    assert result.exit_code == 3, result.output
+    assert "部分填报 2 个" in result.output
+    out = master.parent / "汇总.xlsx"
+    states = {r[0]: r[3:7] for r in _rows(out, "报送情况")}
+    assert states["1001"][0] == states["1002"][0] == "部分填报"
+    assert (states["1001"][2], states["1002"][2]) == ("第一中学 另存为.csv", "第二中学 指标.csv")
+    # every task cell the school typed is in 明细, as the CSV keeps it (a date stays the text shown)
+    assert [v[1:] for v in detail_values(out).elements() if v[0] == "1001"] == [w for w in WANTED if not w[0].startswith("I")]
+    assert [v[1:] for v in detail_values(out).elements() if v[0] == "1002"] == [("I001", "填报值", 96), ("I002", "填报值", 80)]
+    problems = {(r[0], r[2]): r[3:5] for r in _rows(out, "问题清单")}
+    assert problems[("第一中学 另存为.csv", "整个文件")] == (
+        "文件「第一中学 另存为.csv」是另存为的 CSV 文本，只保留了「任务进展」一张表：其中的内容已计入，「指标填报」表没有保留，按未填处理",
+        CSV_RESEND)
+    assert problems[("第二中学 指标.csv", "整个文件")] == (
+        "文件「第二中学 指标.csv」是另存为的 CSV 文本，只保留了「指标填报」一张表：其中的内容已计入，「任务进展」表没有保留，按未填处理",
+        CSV_RESEND)
+    assert problems[("第一中学 另存为.csv", "指标「课后服务覆盖率」")][0] == (
+        "部分填报：2 处必填内容未填（指标「课后服务覆盖率」（CSV 中没有「指标填报」表）、指标「培训教师人数」（CSV 中没有"
+        "「指标填报」表）），这些任务或指标按未填处理")
+    assert problems[("第二中学 指标.csv", "任务「推进课后服务提质」")][0].startswith("部分填报：3 处必填内容未填（")
+    files = {r[0]: r[2:] for r in _rows(out, "文件清单")}
+    assert files["说明.txt"][1:] == ("跳过", "不是电子表格（是文本）")
+    assert files["第一中学 另存为.csv"][1] == files["第二中学 指标.csv"][1] == "采用"
+    with sqlite3.connect(master.with_suffix(".db")) as db:
+        kinds = dict(db.execute("SELECT file_name, kind FROM submissions"))
+    assert kinds["第一中学 另存为.csv"] == kinds["第二中学 指标.csv"] == "csv"
+
+
+def test_a_csv_that_is_not_a_form_or_not_csv_is_named(year, tmp_path: Path) -> None:
+    master, returns = _project(year, tmp_path)
+    (returns / "名单.csv").write_bytes("代码,名称\n1001,第一中学\n".encode("utf-8-sig"))
+    (returns / "超长.csv").write_bytes(b"a,b\n1," + b"x" * 200_000 + b"\n")  # one cell beyond the csv module's field limit
+    result = _collect(master, returns)
+    assert result.exit_code == 3, result.output
+    problems = {r[0]: (r[3], r[4].split("（原文件已复制到隔离区")[0]) for r in _rows(master.parent / "汇总.xlsx", "问题清单")}
+    assert problems["名单.csv"] == ("文件「名单.csv」不是本次下发的填报表（找不到「任务进展」或「指标填报」表）",
+                                  "请用下发的填报表重新填写后发送。")
+    assert problems["超长.csv"] == ("文件「超长.csv」无法按 CSV 文本读取（格式不规范，或某一格的内容过长）", CSV_RESEND)
 
 
 def test_an_excel_frame_page_is_named_and_its_folder_accounted_for(year, tmp_path: Path) -> None:
@@ -440,3 +497,11 @@ def test_hostile_markup_rosters_are_one_sentence(tmp_path: Path, name: str, data
     result = CliRunner().invoke(cli, ["build", str(plan), "--units", str(roster), "-o", str(tmp_path / "台账.xlsx")])
     assert result.exit_code == 2
     assert result.output == f"错误：{sentence}\n"
+
+
+def test_a_csv_is_read_up_to_the_row_cap_only() -> None:
+    # ten million one-cell rows (20 MB): the reader stops at the cap instead of making them all
+    result = inspect_bytes(b"1\n" * 10_000_000, name="很长.csv")
+    [sheet] = result["sheets"]
+    assert (result["kind"], sheet["truncated"], len(sheet["rows"])) == ("csv", True, 5000)
+    assert inspect_bytes(b"1\n" * 10, name="notes.txt")["detail"] == "文本"  # named as a note: not a table

@@ -11,7 +11,7 @@ from workplan_xl.errors import PlanStructureError
 from workplan_xl.plan import Part
 from workplan_xl.plan_document import format_outline, parse_blocks, read_plan
 from workplan_xl.plan_document.numbering import H1, H2, H3, H4, H5, PART, cn_to_int, int_to_cn, numbered
-from workplan_xl.plan_document.outline import build_outline, is_context, kind_of, split_title
+from workplan_xl.plan_document.outline import build_outline
 from workplan_xl.plan_document.readers import Block
 
 
@@ -55,19 +55,6 @@ def test_not_numbering(line: str) -> None:
 def test_chinese_numerals() -> None:
     assert [cn_to_int(t) for t in ("一", "十", "十四", "二十", "九十九", "一百零五")] == [1, 10, 14, 20, 99, 105]
     assert [int_to_cn(n) for n in (1, 10, 14, 20, 99)] == ["一", "十", "十四", "二十", "九十九"]
-
-
-def test_split_title_and_context() -> None:
-    assert split_title("强化督导。开展专项检查。") == ("强化督导", "开展专项检查。")
-    assert split_title("维护校园安全。") == ("维护校园安全", "")
-    assert split_title("指导思想：以立德树人为根本。") == ("指导思想", "以立德树人为根本。")
-    assert split_title("加强党的建设") == ("加强党的建设", "")
-    assert all(is_context(t) for t in ("总体思路", "指导思想", "总体要求", "工作目标", "基本原则", "主要目标",
-                                       "指导思想和工作目标"))
-    assert not is_context("强化工作目标考核")
-    assert kind_of("2024年工作总结") == "summary"
-    assert kind_of("2024年工作总结和2025年工作计划") == "plan"
-    assert kind_of("东湖区2025年工作要点") == "plan"
 
 
 # -- structures -----------------------------------------------------------------------------------

@@ -12,8 +12,8 @@ import pytest
 
 from workplan_xl.errors import InputFileError
 from workplan_xl.ledger import Ledger
-from workplan_xl.returns.reading import Reading
-from workplan_xl.returns_folder import file_record, list_files, place, same_place
+from workplan_xl.returns.reading import Reading, Value
+from workplan_xl.returns_folder import file_record, files_seen, list_files, place, same_place
 
 
 def test_list_files_is_sorted_and_leaves_our_own_files_out(tmp_path: Path) -> None:
@@ -53,3 +53,35 @@ def test_a_files_place_is_relative_to_the_working_folder(tmp_path: Path) -> None
     # recorded from another working folder (or before the folder moved): the same file
     assert same_place("D:\\旧位置\\回表\\一中.xlsx", str(file), [work])
     assert same_place(str(file), str(file), [work]) and not same_place("回表/二中.xlsx", str(file), [work])
+
+
+def test_files_seen_says_what_became_of_each_file(tmp_path: Path) -> None:
+    # 文件清单's rows: the fate after the supersede rule, the sub-folder, and a duplicate named by its first
+    returns = tmp_path / "回表"
+    (returns / "二 批").mkdir(parents=True)
+    names = ("一中 旧.xlsx", "二 批/一中 新.xlsx", "说明.png", "一中 新 副本.xlsx")
+    records = {}
+    for n, name in enumerate(names):
+        path = returns / name
+        path.write_bytes(b"x" * (n + 1))
+        os.utime(path, (1_700_000_000 + n, 1_700_000_000 + n))
+        records[name] = file_record(path)
+    values = [Value("task", "T001", "status", "已完成", "已完成")]
+    with Ledger(tmp_path / "台账.db") as ledger:
+        run = ledger.start_run("", "fp", [])
+        with ledger.transaction():
+            old = ledger.add_submission(run, records[names[0]], "", Reading(
+                "accepted", unit_code="1001", unit_name="第一中学", values=values))
+            new = ledger.add_submission(run, records[names[1]], "", Reading(
+                "accepted", unit_code="1001", unit_name="第一中学", values=values))
+            skipped = ledger.add_submission(run, records[names[2]], "", Reading("skipped", reason="不是电子表格（是图片）"))
+        ledger.settle("")
+        fates = {records[names[0]].key: (old, False, names[0]), records[names[1]].key: (new, False, "一中 新.xlsx"),
+                 records[names[2]].key: (skipped, False, names[2]), records[names[3]].key: (new, True, names[3])}
+        rows = files_seen(ledger, fates, [returns], [tmp_path])
+    assert rows == [
+        [names[0], "", "第一中学", "被替代", "同一单位报了多份，以修改时间较晚的一份为准；这一份保留在数据库里"],
+        ["一中 新.xlsx", "二 批", "第一中学", "采用", "已计入批次「未分批次」"],
+        [names[2], "", "", "跳过", "不是电子表格（是图片）"],
+        [names[3], "", "第一中学", "重复", "与「一中 新.xlsx」内容完全相同，只算一份"],
+    ]

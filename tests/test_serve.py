@@ -99,6 +99,7 @@ def test_good_upload_is_accepted_stored_and_collects_to_the_same_ledger(site: Si
     with sqlite3.connect(site.db) as db:
         assert db.execute("SELECT file_name, unit_code, status FROM submissions").fetchall() == [
             ("1001_我校 回表.xlsx", "1001", "accepted")]
+        assert db.execute("SELECT path FROM returns_folders").fetchall() == [(str(site.returns.absolute()),)]
     office = text(client.get("/office"))
     assert "已报 1 个" in office and "未报 3 个" in office
     # a plain collect of the returns folder afterwards finds everything already in the ledger

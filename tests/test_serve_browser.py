@@ -26,7 +26,7 @@ import pytest
 from conftest import IN_CI, ROOT
 from test_returns import PNG, fill, make_forms, make_plan
 
-from workplan_xl.ledger import read_state
+from workplan_xl.ledger_state import read_state
 from workplan_xl.master_workbook import read_master_workbook, write_master_workbook
 from workplan_xl.serve import ServeOptions, prepare_links, set_password
 

@@ -16,10 +16,12 @@ from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workplan_xl.errors import RosterError, WorkbookError, WorkplanError
+from workplan_xl.errors import RosterError, WorkplanError
 from workplan_xl.isolated import Child, spare_process
-from workplan_xl.ledger import FileRecord, Ledger, LedgerState, read_state, round_file_name
+from workplan_xl.ledger import FileRecord, Ledger, round_file_name
 from workplan_xl.ledger_place import confirm_new_ledger, require_ledger
+from workplan_xl.ledger_state import LedgerState, read_state, round_state
+from workplan_xl.master_workbook.read import start_master_plan
 from workplan_xl.outputs import Inputs, check_not_input
 from workplan_xl.outputs import check_output as check_outputs
 from workplan_xl.plan import Plan, Unit
@@ -36,7 +38,7 @@ from workplan_xl.returns import (
     skip_reason,
 )
 from workplan_xl.returns.unpack import Unpacked, unpack_containers
-from workplan_xl.returns_folder import file_record, list_files, place, same_place
+from workplan_xl.returns_folder import file_record, files_seen, list_files, place
 
 ProgressFactory = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
 _COMMIT_SECONDS = 1.0  # a ledger transaction lasts about this long
@@ -166,7 +168,7 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
         # loaded meanwhile, makes 明细's rows when they are many.
         spare = spare_process(preload=DETAILS_PRELOAD)
         pool.start()  # the readers load while the master workbook is read
-        finish_plan = start_plan(master, spare)
+        finish_plan = start_master_plan(master, spare)
         quarantine = quarantine_folder(db)
         try:  # the returns are listed (and archives opened) while the 台账 is read
             files = list_files([Path(s) for s in sources], exclude=[master, db, output, quarantine])
@@ -186,6 +188,7 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
                                    sources=[Path(s).absolute() for s in sources],
                                    roots=[master.parent, *(Path(s).parent for s in sources)])
             state = result.state = _collect(ledger, plan, items, round, pool, progress, result, pins)
+            ledger.note_folders([Path(s) for s in sources if Path(s).is_dir()])  # no form is written there
             pool.close()
             if not named and output.name != round_file_name(result.round):
                 output = result.output = master.parent / round_file_name(result.round)
@@ -195,7 +198,7 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
             with start_consolidated_workbook(output, plan, state.units, state.entries, spare) as book:
                 spare = None  # the book's now
                 # while 明细's rows are made (in another process when there are many):
-                result.files_seen = _files_seen(ledger, result.fates, result.sources, result.roots)
+                result.files_seen = files_seen(ledger, result.fates, result.sources, result.roots)
                 result.progress = state.progress(plan, book.counting(state.entries))  # 明细's rows counted too
                 book.write(result.progress, moved, result.files_seen)
     finally:
@@ -260,41 +263,7 @@ def _collect(ledger: Ledger, plan: Plan, files: list[Path | Unpacked], round: st
         result.pinned.append((units[code], name))
     for touched in {result.round, *(r for r in file_rounds if r is not None)}:
         ledger.settle(touched)
-    return ledger.state(plan.units, result.round)
-
-
-_FATES = {"accepted": "采用", "superseded": "被替代", "rejected": "未采用", "skipped": "跳过"}
-
-
-def _files_seen(ledger: Ledger, fates: dict[str, tuple[int | None, bool, str]], sources: list[Path],
-                roots: list[Path]) -> list[list[str]]:
-    """文件清单: each file this run found, in the order taken, and what became of it (from the ledger,
-    after the supersede rule was applied)."""
-    ids = sorted({sid for sid, _, _ in fates.values() if sid is not None})
-    known: dict[int, tuple[str, str, str, str, str | None, str]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        for sid, *row in ledger.conn.execute(
-                "SELECT id, file_name, unit_name, status, reason, round, path FROM submissions WHERE id IN"
-                f" ({','.join('?' * len(chunk))})", chunk):
-            known[sid] = tuple(row)  # type: ignore[assignment]
-    folders = [s for s in sources if s.is_dir()]
-    out = []
-    for key, (sid, duplicate, shown) in fates.items():
-        where = Path(key).absolute()
-        folder = next((str(where.parent.relative_to(f)) for f in folders if where.is_relative_to(f)), str(where.parent))
-        name, unit, status, reason, file_round, first = known.get(sid, ("", "", "", "", None, key)) if (
-            sid is not None) else ("", "", "", "", None, key)
-        if duplicate or not same_place(first, key, roots):  # the bytes were recorded from another file
-            fate, why = "重复", f"与「{name}」内容完全相同，只算一份" if name else "与另一文件内容完全相同，只算一份"
-        else:
-            fate, why = _FATES.get(status, status), reason
-            if status == "superseded" and not reason:
-                why = "同一单位报了多份，以修改时间较晚的一份为准；这一份保留在数据库里"
-            elif status == "accepted" and not reason:
-                why = f"已计入批次「{file_round or '未分批次'}」"
-        out.append([shown, "" if folder == "." else folder, unit, fate, why])
-    return out
+    return round_state(ledger, plan.units, result.round)
 
 
 def _same_bytes(record: FileRecord, reading: Reading) -> Reading:
@@ -405,39 +374,6 @@ def _progress(progress: ProgressFactory | None, total: int) -> Iterator[Callable
     else:
         with progress("读取回表", total) as update:
             yield update
-
-
-def load_plan(master: Path) -> Plan:
-    """The plan behind a master workbook 台账.xlsx (or a Plan JSON written by wpx parse --json)."""
-    if master.suffix.lower() == ".json":
-        return _with_units(_json_plan(master), master)
-    from workplan_xl.master_workbook import read_master_workbook
-
-    return _with_units(read_master_workbook(master), master)
-
-
-def start_plan(master: Path, child: Child) -> Callable[[], Plan]:
-    """load_plan begun: the 台账 is read in ``child`` (kept for its later calls) while the caller
-    does other work; the function returned finishes it."""
-    if master.suffix.lower() == ".json":
-        return lambda: load_plan(master)
-    from workplan_xl.master_workbook import start_master_workbook
-
-    finish = start_master_workbook(master, child)
-    return lambda: _with_units(finish(), master)
-
-
-def _json_plan(master: Path) -> Plan:
-    try:
-        return Plan.from_json(master.read_text(encoding="utf-8-sig"))
-    except (ValueError, KeyError, TypeError) as error:
-        raise WorkbookError(f"「{master.name}」不是 wpx 的 Plan JSON 文件（{error}）：请用 wpx parse --json 重新生成。") from None
-
-
-def _with_units(plan: Plan, master: Path) -> Plan:
-    if not plan.units:
-        raise RosterError(f"台账「{master.name}」中没有填报单位：请在「填报单位」工作表中填写单位代码和名称后再收集回表。")
-    return plan
 
 
 def reporting_status(master: Path, round: str | None = None, db: Path | None = None) -> str:

@@ -34,6 +34,14 @@ class Limited(Exception):
         self.code, self.detail = code, detail
 
 
+def usable_cores() -> int:
+    """CPUs this process may use (a container or taskset may allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # Windows, macOS
+        return os.cpu_count() or 1
+
+
 def run_limited(func: Callable[..., Any], *args: Any, memory: int = MEMORY, timeout: float = TIMEOUT) -> Any:
     """``func(*args)`` (a module-level function, its arguments and result picklable) in a child process.
 

@@ -10,6 +10,7 @@ new one's 汇总 and reports.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import zipfile
 from collections.abc import Callable
@@ -64,6 +65,31 @@ def earlier_summaries(master: Path, plan_title: str) -> list[Path]:
         title = root.find("{http://purl.org/dc/elements/1.1/}title")
         if title is not None and (title.text or "").strip() == wanted:
             found.append(path)
+    return found
+
+
+RETURNS_FOLDER = "回表"  # beside the 台账: wpx serve's returns folder unless told otherwise
+
+
+def returns_folders(master: Path, db: Path | None = None) -> dict[Path, str]:
+    """Folders returns are collected from, each with why it is known to be one: those the ledger records
+    (collect and serve note them), and 回表 beside the 台账 (the convention). Forms and notices written into
+    one would be read as returns by the next collect."""
+    master = Path(master)
+    found = {Path(os.path.abspath(master.parent / RETURNS_FOLDER)):
+             "这是台账旁约定的回表文件夹（wpx serve 默认把回表存在这里）"}
+    path = default_ledger(master, db)
+    if path.is_file():
+        try:
+            conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+            try:
+                rows = conn.execute("SELECT path FROM returns_folders ORDER BY path").fetchall()
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            rows = []  # not a wpx ledger, or one from before the table: the convention still holds
+        for (folder,) in rows:
+            found.setdefault(Path(folder), "台账数据库记录过从这个文件夹收集回表")
     return found
 
 

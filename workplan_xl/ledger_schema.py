@@ -80,6 +80,8 @@ CREATE TABLE IF NOT EXISTS pins (
     set_at TEXT NOT NULL
 );
 """
+# The folders returns were collected from (absolute paths), so forms and notices are never written into one.
+FOLDERS = "CREATE TABLE IF NOT EXISTS returns_folders (path TEXT PRIMARY KEY, first_run INTEGER NOT NULL);"
 
 
 def convert(conn: sqlite3.Connection, version: int) -> None:

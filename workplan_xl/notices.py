@@ -31,7 +31,7 @@ from workplan_xl.gongwen import (
     signature,
     write_blocks,
 )
-from workplan_xl.ledger_place import require_ledger
+from workplan_xl.ledger_place import require_ledger, returns_folders
 from workplan_xl.outputs import Inputs, check_folder
 from workplan_xl.plan import Plan, Task, Unit
 from workplan_xl.progress import MISSING, PARTIAL, PROBLEM, REPORTED, Progress, TaskProgress, counts_sentence
@@ -340,14 +340,14 @@ def make_notices(master: Path, output: Path, db: Path | None = None, round: str 
 
     ``day`` is the 成文日期 of the 落款 (default today); ``as_of`` the date lags are judged on (default
     ``day``: a notice judges as of the day it is signed). ``echo`` is told where older copies went."""
-    from workplan_xl.ledger import read_progress
+    from workplan_xl.ledger_state import read_progress
     from workplan_xl.master_workbook import read_master_workbook
 
     day = parse_date(day)
     as_of = parse_as_of(as_of) if as_of is not None else day
     master = Path(master)
     db = Path(db) if db else master.with_suffix(".db")
-    check_folder(Path(output), "督办单和通报", Inputs(master=master, ledger=db))
+    check_folder(Path(output), "督办单和通报", Inputs(master=master, ledger=db, collected=returns_folders(master, db)))
     plan = read_master_workbook(master)
     progress = read_progress(plan, require_ledger(master, db), round)  # the latest round unless one is named
     moved: list[Path] = []

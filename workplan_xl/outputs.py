@@ -1,7 +1,8 @@
 """Where an output may go, and what happens to the file it replaces — one rule for every writer.
 
 An output never lands on an input: not on the master workbook 台账.xlsx, not on its ledger (.db), not
-inside a returns folder being collected (the next collect would read it as a unit's return), not on the
+inside a returns folder being collected or known to be one (the ledger's, 回表 beside the 台账: the next
+collect would read it as a unit's return), not on the
 plan or template being read, and it has the extension of what is written (.xlsx for workbooks, .docx for
 documents, .json for a Plan JSON). ``check_output`` says so in one sentence (OutputError, exit 2) before
 anything is read or written.
@@ -40,6 +41,7 @@ class Inputs:
     returns: list[Path] = field(default_factory=list)  # the returns folders (or files) being collected
     plan: Path | None = None  # the plan document being read (wpx build, wpx parse)
     others: dict[str, Path] = field(default_factory=dict)  # role → path (a roster, a template)
+    collected: dict[Path, str] = field(default_factory=dict)  # returns folders known otherwise → how known
 
     def roles(self) -> Iterable[tuple[str, Path]]:
         if self.master is not None:
@@ -102,6 +104,11 @@ def check_not_input(path: Path, what: str, inputs: Inputs | None, option: str = 
         if same_file(path, source) or (source.is_dir() and _inside(path, source)):
             where = f"回表文件夹「{source}」" if source.is_dir() else f"回表「{source}」"
             raise OutputError(f"{what}不能保存到{where}{'里' if source.is_dir() else ''}：下次收集时它会被当成单位的回表读入。"
+                              f"请用 {option} 保存到回表文件夹以外的位置。")
+    for folder, known in inputs.collected.items():
+        if same_file(path, folder) or _inside(path, folder):
+            where = f"回表文件夹「{folder}」" if same_file(path, folder) else f"「{path}」，它在回表文件夹「{folder}」里"
+            raise OutputError(f"{what}不能保存到{where}：{known}，放在这里的文件下次收集时会被当成单位的回表读入。"
                               f"请用 {option} 保存到回表文件夹以外的位置。")
 
 

@@ -80,3 +80,37 @@ def list_files(sources: list[Path], exclude: list[Path] = ()) -> list[Path]:
     # Regular files only: opening a named pipe (or a device) left in the folder would wait for ever.
     unique = dict.fromkeys(p for p in found if p.absolute() not in skip and (p.is_file() or is_numbers_folder(p)))
     return sorted(unique, key=lambda p: (str(p.parent), p.name))
+
+
+_FATES = {"accepted": "采用", "superseded": "被替代", "rejected": "未采用", "skipped": "跳过"}
+
+
+def files_seen(ledger: Ledger, fates: dict[str, tuple[int | None, bool, str]], sources: list[Path],
+               roots: list[Path]) -> list[list[str]]:
+    """文件清单: each file this run found, in the order taken, and what became of it (from the ledger,
+    after the supersede rule was applied)."""
+    ids = sorted({sid for sid, _, _ in fates.values() if sid is not None})
+    known: dict[int, tuple[str, str, str, str, str | None, str]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for sid, *row in ledger.conn.execute(
+                "SELECT id, file_name, unit_name, status, reason, round, path FROM submissions WHERE id IN"
+                f" ({','.join('?' * len(chunk))})", chunk):
+            known[sid] = tuple(row)  # type: ignore[assignment]
+    folders = [s for s in sources if s.is_dir()]
+    out = []
+    for key, (sid, duplicate, shown) in fates.items():
+        where = Path(key).absolute()
+        folder = next((str(where.parent.relative_to(f)) for f in folders if where.is_relative_to(f)), str(where.parent))
+        name, unit, status, reason, file_round, first = known.get(sid, ("", "", "", "", None, key)) if (
+            sid is not None) else ("", "", "", "", None, key)
+        if duplicate or not same_place(first, key, roots):  # the bytes were recorded from another file
+            fate, why = "重复", f"与「{name}」内容完全相同，只算一份" if name else "与另一文件内容完全相同，只算一份"
+        else:
+            fate, why = _FATES.get(status, status), reason
+            if status == "superseded" and not reason:
+                why = "同一单位报了多份，以修改时间较晚的一份为准；这一份保留在数据库里"
+            elif status == "accepted" and not reason:
+                why = f"已计入批次「{file_round or '未分批次'}」"
+        out.append([shown, "" if folder == "." else folder, unit, fate, why])
+    return out

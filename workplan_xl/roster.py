@@ -7,7 +7,6 @@ its names vary (单位代码, 学校名称, 学段 …), so columns are matched 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from workplan_xl.cjk import clean_text
+from workplan_xl.csv_text import CsvError, text_rows
 from workplan_xl.errors import InputFileError, RosterError
 from workplan_xl.plan import Task, Unit
 
@@ -232,25 +232,11 @@ def _read_csv(path: Path) -> list[tuple[int, list[object]]]:
 
 
 def _rows_of_text(data: bytes, name: str) -> list[tuple[int, list[object]]]:
-    """CSV or tab-separated text as Excel saves it: UTF-8 (with or without BOM), UTF-16 ("Unicode
-    text", tabs), GBK; CRLF, LF or CR-only line ends (Excel for Mac's "CSV (Macintosh)")."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16", errors="replace")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            # Excel on Chinese Windows saves CSV in GBK; GB18030 is its superset.
-            text = data.decode("gb18030", errors="replace")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    """A CSV or tab-separated roster, as Excel saves it (csv_text.py: encodings, line ends)."""
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel_tab if "\t" in text[:4096] and "," not in text[:4096] else csv.excel
-    try:
-        return [(i + 1, list(cells)) for i, cells in enumerate(csv.reader(io.StringIO(text), dialect))]
-    except csv.Error:
-        raise InputFileError(f"填报单位名单「{name}」无法按 CSV 读取（引号不成对或含有空字符）："
+        return [(i + 1, list(cells)) for i, cells in enumerate(text_rows(data))]
+    except CsvError:
+        raise InputFileError(f"填报单位名单「{name}」无法按 CSV 读取（格式不规范，或某一格的内容过长）："
                              "请用 Excel 或 WPS 打开后另存为 .xlsx 再试。") from None
 
 

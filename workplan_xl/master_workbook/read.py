@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workplan_xl.errors import InputFileError, WorkbookError
+from workplan_xl.errors import InputFileError, RosterError, WorkbookError
 from workplan_xl.isolated import Child, Limited
 from workplan_xl.master_workbook.cells import (
     MASTER_MEMORY,
@@ -328,3 +328,32 @@ def _units(rows: list[Row], file_name: str) -> list[Unit]:
 def _indicator(data: dict[str, Any]) -> Indicator:
     names = set(Indicator.__dataclass_fields__)
     return Indicator(**{k: v for k, v in data.items() if k in names})
+
+
+def read_master_plan(master: Path) -> Plan:
+    """The plan behind a master workbook 台账.xlsx (or a Plan JSON written by wpx parse --json)."""
+    if master.suffix.lower() == ".json":
+        return _with_units(_json_plan(master), master)
+    return _with_units(read_master_workbook(master), master)
+
+
+def start_master_plan(master: Path, child: Child) -> Callable[[], Plan]:
+    """read_master_plan begun: the 台账 is read in ``child`` (kept for its later calls) while the caller
+    does other work; the function returned finishes it."""
+    if master.suffix.lower() == ".json":
+        return lambda: read_master_plan(master)
+    finish = start_master_workbook(master, child)
+    return lambda: _with_units(finish(), master)
+
+
+def _json_plan(master: Path) -> Plan:
+    try:
+        return Plan.from_json(master.read_text(encoding="utf-8-sig"))
+    except (ValueError, KeyError, TypeError) as error:
+        raise WorkbookError(f"「{master.name}」不是 wpx 的 Plan JSON 文件（{error}）：请用 wpx parse --json 重新生成。") from None
+
+
+def _with_units(plan: Plan, master: Path) -> Plan:
+    if not plan.units:
+        raise RosterError(f"台账「{master.name}」中没有填报单位：请在「填报单位」工作表中填写单位代码和名称后再收集回表。")
+    return plan

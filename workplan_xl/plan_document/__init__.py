@@ -4,9 +4,20 @@
                     ── cleaning (chrome out, split paragraphs joined) ── metadata (title, 文号, date)
                     ── outline (parts, sections, tasks) ── facts (measures, indicators, months, owners)
                     ── enrich (an attached task table's owners and deadlines, goal figures to tasks)
+
+The readers run in a child process (readers/isolated.py), which imports readers/ and so this package:
+the names below are imported when first used, so that child does not load the parser.
 """
 
-from workplan_xl.plan_document.assemble import parse_blocks, read_plan
-from workplan_xl.plan_document.display import format_outline, write_plan_json
+from importlib import import_module
+from typing import Any
 
-__all__ = ["format_outline", "parse_blocks", "read_plan", "write_plan_json"]
+_WHERE = {"format_outline": "display", "parse_blocks": "assemble", "read_plan": "assemble",
+          "write_plan_json": "display"}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

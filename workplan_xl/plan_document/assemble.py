@@ -9,7 +9,6 @@ of a task (a document that lost its paragraphs), with a warning."""
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,8 @@ from workplan_xl.plan_document.coverage import measure_coverage
 from workplan_xl.plan_document.enrich import apply_attached_rows, track_goals
 from workplan_xl.plan_document.metadata import content_range, read_metadata, year_of
 from workplan_xl.plan_document.numbering import cn_to_int, int_to_cn, numbered, plain
-from workplan_xl.plan_document.outline import Outline, build_outline, kind_of, split_title
+from workplan_xl.plan_document.outline import Outline, build_outline
+from workplan_xl.plan_document.titles import kind_of, split_title
 
 _TABLE = "\x00table:"
 MAX_SPAN = 20000  # characters of one task read for facts
@@ -317,9 +317,13 @@ def read_plan(path: Path, encoding: str | None = None) -> Plan:
             raise InputFileError(
                 f"「{path.name}」的内容结构异常，无法读取："
                 "请在 Word/WPS 中打开并另存一份后再试，或改用 .txt 文件。") from exc
-    data = path.read_bytes()
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:  # in pieces: a plan file may be a 300 MB PDF
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    sha256 = digest.hexdigest()
     try:
-        plan = parse_blocks(blocks, source_name=path.name, sha256=hashlib.sha256(data).hexdigest())
+        plan = parse_blocks(blocks, source_name=path.name, sha256=sha256)
     except PlanStructureError as error:
         if kind in ("xlsx", "xls", "sheetxml") or (kind == "text" and path.suffix.lower() in (".csv", ".tsv")):
             raise PlanStructureError(
@@ -337,7 +341,7 @@ def read_plan(path: Path, encoding: str | None = None) -> Plan:
 def _read_json(path: Path) -> Plan:
     try:
         return Plan.from_json(path.read_text(encoding="utf-8-sig"))
-    except (ValueError, KeyError, TypeError, AttributeError, json.JSONDecodeError):
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         raise InputFileError(
             f"「{path.name}」不是 workplan_xl 的 Plan JSON（应含 \"schema\": \"workplan-xl/plan@1\"）："
             "请给出 wpx parse --json 生成的文件，或工作要点文档本身。") from None

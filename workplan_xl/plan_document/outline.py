@@ -34,61 +34,14 @@ from workplan_xl.plan_document.numbering import (
     numbered,
     plain,
 )
+from workplan_xl.plan_document.titles import is_context, kind_of, split_title
 
-_CONTEXT_WORDS = ("总体思路", "指导思想", "总体要求", "工作目标", "基本原则", "主要目标", "总体目标", "工作思路",
-                  "目标任务", "发展目标", "工作原则", "基本思路", "总体目标任务")
-_CONTEXT = re.compile(r"^(?:(?:" + "|".join(sorted(_CONTEXT_WORDS, key=len, reverse=True)) + r")[和与及、，,]?)+$")
 _MONTH = re.compile(r"^((?:1[0-2]|0?[1-9])|十[一二]|[一二三四五六七八九十])\s*月份?(?:\s*[：:]\s*|$)(.*)$")
-_KIND_WORDS = re.compile(r"(总结|回顾|要点|计划|安排|打算|思路|方案)")
 _STRONG_PART = re.compile(r"(?:19|20)\d{2}\s*年.*(总结|回顾|要点|计划|安排|打算)|工作(总结|回顾|要点|计划|打算)$")
 _ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*([:：].*)?$")
 _ATTACHMENT_START = re.compile(r"^附\s*件\s*\d*\s*[:：]?$")
 
 TableReader = Callable[[Any], "list[dict[str, Any]] | None"]
-
-
-def kind_of(title: str) -> str:
-    """'summary' when the last kind word of a title is 总结 (or 回顾), else 'plan'."""
-    words = _KIND_WORDS.findall(title)
-    return "summary" if words and words[-1] in ("总结", "回顾") else "plan"
-
-
-def is_context(title: str) -> bool:
-    """总体要求, 指导思想, 工作目标 … : the frame of a plan, not work to track."""
-    return bool(_CONTEXT.match(re.sub(r"[\s。：:]", "", title)))
-
-
-_OWNER_NOTE = re.compile(r"\s*[（(][^（）()]{0,60}?(?:单位|部门|科室|处室|股室)\s*[:：][^（）()]{0,80}[)）]\s*$")
-
-
-def _bare_colon(text: str) -> int:
-    """The first ： or : outside brackets ('加强学籍管理（责任单位：基教科）' has none), else -1."""
-    depth = 0
-    for i, ch in enumerate(text[:40]):
-        if ch in "（(":
-            depth += 1
-        elif ch in "）)":
-            depth = max(0, depth - 1)
-        elif ch in "：:" and depth == 0:
-            return i
-    return -1
-
-
-def split_title(text: str) -> tuple[str, str]:
-    """Lead phrase and body of a paragraph: up to the first 。 (or a short lead ending in ：); an
-    owner note at the end of the lead ('（牵头单位：…）') is not part of the title."""
-    title, body = _split_title(text)
-    return _OWNER_NOTE.sub("", title) or title, body
-
-
-def _split_title(text: str) -> tuple[str, str]:
-    idx = text.find("。")
-    colon = _bare_colon(text)
-    if 0 <= colon <= 20 and (idx < 0 or colon < idx) and colon + 1 < len(text):
-        idx = colon
-    if idx < 0:
-        return text.rstrip("。；;，,：: "), ""
-    return text[:idx].strip(), text[idx + 1:].strip()
 
 
 def _month_of(label: str) -> int:

@@ -17,7 +17,8 @@ _WHERE = {**dict.fromkeys(["ACCEPTED", "BY_FILE_NAME", "BY_META", "BY_SHEET_CODE
                            "Finding", "PlanIndex", "Reading", "Value"], "interpret"),
           "LIMITS": "precheck", "Limits": "precheck", "QUARANTINE": "quarantine", "quarantine_copy": "quarantine",
           "quarantine_folder": "quarantine", "skip_reason": "sniff",
-          **dict.fromkeys(["ReaderPool", "WorkerStartError", "inspect_bytes", "inspect_file"], "worker")}
+          **dict.fromkeys(["inspect_bytes", "inspect_file"], "worker"),
+          **dict.fromkeys(["ReaderPool", "WorkerStartError", "default_workers"], "pool")}
 __all__ = sorted(_WHERE)
 
 

@@ -21,9 +21,10 @@ from workplan_xl.form_layout import (
     TASK_ID_HEADER,
     cell_text,
 )
+from workplan_xl.plan import items_for
 from workplan_xl.returns.contact import contact_label, read_contact
 from workplan_xl.returns.identify import identify, read_meta, unit_from_file_name, unit_line_text
-from workplan_xl.returns.messages import file_problem
+from workplan_xl.returns.messages import CSV_RESEND, file_problem
 from workplan_xl.returns.plan_index import PlanIndex, task_numbers
 from workplan_xl.returns.reading import (
     ACCEPTED,
@@ -66,6 +67,8 @@ def interpret(raw: dict[str, Any], index: PlanIndex, round: str | None, file_nam
             ids = meta.get("task_ids" if kind == "task" else "indicator_ids")
             _read_rows(reading, table, kind, index, set(filter(None, ids.split(","))) if ids else None)
     read_contact(reading, [t for t in (tasks, indicators) if t is not None])
+    if raw.get("kind") == "csv":
+        _one_sheet_kept(reading, index, file_name, tasks is not None, indicators is not None)
     if tasks is None and meta.get("task_ids"):
         reading.findings.append(Finding("", f"找不到「{SHEET_TASKS}」表，任务进展未计入", RESEND_FORM))
     if indicators is None and meta.get("indicator_ids"):
@@ -77,6 +80,26 @@ def interpret(raw: dict[str, Any], index: PlanIndex, round: str | None, file_nam
         return reading.reject("", "回表中没有填写任何内容（空表），未使用", "请填写后重新发送。")
     reading.blank = _blank_note(reading)
     return reading
+
+
+def _one_sheet_kept(reading: Reading, index: PlanIndex, file_name: str, has_tasks: bool, has_indicators: bool) -> None:
+    """A CSV keeps the one sheet that was on screen: its values count; the items of the table it lost
+    that the unit reports on are blank (部分填报), and the school is told to send the workbook."""
+    unit = index.units.get(reading.unit_code)
+    tasks, indicators = items_for(index.plan, unit) if unit is not None else ([], [])
+    kept = SHEET_TASKS if has_tasks else SHEET_INDICATORS
+    lost = [(sheet, label, items) for sheet, label, items, present in (
+        (SHEET_TASKS, "任务", tasks, has_tasks), (SHEET_INDICATORS, "指标", indicators, has_indicators))
+        if not present and items]
+    if not lost:
+        return
+    for sheet, label, items in lost:
+        for item in items:
+            name = getattr(item, "title", "") or getattr(item, "metric", "") or getattr(item, "text", "")
+            reading.blank.append(f"{label}「{name[:16]}」（CSV 中没有「{sheet}」表）")
+    tables = "、".join(f"「{sheet}」" for sheet, _, _ in lost)
+    reading.findings.append(Finding("", f"文件「{file_name}」是另存为的 CSV 文本，只保留了「{kept}」一张表：其中的内容已计入，"
+                                        f"{tables}表没有保留，按未填处理", CSV_RESEND))
 
 
 _BLANK_SHOWN = 12  # cells named in the 部分填报 line; the rest are counted

@@ -17,7 +17,9 @@ MAX_TEXT = 32767  # characters in one cell, as in Excel
 XML_2003 = "Excel 2003 XML 表格"
 FODS = "单文件 ODS 表格（.fods）"
 WEB = "网页格式的 Excel 表格"
-MARKUP_KINDS = {XML_2003: "xml2003", FODS: "fods", WEB: "html"}  # sniff's names → the kind recorded
+CSV_TEXT = "CSV 文本表格"  # text named .csv/.tsv: the bytes alone cannot tell it from a note
+MARKUP_KINDS = {XML_2003: "xml2003", FODS: "fods", WEB: "html", CSV_TEXT: "csv"}  # sniff's names → the kind recorded
+TEXT_TABLE_SUFFIXES = (".csv", ".tsv")
 
 
 def read_markup_sheets(data: bytes, what: str, limits: Limits = LIMITS, max_sheets: int = 20,
@@ -36,7 +38,26 @@ def read_markup_sheets(data: bytes, what: str, limits: Limits = LIMITS, max_shee
         from workplan_xl.returns.html_sheets import read_web_sheets
 
         return read_web_sheets(data, caps)
+    if what == CSV_TEXT:
+        return [_text_sheet(data, caps)]
     raise Refused("convert", what)
+
+
+def _text_sheet(data: bytes, caps: Caps) -> dict[str, Any]:
+    """A CSV keeps the one sheet that was on screen, every cell as text (hidden columns too)."""
+    from workplan_xl.csv_text import CsvError, iter_text_rows
+
+    grid = Grid("CSV", caps)
+    try:
+        for r, row in enumerate(iter_text_rows(data)):
+            if r >= caps.rows:  # the rest is not read (truncated, as for a sheet past the row cap)
+                grid.truncated = True
+                break
+            for c, value in enumerate(row):
+                grid.put(r, c, value if value.strip() else "")
+    except CsvError:
+        raise Refused("csv", "") from None
+    return grid.sheet()
 
 
 class Caps:

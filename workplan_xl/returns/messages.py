@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 RESEND = "请用 Excel 或 WPS 打开下发的填报表，填写后另存为 .xlsx 再发送。"
+CSV_RESEND = "请用 Excel 或 WPS 打开下发的填报表，填写后直接保存为 .xlsx 再发送（不要另存为 CSV；重新发送的回表会替换这一份）。"
 NUMBERS_EXPORT = "请在 Numbers 中选择“文件 → 导出为 → Excel”，存为 .xlsx 后重新报送。"
 
 # code → (problem, action); {name} is the file name, {detail} the reader's figures in Chinese. A
@@ -21,9 +22,8 @@ FILE_PROBLEMS: dict[str, tuple[str, str]] = {
     "damaged": ("文件「{name}」已损坏，无法读取", RESEND),
     "read_error": ("文件「{name}」无法读取（文件已损坏，或是不支持的表格格式）", RESEND),
     "convert": ("文件「{name}」是{detail}，无法直接读取", "请用 Excel 或 WPS 打开，另存为 .xlsx 后重新报送。"),
-    # Excel's "另存为 CSV" keeps the sheet on screen only: no 指标填报, no hidden _meta; not read as a return
-    "csv": ("文件「{name}」是 CSV 文本文件，无法作为回表读取（另存为 CSV 只保留一张表，填报表的其他表和隐藏的校验信息都丢失了）",
-            "请用 Excel 或 WPS 打开下发的填报表，填写后直接保存为 .xlsx（不要另存为 CSV）再发送。"),
+    # a CSV is read (its one sheet); this is one the csv module cannot parse
+    "csv": ("文件「{name}」无法按 CSV 文本读取（格式不规范，或某一格的内容过长）", CSV_RESEND),
     "numbers": ("文件「{name}」是Apple Numbers 表格，无法直接读取", NUMBERS_EXPORT),  # Excel/WPS do not open it
     "crash": ("文件「{name}」无法读取（读取程序异常退出）", RESEND),
     "memory": ("文件「{name}」无法读取（读取时占用内存超过上限）", RESEND),
@@ -37,7 +37,5 @@ def file_problem(code: str, name: str, detail: str = "") -> tuple[str, str]:
 
     if code == "convert" and detail == NUMBERS:
         code = "numbers"
-    elif code == "not_spreadsheet" and detail == "文本" and name.lower().endswith((".csv", ".tsv")):
-        code = "csv"
     problem, action = FILE_PROBLEMS.get(code, FILE_PROBLEMS["read_error"])
     return problem.format(name=name, detail=detail or "未知原因"), action

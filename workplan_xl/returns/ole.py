@@ -11,7 +11,6 @@ import struct
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _END = 0xFFFFFFFE
 _FREE = 0xFFFFFFFF
-_MAX_CHAIN = 1 << 20  # sectors followed in one chain: a loop in a damaged file ends here
 
 
 class OleError(ValueError):
@@ -32,13 +31,16 @@ class Ole:
         minifat_start, = struct.unpack_from("<I", data, 0x3C)
         difat_start, difat_count = struct.unpack_from("<II", data, 0x44)
         fat_sectors = [s for s in struct.unpack_from("<109I", data, 0x4C) if s < _END]
+        # No chain or table is longer than the file: a loop in a chain (a 12 KB file whose directory chain
+        # points at itself) would otherwise be followed until memory runs out.
+        self.sectors = len(data) // self.size
         sector, seen = difat_start, 0
-        while sector < _END and seen < min(difat_count, 1 << 16):
+        while sector < _END and seen < min(difat_count, self.sectors):
             words = struct.unpack_from(f"<{self.size // 4}I", self._sector(sector))
             fat_sectors += [s for s in words[:-1] if s < _END]
             sector, seen = words[-1], seen + 1
         self.fat: list[int] = []
-        for s in fat_sectors:
+        for s in fat_sectors[:self.sectors // (self.size // 4) + 1]:  # more would describe sectors past the end
             self.fat += struct.unpack_from(f"<{self.size // 4}I", self._sector(s))
         self.entries = self._entries(self._chain(dir_start))
         self.minifat: list[int] = []
@@ -57,7 +59,7 @@ class Ole:
     def _chain(self, start: int, limit: int | None = None) -> bytes:
         parts, sector, steps = [], start, 0
         while sector < _END:
-            if sector >= len(self.fat) or steps > _MAX_CHAIN:
+            if sector >= len(self.fat) or steps > self.sectors:
                 raise OleError("扇区链损坏")
             parts.append(self._sector(sector))
             steps += 1
@@ -102,7 +104,7 @@ class Ole:
         if size < self.mini_cutoff:
             parts, sector, steps = [], start, 0
             while sector < _END and steps * 64 < size:
-                if sector >= len(self.minifat) or steps > _MAX_CHAIN:
+                if sector >= len(self.minifat) or steps > len(self.ministream) // 64:
                     raise OleError("短扇区链损坏")
                 parts.append(self.ministream[sector * 64:(sector + 1) * 64])
                 sector, steps = self.minifat[sector], steps + 1

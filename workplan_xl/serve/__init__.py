@@ -52,9 +52,9 @@ def links_path(master: Path) -> Path:
 def prepare_links(options: ServeOptions, moved: list[Path] | None = None) -> tuple[Settings, Path]:
     """Every roster unit has a link (new units get one), saved, and written to the links CSV (an older
     CSV that differs goes to 备份/; ``moved`` is told where)."""
-    from workplan_xl.collect import load_plan
+    from workplan_xl.master_workbook.read import read_master_plan
 
-    plan = load_plan(options.master)
+    plan = read_master_plan(options.master)
     settings = Settings.load(settings_path(options.master))
     settings.ensure_tokens(plan.units)
     settings.url = options.base_url
@@ -64,9 +64,9 @@ def prepare_links(options: ServeOptions, moved: list[Path] | None = None) -> tup
 
 def renew_links(options: ServeOptions, codes: list[str], moved: list[Path] | None = None) -> list[str]:
     """New links for these units (their old links stop working at once)."""
-    from workplan_xl.collect import load_plan
+    from workplan_xl.master_workbook.read import read_master_plan
 
-    plan = load_plan(options.master)
+    plan = read_master_plan(options.master)
     settings = Settings.load(settings_path(options.master))
     settings.ensure_tokens(plan.units)
     known = {u.code for u in plan.units}

@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workplan_xl.cjk import safe_file_name
-from workplan_xl.collect import load_plan, record_returns
-from workplan_xl.ledger import Ledger, LedgerState
+from workplan_xl.collect import record_returns
+from workplan_xl.ledger import Ledger
+from workplan_xl.ledger_state import LedgerState, round_state
+from workplan_xl.master_workbook.read import read_master_plan
 from workplan_xl.plan import Plan, Unit
 from workplan_xl.progress import REPORTED
 from workplan_xl.returns import BY_FILE_NAME, REJECTED, SKIPPED, PlanIndex, ReaderPool, Reading
@@ -96,7 +98,7 @@ class Intake:
     def __init__(self, master: Path, returns: Path, db: Path, round: str | None = None, workers: int = 2) -> None:
         self.master, self.returns, self.db, self.round = Path(master), Path(returns), Path(db), round
         self.lock = threading.Lock()  # around the plan and state the pages read
-        self.plan: Plan = load_plan(self.master)
+        self.plan: Plan = read_master_plan(self.master)
         self._plan_stamp = self._stamp()
         self.index = PlanIndex(self.plan)
         self.staging = Path(tempfile.mkdtemp(prefix="wpx-serve-"))
@@ -135,6 +137,7 @@ class Intake:
         try:
             pool = KeptPool(workers=workers).start()
             ledger = Ledger(self.db)
+            ledger.note_folders([self.returns])  # no form is written there
             self.state = self._state(ledger)
         except BaseException as error:  # noqa: BLE001 - raised again in the constructor's thread
             self._failure = error
@@ -164,7 +167,7 @@ class Intake:
             pool.shutdown()
 
     def _batch(self, jobs: list[_Job], ledger: Ledger, pool: KeptPool) -> None:
-        self._reload_plan()
+        self._reread_master_plan()
         named = []
         for job in jobs:
             name = stored_name(job.unit, job.original_name)
@@ -220,11 +223,11 @@ class Intake:
                 return target
             n += 1
 
-    def _reload_plan(self) -> None:
+    def _reread_master_plan(self) -> None:
         """The officer may edit the master workbook (the roster, say) while the server runs."""
         stamp = self._stamp()
         if stamp != self._plan_stamp:
-            plan = load_plan(self.master)
+            plan = read_master_plan(self.master)
             with self.lock:
                 self.plan, self._plan_stamp, self.index = plan, stamp, PlanIndex(plan)
 
@@ -236,7 +239,7 @@ class Intake:
         return (self.round if self.round is not None else ledger.latest_round()) or ""
 
     def _state(self, ledger: Ledger) -> LedgerState:
-        return ledger.state(self.plan.units, self._round(ledger))
+        return round_state(ledger, self.plan.units, self._round(ledger))
 
     # -- what the pages show -----------------------------------------------------------------------
     def unit_state(self, code: str):  # noqa: ANN201 - a UnitReport

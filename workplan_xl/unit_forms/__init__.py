@@ -10,7 +10,6 @@ since a school may have filled it in already.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from workplan_xl.cjk import safe_file_name
 from workplan_xl.errors import OutputError, RosterError
+from workplan_xl.isolated import usable_cores as _cores
 from workplan_xl.outputs import Inputs, check_folder, check_not_input, move_aside
 from workplan_xl.plan import Plan, Unit
 from workplan_xl.unit_forms.content import FormContent, build_contents, items_by_unit, text
@@ -107,9 +107,10 @@ def write_unit_forms(plan: Plan, folder: Path, round: str = "", codes: list[str]
 def make_unit_forms(master: Path, output: Path, round: str = "", codes: list[str] | None = None,
                     password: str | None = None, progress: Progress | None = None) -> FormsWritten:
     """What ``wpx forms`` calls: read the master workbook 台账.xlsx, then write the forms."""
+    from workplan_xl.ledger_place import returns_folders
     from workplan_xl.master_workbook import read_master_workbook
 
-    inputs = Inputs(master=Path(master), ledger=Path(master).with_suffix(".db"))
+    inputs = Inputs(master=Path(master), ledger=Path(master).with_suffix(".db"), collected=returns_folders(master))
     check_folder(Path(output), "填报表", inputs)
     plan = read_master_workbook(Path(master))
     _chosen_units(plan, codes, f"台账「{Path(master).name}」")  # the same checks, naming the file
@@ -180,14 +181,6 @@ def _write_pooled(jobs: list[_Job], update: Callable[[int], None]) -> list[tuple
             moved.extend(future.result())
             update(futures[future])
     return sorted(moved)
-
-
-def _cores() -> int:
-    """CPUs this process may use (a container or taskset may allow fewer than the machine has)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # Windows, macOS
-        return os.cpu_count() or 1
 
 
 def _write_chunk(jobs: list[_Job]) -> list[tuple[Path, Path]]:

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from workplan_xl.gongwen import format_date, parse_date, save_document
-from workplan_xl.ledger_place import require_ledger
+from workplan_xl.ledger_place import require_ledger, returns_folders
 from workplan_xl.outputs import Inputs, check_output
 from workplan_xl.progress import Progress, counts_sentence
 from workplan_xl.word_report.compose import (
@@ -55,13 +55,14 @@ def make_report(master: Path, output: Path | None = None, db: Path | None = None
                 echo: Callable[[str], object] | None = None) -> Path:
     """wpx report: 台账.xlsx + its ledger → <年度>年工作总结.docx beside the master workbook; ``day`` is
     the 成文日期 (2025-12-20 or 2025年12月20日; default today). ``echo`` is told where an older copy went."""
-    from workplan_xl.ledger import read_progress
+    from workplan_xl.ledger_state import read_progress
     from workplan_xl.master_workbook import read_master_workbook
 
     day = parse_date(day)
     master = Path(master)
     db = Path(db) if db else master.with_suffix(".db")
-    inputs = Inputs(master=master, ledger=db, others={"模板": Path(template)} if template else {})
+    inputs = Inputs(master=master, ledger=db, others={"模板": Path(template)} if template else {},
+                    collected=returns_folders(master, db))
     if output is not None:
         check_output(Path(output), "document", "工作总结", inputs)
         check_output(materials_path(Path(output)), "document", "素材汇编", inputs)

@@ -11,6 +11,7 @@ Regenerate the shipped template with ``python -m workplan_xl.word_report`` (see 
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 from docx import Document as open_document
@@ -37,6 +38,8 @@ def open_template(path: Path | None) -> Document:
     """The user's template (its page setup and named styles kept; missing 公文 styles added), or the
     shipped default. A template must hold {{正文}} and {{标题}}."""
     source = Path(path) if path is not None else DEFAULT_TEMPLATE
+    if path is not None:
+        check_template(source)
     try:
         doc = open_document(str(source))
     except Exception as error:  # python-docx raises several kinds for a file that is not a .docx
@@ -51,6 +54,58 @@ def open_template(path: Path | None) -> Document:
         if not gongwen.has_footers(doc):
             gongwen.add_page_numbers(doc)
     return doc
+
+
+# A user's template is a file from outside, opened by python-docx (lxml) in this process, because the
+# document is filled and written here. What lxml is given is bounded first from the package's own
+# declarations: zipfile never inflates a part past the size its directory declares (it stops there and
+# checks the CRC), so the declared sizes bound the bytes; the markup in them bounds what lxml builds
+# (about 16 bytes of memory per byte of XML). A letterhead template holds some 60 KB of XML.
+PACKAGE_LIMIT = 200 << 20  # every part, images included
+MARKUP_LIMIT = 20 << 20  # the parts that are not images or fonts: what lxml may parse (~330 MB built)
+_BINARY = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*", b"\x01\x00\x00\x00", b"\xd7\xcd\xc6\x9a",
+           b"\x01\x00\x09\x00", b"\xd0\xcf\x11\xe0", b"PK\x03\x04", b"\x00\x01\x00\x00", b"OTTO", b"RIFF")
+
+
+def check_template(source: Path) -> None:
+    """Refuse, before python-docx allocates anything, a template whose zip directory declares a bomb
+    (total size, entry count, compression ratio), whose markup is far larger than any template's, or
+    whose XML declares a DTD or entities (Word never writes them). A file that is no zip at all is left
+    to python-docx, whose failure has its own sentence."""
+    name = source.name
+    try:
+        with zipfile.ZipFile(source) as zf:
+            infos = [i for i in zf.infolist() if not i.is_dir()]
+            bomb = any(i.file_size > (1 << 20) and i.file_size > 200 * max(i.compress_size, 1) for i in infos)
+            if bomb or len(infos) > 10000 or sum(i.file_size for i in infos) > PACKAGE_LIMIT:
+                raise InputFileError(f"模板「{name}」解压后过大或压缩比异常（可能是恶意文件），为安全起见不予打开："
+                                     "请确认文件来源，或在 Word/WPS 中另存为 .docx 后再试。")
+            markup = 0
+            for info in infos:
+                with zf.open(info) as part:
+                    head = part.read(16)
+                    if head.startswith(_BINARY):
+                        continue  # an image, a font, an embedded object: python-docx keeps its bytes
+                    markup += info.file_size
+                    if markup > MARKUP_LIMIT:
+                        raise InputFileError(f"模板「{name}」的文字和格式内容超过 {MARKUP_LIMIT >> 20} MB，远超一份模板的大小："
+                                             "请确认选对了文件；模板只需红头、占位符和落款。")
+                    data = head + part.read()
+                if _declares_dtd(data):
+                    raise InputFileError(f"模板「{name}」含有不安全的 XML 内容（实体或 DTD），为安全起见不予打开："
+                                         "请在 Word/WPS 中另存为 .docx 后再试。")
+    except InputFileError:
+        raise  # an OSError too
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, RuntimeError,
+            ValueError):
+        return  # not a readable zip: python-docx says so below, in the template's sentence
+
+
+def _declares_dtd(data: bytes) -> bool:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[1:2] == b"\x00" or data[:1] == b"\x00":
+        text = data.decode("utf-16", errors="ignore")  # an XML part may be UTF-16 (its BOM, or NULs)
+        return "<!DOCTYPE" in text or "<!ENTITY" in text
+    return b"<!DOCTYPE" in data or b"<!ENTITY" in data
 
 
 def _paragraphs(doc: Document):  # noqa: ANN202 - lxml elements

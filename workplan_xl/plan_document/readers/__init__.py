@@ -57,26 +57,11 @@ def read_blocks(path: Path, encoding: str | None = None) -> list[Block]:
     head = _read_head(path, 8192)
     kind, detail = _sniff_bytes(path, head)
     name = path.name
-    if kind == "docx":
-        from workplan_xl.plan_document.readers.word import read_docx
+    if kind in ("docx", "pdf", "html", "text"):  # in a child with memory and time limits
+        from workplan_xl.plan_document.readers.isolated import read_document
 
-        blocks = read_docx(path)
-    elif kind == "pdf":
-        from workplan_xl.plan_document.readers.pdf import read_pdf
-
-        blocks = read_pdf(path)
-    elif kind == "html":
-        from workplan_xl.plan_document.readers.html import read_html
-
-        blocks = read_html(path, encoding)
-    elif kind == "text" and path.suffix.lower() in (".csv", ".tsv"):
-        from workplan_xl.plan_document.readers.sheet import read_csv
-
-        blocks = read_csv(path, encoding)
-    elif kind == "text":
-        from workplan_xl.plan_document.readers.text import read_text
-
-        blocks = read_text(path, encoding)
+        csv = kind == "text" and path.suffix.lower() in (".csv", ".tsv")
+        blocks = read_document("csv" if csv else kind, path, encoding)
     elif kind in ("xlsx", "xls") or detail == "ods":
         blocks = _read_spreadsheet(path, kind, detail)
     elif kind == "sheetxml":
@@ -188,11 +173,11 @@ def _is_blank(path: Path, head: bytes, bom: str | None) -> bool:
 
 
 def _is_json(path: Path, bom: str | None) -> bool:
-    if path.stat().st_size > 50 << 20:
+    if path.stat().st_size > 20 << 20:  # a Plan JSON of 5,000 tasks is ~5 MB; larger is read as text, in the child
         return False
     try:
         json.loads(path.read_bytes().decode(bom or "utf-8-sig"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nesting deeper than Python's stack: no plan
         return False
     return True
 

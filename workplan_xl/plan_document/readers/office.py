@@ -1,5 +1,5 @@
 """Old and other office formats (.doc .wps .odt .rtf; .et and .ods when python-calamine cannot read
-them) through LibreOffice: converted headless into a temporary folder, with a time limit and a profile
+them) through LibreOffice: converted headless into a temporary folder, with a time and (Linux) memory limit and a profile
 of its own (-env:UserInstallation) so parallel runs and a LibreOffice the user has open do not collide,
 then read by word.py or sheet.py. Without LibreOffice the sentence says to install it or save as .docx.
 """
@@ -10,6 +10,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from workplan_xl.errors import InputFileError
 from workplan_xl.plan_document.readers.blocks import Block
 
 TIME_LIMIT = 180  # seconds: a 60-page .doc converts in a few seconds; a first start takes longer
+MEMORY_LIMIT = 2048 << 20  # address space of LibreOffice (Linux); it converts a document within 1 GB
 _NAMES = {"doc": "旧版 Word 文档（.doc）", "wps": "WPS 文字文档（.wps）", "odt": "OpenDocument 文档（.odt）",
           "rtf": "RTF 文档", "et": "WPS 表格（.et）", "ods": "OpenDocument 表格（.ods）"}
 
@@ -58,10 +60,10 @@ def read_office(path: Path, encoding: str | None = None, kind: str = "doc") -> l
         if spreadsheet:
             from workplan_xl.plan_document.readers.sheet import read_sheet
 
-            return read_sheet(converted)
-        from workplan_xl.plan_document.readers.word import read_docx
+            return read_sheet(converted, name=path.name)
+        from workplan_xl.plan_document.readers.isolated import read_document
 
-        return read_docx(converted)
+        return read_document("docx", converted, name=path.name)
 
 
 def convert(soffice: str, source: Path, fmt: str, folder: Path, said: str, timeout: int = TIME_LIMIT) -> Path:
@@ -74,7 +76,8 @@ def convert(soffice: str, source: Path, fmt: str, folder: Path, said: str, timeo
     try:
         # its own session: on a timeout the whole LibreOffice process group goes, not only the launcher
         process = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL, start_new_session=os.name != "nt")
+                                   stderr=subprocess.DEVNULL, start_new_session=os.name != "nt",
+                                   preexec_fn=_limit_memory if sys.platform.startswith("linux") else None)
     except OSError as error:
         raise InputFileError(f"{said}，但无法启动 LibreOffice（{soffice}）：请检查 LibreOffice 是否安装完好，"
                              f"或在 Word/WPS 中另存为 .{fmt} 后再试。") from error
@@ -89,6 +92,15 @@ def convert(soffice: str, source: Path, fmt: str, folder: Path, said: str, timeo
         raise InputFileError(f"{said}，LibreOffice 无法转换它（文件可能已损坏、加了密码或不是文档）："
                              f"请在 Word/WPS 中打开并另存为 .{fmt} 后再试。")
     return result
+
+
+def _limit_memory() -> None:
+    """In the LibreOffice process before it starts: a hostile document ends its conversion, not the machine."""
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(MEMORY_LIMIT, hard),
+                                            hard))
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:

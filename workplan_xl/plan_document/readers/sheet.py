@@ -32,11 +32,12 @@ HEADER_LOOK = 30  # rows searched for the header
 Sheet = tuple[str, list[list[str]], list[tuple[tuple[int, int], tuple[int, int]]]]  # name, rows, merges
 
 
-def read_sheet(path: Path, encoding: str | None = None) -> list[Block]:
+def read_sheet(path: Path, encoding: str | None = None, name: str | None = None) -> list[Block]:
     """Blocks of a spreadsheet plan: per sheet, the lines above its task header as paragraphs and the
-    table from its header down as one table block (or, without a header, one paragraph per row)."""
+    table from its header down as one table block (or, without a header, one paragraph per row).
+    ``name``: the file as the user gave it (a LibreOffice conversion reads a temporary copy)."""
     path = Path(path)
-    sheets = run_isolated(_read_cells, str(path), name=path.name)
+    sheets = run_isolated(_read_cells, str(path), name=name or path.name)
     return blocks_from_sheets(sheets)
 
 
