@@ -175,6 +175,7 @@ PLAN_SENTENCES = {
             "打开后另存为 .xlsx 再试。",
     "声明范围极大 xls": "「{}」的工作表声称有极大的范围（65536 行 × 256 列），为安全起见未读取：请在 Excel/WPS 中打开后另存为 .xlsx 再试。",
     "声明范围极大 ods": "「{}」的工作表声称有极大的范围（10000 行 × 1000 列），为安全起见未读取：请在 Excel/WPS 中打开后另存为 .xlsx 再试。",
+    "声明范围极大 xlsx": "「{}」的工作表声称有极大的范围（1048576 行 × 16384 列），为安全起见未读取：请在 Excel/WPS 中打开后另存为 .xlsx 再试。",
     "很短的文字 PDF": FIND_NO_TASKS,  # a text layer, however short, is no scan
     "没有文字的 PDF": "「{}」是扫描件（图片）PDF，没有可读取的文字：请用文字版 PDF、Word 或 .txt 文件。",
     "Excel 2003 XML": NO_TASK_TABLE,  # read (returns/markup_sheets.py), and no task table in it
@@ -206,7 +207,7 @@ NOT_A_WORKBOOK = "填报单位名单「{}」无法读取（不是表格文件，
 ROSTER_SENTENCES = {
     "嵌入表格的 Word 改名 xls": NOT_A_WORKBOOK, "嵌入表格的 Word 目录损坏": NOT_A_WORKBOOK,
     "加密 xls": "填报单位名单「{}」加了密码，无法读取：请在 Excel 或 WPS 中去掉密码后另存，再重新运行。",
-    "声明范围极大 xlsx": "填报单位名单「{}」的工作表声称有极大的范围（xl/worksheets/sheet1.xml: <dimension ref=\"A1:XFD1048576\"），"
+    "声明范围极大 xlsx": "填报单位名单「{}」的工作表声称有极大的范围（1048576 行 × 16384 列），"
                    "为安全起见未读取：请用 Excel 或 WPS 打开后另存为 .xlsx 再试。",
 }
 
