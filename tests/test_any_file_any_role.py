@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 from hostile_files import corpus, install_panicking_calamine, xlsx_bytes
 from openpyxl import load_workbook
-from test_returns import make_plan
+from test_returns import fill, make_forms, make_plan
 
 from workplan_xl.cli import cli
 from workplan_xl.master_workbook import read_master_workbook, write_master_workbook
@@ -278,6 +278,29 @@ def test_any_file_as_a_return(collected, kind: str) -> None:
     assert reason and ENGLISH.search(reason) is None, reason
     if kind in RETURN_FATES:
         assert (fate, reason) == RETURN_FATES[kind]
+
+
+def test_a_return_with_lower_case_backslash_part_names_is_read_not_unpacked(tmp_path: Path) -> None:
+    """Some exporters (an old Apache POI, Chinese attendance systems) write [content_types].xml and
+    xl\\worksheets\\sheet1.xml: still a workbook, read as one, never opened as a zip of loose files."""
+    import zipfile
+
+    base = tmp_path / "督导 室"
+    base.mkdir()
+    plan = make_plan(units=2)
+    master = write_master_workbook(plan, base / "台账.xlsx")
+    filled = fill(make_forms(plan, tmp_path / "填报表")["1001"], tmp_path / "填好.xlsx")
+    returns = base / "回 表"
+    returns.mkdir()
+    with zipfile.ZipFile(filled) as source, zipfile.ZipFile(returns / "第一中学 考勤系统导出.xlsx", "w",
+                                                            zipfile.ZIP_DEFLATED) as odd:
+        for info in sorted(source.infolist(), key=lambda i: i.filename != "[Content_Types].xml"):
+            odd.writestr(info.filename.lower().replace("/", "\\"), source.read(info))
+    result = run("collect", master, returns)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("回表文件 1 个：新读入 1 个，已登记过 0 个，与其他文件内容相同 0 个，跳过 0 个")
+    rows = list(load_workbook(base / "汇总.xlsx", read_only=True)["文件清单"].iter_rows(values_only=True))[3:]
+    assert [(r[0], r[3]) for r in rows] == [("第一中学 考勤系统导出.xlsx", "采用")]
 
 
 # -- files LibreOffice makes -----------------------------------------------------------------------------
