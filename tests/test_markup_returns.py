@@ -497,3 +497,11 @@ def test_hostile_markup_rosters_are_one_sentence(tmp_path: Path, name: str, data
     result = CliRunner().invoke(cli, ["build", str(plan), "--units", str(roster), "-o", str(tmp_path / "台账.xlsx")])
     assert result.exit_code == 2
     assert result.output == f"错误：{sentence}\n"
+
+
+def test_a_csv_is_read_up_to_the_row_cap_only() -> None:
+    # ten million one-cell rows (20 MB): the reader stops at the cap instead of making them all
+    result = inspect_bytes(b"1\n" * 10_000_000, name="很长.csv")
+    [sheet] = result["sheets"]
+    assert (result["kind"], sheet["truncated"], len(sheet["rows"])) == ("csv", True, 5000)
+    assert inspect_bytes(b"1\n" * 10, name="notes.txt")["detail"] == "文本"  # named as a note: not a table

@@ -86,9 +86,9 @@ def as_loose_and_packed(kit: Kit, tmp_path: Path) -> tuple[Path, Path]:  # noqa:
              [(disposition, data["1001"])]))
     # 1002: a zip packed on Windows with GBK member names inside a sub-folder
     (packed / "二中.zip").write_bytes(gbk_zip({"二中材料/1002回表.xlsx": data["1002"]}))
-    # 1003: a web mailbox's 打包下载 attached to a mail whose headers are raw GBK bytes
+    # 1003: a web mailbox's 打包下载 attached to a mail whose headers, the attachment's name too, are raw GBK bytes
     inner = utf8_zip({"附件/1003回表.xlsx": data["1003"], "附件/照片.png": b"\x89PNG\r\n\x1a\n" + bytes(64)})
-    disposition = b'Content-Disposition: attachment; filename="' + b_word("打包下载.zip", "gbk") + b'"'
+    disposition = b'Content-Disposition: attachment; filename="' + "打包下载.zip".encode("gbk") + b'"'
     (packed / "mail3").write_bytes(
         mail("实验小学回表".encode("gbk"), b"shiyan@school.example.cn", [(disposition, inner)]))
     return loose, packed

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 
 class CsvError(ValueError):
@@ -24,6 +25,11 @@ def decode_text(data: bytes) -> str:
 
 def text_rows(data: bytes) -> list[list[str]]:
     """The rows of a CSV or tab-separated file's bytes. Raises CsvError."""
+    return list(iter_text_rows(data))
+
+
+def iter_text_rows(data: bytes) -> Iterator[list[str]]:
+    """text_rows one row at a time, so a reader with a row cap stops there. Raises CsvError."""
     text = decode_text(data).replace("\r\n", "\n").replace("\r", "\n")
     sample = text[:4096]
     try:
@@ -31,6 +37,6 @@ def text_rows(data: bytes) -> list[list[str]]:
     except csv.Error:
         dialect = csv.excel_tab if "\t" in sample and "," not in sample else csv.excel
     try:
-        return [list(cells) for cells in csv.reader(io.StringIO(text), dialect)]
+        yield from csv.reader(io.StringIO(text), dialect)
     except csv.Error as error:
         raise CsvError(str(error)) from None

@@ -45,16 +45,18 @@ def read_markup_sheets(data: bytes, what: str, limits: Limits = LIMITS, max_shee
 
 def _text_sheet(data: bytes, caps: Caps) -> dict[str, Any]:
     """A CSV keeps the one sheet that was on screen, every cell as text (hidden columns too)."""
-    from workplan_xl.csv_text import CsvError, text_rows
+    from workplan_xl.csv_text import CsvError, iter_text_rows
 
+    grid = Grid("CSV", caps)
     try:
-        rows = text_rows(data)
+        for r, row in enumerate(iter_text_rows(data)):
+            if r >= caps.rows:  # the rest is not read (truncated, as for a sheet past the row cap)
+                grid.truncated = True
+                break
+            for c, value in enumerate(row):
+                grid.put(r, c, value if value.strip() else "")
     except CsvError:
         raise Refused("csv", "") from None
-    grid = Grid("CSV", caps)
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            grid.put(r, c, value if value.strip() else "")
     return grid.sheet()
 
 

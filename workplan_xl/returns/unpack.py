@@ -31,6 +31,7 @@ from pathlib import Path, PurePosixPath
 from workplan_xl.cjk import safe_file_name
 from workplan_xl.ledger import FileRecord
 from workplan_xl.returns.interpret import REJECTED, Finding, Reading
+from workplan_xl.returns.mail_headers import attachment_name, header_text, mail_time
 from workplan_xl.returns.precheck import LIMITS, Limits
 from workplan_xl.returns.sniff import (
     OLE2,
@@ -49,8 +50,6 @@ MAX_DEPTH = 3  # an archive in a mail in an archive is still fine; deeper is ref
 _HEAD = 65536
 _DOCUMENT_PARTS = ("xl/workbook.xml", "xl/workbook.bin", "mimetype", "word/document.xml", "[Content_Types].xml")
 # Mail clients label GBK text as gb2312; GB18030 decodes both (and everything GBK adds).
-_CHARSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030", "euc-cn": "gb18030",
-             "x-euc-cn": "gb18030", "big5": "big5hkscs"}
 _RESEND = "请解压后把其中的表格文件直接放进回表文件夹，或请报送单位直接发送表格文件（也可改用 .zip 打包）后重新运行。"
 _NOT_OPENED = {
     "rar": ("压缩包「{name}」是 RAR 格式，wpx 不能直接读取其中的文件", _RESEND),
@@ -343,16 +342,16 @@ def _refused(record: FileRecord, problem: str, action: str) -> Unpacked:
 def _unpack_mail(data: bytes, record: FileRecord, folder: Path, limits: Limits, depth: int,
                  budget: _Budget) -> list[Unpacked]:
     message = email.message_from_bytes(data)  # compat32: raw header text, decoded below with GBK in mind
-    subject = _header(message.get("Subject")).strip() or "无主题"
-    sender = email.utils.parseaddr(_header(message.get("From")))[1]
-    mtime = _mail_time(message.get("Date"), record.mtime)
+    subject = header_text(message.get("Subject")).strip() or "无主题"
+    sender = email.utils.parseaddr(header_text(message.get("From")))[1]
+    mtime = mail_time(message.get("Date"), record.mtime)
     label = f"邮件《{_shown(subject)[:60]}》" + (f"（{_shown(sender)}）" if sender else "")
     out: list[Unpacked] = []
     count = 0
     for part in message.walk():
         if part.is_multipart():
             continue
-        name = _attachment_name(part)
+        name = attachment_name(part)
         if not name and part.get_content_disposition() != "attachment":
             continue  # the body of the mail
         count += 1
@@ -373,61 +372,6 @@ def _unpack_mail(data: bytes, record: FileRecord, folder: Path, limits: Limits, 
     if count == 0:
         out.append(_refused(record, f"{label}（文件「{record.name}」）没有附件", "请联系发件单位把填好的表格作为附件重新发送。"))
     return out
-
-
-def _attachment_name(part: email.message.Message) -> str:
-    value = part.get_param("filename", header="content-disposition")
-    if value is None:
-        value = part.get_param("name")
-    if value is None:
-        return ""
-    if isinstance(value, tuple):  # RFC 2231: (charset, language, percent-decoded text)
-        charset, _, text = value
-        return _decode(bytes(text, "raw-unicode-escape"), charset).strip()
-    return _header(email.utils.unquote(value)).strip()
-
-
-def _header(value: object) -> str:
-    """A header's text: RFC 2047 words in any charset (GB2312 read as GB18030), and raw 8-bit bytes
-    that some clients put in headers tried as UTF-8, then GB18030."""
-    if value is None:
-        return ""
-    try:
-        chunks = email.header.decode_header(value)  # type: ignore[arg-type]
-    except (email.errors.HeaderParseError, ValueError):
-        chunks = [(str(value), None)]
-    parts = []
-    for chunk, charset in chunks:
-        if isinstance(chunk, str):
-            chunk, charset = chunk.encode("ascii", "surrogateescape") if _has_surrogates(chunk) else chunk, None
-            if isinstance(chunk, str):
-                parts.append(chunk)
-                continue
-        parts.append(_decode(chunk, charset))
-    return "".join(parts).replace("\r", "").replace("\n", "")
-
-
-def _has_surrogates(text: str) -> bool:
-    return any("\udc80" <= c <= "\udcff" for c in text)
-
-
-def _decode(raw: bytes, charset: str | None) -> str:
-    tries = []
-    if charset and charset.lower() not in ("unknown-8bit", "us-ascii", "ascii"):
-        tries.append(_CHARSETS.get(charset.lower(), charset.lower()))
-    for encoding in (*tries, "utf-8", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return raw.decode("utf-8", "replace")
-
-
-def _mail_time(value: object, fallback: float) -> float:
-    try:
-        return email.utils.parsedate_to_datetime(str(value)).timestamp() if value else fallback
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return fallback
 
 
 __all__ = ["MAX_DEPTH", "Unpacked", "container_kind", "unpack_containers"]
