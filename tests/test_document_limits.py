@@ -5,6 +5,7 @@ sentence naming the file, exit 2, through the CLI — the hostile files made her
 from __future__ import annotations
 
 import json
+import os
 import random
 import struct
 import sys
@@ -199,3 +200,10 @@ def test_a_file_far_larger_than_any_plan_is_refused_before_it_is_read(folder: Pa
         assert (result.exit_code, result.output) == (
             2, "错误：「扫描 合集.pdf」有 201 MB，远超一份工作计划的大小（上限 200 MB）：请确认选对了文件；"
                "PDF 请在导出时选“最小文件大小”后再试。\n")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX's")
+def test_a_named_pipe_given_as_the_plan_is_one_sentence_not_a_wait(folder: Path) -> None:
+    pipe = folder / "计划 管道.docx"
+    os.mkfifo(pipe)
+    assert parse(pipe) == (2, f"错误：「{pipe}」不是普通文件（是管道或设备）：请给出计划文档本身的路径。\n")
