@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import shutil
@@ -220,3 +221,12 @@ def test_a_hostile_template_is_refused_before_it_is_opened(master: Path, tmp_pat
     result = CliRunner().invoke(cli, ["report", str(master), "--template", str(template), "-o", str(out)])
     assert (result.exit_code, result.output) == (2, f"错误：{sentence.format(template.name)}\n")
     assert not out.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX's")
+def test_a_named_pipe_as_the_template_is_one_sentence_not_a_wait(master: Path, tmp_path: Path) -> None:
+    pipe = tmp_path / "红头 管道.docx"
+    os.mkfifo(pipe)
+    result = CliRunner().invoke(cli, ["report", str(master), "--template", str(pipe), "-o", str(tmp_path / "总结.docx")])
+    assert (result.exit_code, result.output) == (
+        2, f"错误：模板「{pipe}」不是普通文件（是管道或设备）：请给出 Word 模板文件本身的路径。\n")

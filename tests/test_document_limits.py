@@ -5,6 +5,7 @@ sentence naming the file, exit 2, through the CLI — the hostile files made her
 from __future__ import annotations
 
 import json
+import os
 import random
 import struct
 import sys
@@ -187,3 +188,22 @@ def test_a_compound_file_whose_chain_loops_is_sniffed_without_following_it(folde
     assert parse(path) == (2, "错误：「环 计划.doc」是旧版 Word 文档（.doc），需要 LibreOffice 才能读取：请安装 LibreOffice（soffice），"
                               "或在 Word/WPS 中另存为 .docx 后再试。\n")
     assert time.monotonic() - start < 10  # 36 s and 4.3 GB in the main process before
+
+
+def test_a_file_far_larger_than_any_plan_is_refused_before_it_is_read(folder: Path) -> None:
+    path = folder / "扫描 合集.pdf"
+    with open(path, "wb") as handle:  # sparse: 201 MB that take no room on the disk
+        handle.write(b"%PDF-1.7\n")
+        handle.truncate(201 << 20)
+    for command in (["parse", str(path)], ["build", str(path), "-o", str(folder / "台账.xlsx")]):
+        result = CliRunner().invoke(cli, command)
+        assert (result.exit_code, result.output) == (
+            2, "错误：「扫描 合集.pdf」有 201 MB，远超一份工作计划的大小（上限 200 MB）：请确认选对了文件；"
+               "PDF 请在导出时选“最小文件大小”后再试。\n")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX's")
+def test_a_named_pipe_given_as_the_plan_is_one_sentence_not_a_wait(folder: Path) -> None:
+    pipe = folder / "计划 管道.docx"
+    os.mkfifo(pipe)
+    assert parse(pipe) == (2, f"错误：「{pipe}」不是普通文件（是管道或设备）：请给出计划文档本身的路径。\n")

@@ -73,6 +73,8 @@ def check_template(source: Path) -> None:
     whose XML declares a DTD or entities (Word never writes them). A file that is no zip at all is left
     to python-docx, whose failure has its own sentence."""
     name = source.name
+    if source.exists() and not source.is_file() and not source.is_dir():  # opening a named pipe waits for ever
+        raise InputFileError(f"模板「{source}」不是普通文件（是管道或设备）：请给出 Word 模板文件本身的路径。")
     try:
         with zipfile.ZipFile(source) as zf:
             infos = [i for i in zf.infolist() if not i.is_dir()]

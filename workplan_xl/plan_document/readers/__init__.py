@@ -12,6 +12,7 @@ one module per format reads it, each with the same signature ``read_*(path, enco
 from __future__ import annotations
 
 import json
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -97,10 +98,21 @@ def _kind_message(kind: str, detail: str, name: str) -> str:
     return f"「{name}」不是可读取的文档（无法识别的二进制文件）：请给出 {SUPPORTED}。"
 
 
+MAX_BYTES = 200 << 20  # a plan with scanned pages is some tens of MB; sniffing an .doc reads it whole, here
+
+
 def _read_head(path: Path, size: int) -> bytes:
     try:
+        if path.exists() and not path.is_file() and not path.is_dir():  # opening a named pipe waits for ever
+            raise InputFileError(f"「{path}」不是普通文件（是管道或设备）：请给出计划文档本身的路径。")
         with open(path, "rb") as fh:
+            total = os.fstat(fh.fileno()).st_size
+            if total > MAX_BYTES:
+                raise InputFileError(f"「{path.name}」有 {total >> 20} MB，远超一份工作计划的大小（上限 {MAX_BYTES >> 20} MB）："
+                                     "请确认选对了文件；PDF 请在导出时选“最小文件大小”后再试。")
             return fh.read(size)
+    except InputFileError:
+        raise  # an OSError too
     except FileNotFoundError:
         raise InputFileError(f"找不到文件「{path}」：请检查路径和文件名是否正确。") from None
     except IsADirectoryError:
