@@ -58,6 +58,10 @@ def test_safe_file_name(name, expected):
 
 def test_safe_file_name_limits_length():
     assert len(safe_file_name("长" * 200)) == 80
+    # shortened in the stem, the extension kept (an upload or attachment with a long name stays an .xlsx)
+    assert safe_file_name("长" * 200 + ".xlsx") == "长" * 75 + ".xlsx"
+    assert safe_file_name("回表" * 50 + ".csv", max_length=20) == "回表" * 8 + ".csv"
+    assert safe_file_name("说明。" * 40 + ".这不是扩展名 而是句子") == ("说明。" * 40 + ".这不是扩展名 而是句子")[:80]
 
 
 @pytest.mark.parametrize("value, digits, expected", [

@@ -83,3 +83,15 @@ def test_user_errors_exit_2(project: Path, tmp_path: Path) -> None:
     junk.write_bytes(b"not a database" * 50)
     result = CliRunner().invoke(cli, ["collect", str(master), str(returns), "--db", str(junk)])
     assert result.exit_code == 2 and result.stderr.startswith("错误：数据库「台账.db」无法打开")
+
+
+def test_a_long_file_name_keeps_its_extension_in_the_quarantine(project: Path, tmp_path: Path) -> None:
+    # a name longer than the copies' 80 characters is shortened in its stem: the copy is still an .xlsx
+    master, returns = fresh(project, tmp_path)
+    long_name = "城关幼儿园关于报送" + "二〇二四年度重点工作任务推进情况" * 4 + "的回表.xlsx"  # 81 characters
+    (returns / long_name).write_bytes(PNG)
+    result = CliRunner().invoke(cli, ["collect", str(master), str(returns)])
+    assert result.exit_code == 3, result.output
+    [copy] = (master.parent / "隔离区").iterdir()
+    assert copy.suffix == ".xlsx" and copy.name.split("_", 1)[1].startswith("城关幼儿园关于报送二〇二四")
+    assert len(copy.name) == 12 + 1 + 80 and copy.read_bytes() == PNG

@@ -170,6 +170,13 @@ def test_forms_and_notices_into_a_returns_folder_the_ledger_knows_are_refused(wo
     assert (code, out) == (2, f"错误：督办单和通报不能保存到回表文件夹「{returns}」：台账数据库记录过从这个文件夹收集回表，"
                               "放在这里的文件下次收集时会被当成单位的回表读入。请用 -o 保存到回表文件夹以外的位置。\n")
     assert _digest(work) == before and not inside.exists()
+    # a later collect of another folder cannot put its 汇总 into the folder collected before either
+    other = work / "补报"
+    other.mkdir()
+    code, out = _run(["collect", work / "台账.xlsx", other, "-o", returns / "汇总 补报.xlsx"])
+    assert (code, out) == (2, f"错误：汇总表不能保存到「{returns / '汇总 补报.xlsx'}」，它在回表文件夹「{returns}」里：台账数据库"
+                              "记录过从这个文件夹收集回表，放在这里的文件下次收集时会被当成单位的回表读入。请用 -o 保存到回表文件夹以外的位置。\n")
+    assert _digest(work) == before
 
 
 def test_forms_into_the_returns_folder_beside_the_master_are_refused(work: Path) -> None:

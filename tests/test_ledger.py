@@ -14,6 +14,7 @@ from workplan_xl.ledger import NO_LEDGER, FileRecord, Ledger
 from workplan_xl.ledger_state import read_progress, read_state, round_state
 from workplan_xl.progress import MISSING, PROBLEM, REPORTED
 from workplan_xl.returns import Finding, Reading, Value
+from workplan_xl.returns.reading import READER_VERSION
 
 
 def record(name: str, sha: str, mtime: float = 1_700_000_000.0) -> FileRecord:
@@ -124,6 +125,11 @@ def test_a_version_2_ledger_is_converted_and_keeps_every_value(tmp_path: Path) -
             (1, "T001", "推进中", "推进中", "", "B5"), (2, "T001", "已完成", "已完成", "", "B5"),
             (2, "I001", "96", "96%", "「96%」按96计", "C5")]
         assert dict(ledger.conn.execute("SELECT id, filled FROM submissions")) == {1: 1, 2: 2}
+        # its runs were made by readers of version 1: what they refused is read again (ledger.evaluated)
+        assert {r for (r,) in ledger.conn.execute("SELECT reader FROM runs")} == {1}
+        assert ledger.older_readers()
+        run = ledger.start_run("2025-年度", "fp", plan.units)
+        assert ledger.conn.execute("SELECT reader FROM runs WHERE id = ?", (run,)).fetchone() == (READER_VERSION,)
     state = read_state(plan, db, "2025-年度")
     assert [(e.unit_code, e.item_id, e.value) for e in state.entries] == [("1001", "T001", "已完成"), ("1001", "I001", "96")]
     assert state.units[0].form == {"contact": "李老师"} and state.units[0].state == REPORTED

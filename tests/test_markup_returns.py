@@ -5,6 +5,8 @@ writers, and hostile ones (entity bombs, huge declared repeats, deep nesting, cu
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import shutil
 import sqlite3
@@ -505,3 +507,37 @@ def test_a_csv_is_read_up_to_the_row_cap_only() -> None:
     [sheet] = result["sheets"]
     assert (result["kind"], sheet["truncated"], len(sheet["rows"])) == ("csv", True, 5000)
     assert inspect_bytes(b"1\n" * 10, name="notes.txt")["detail"] == "文本"  # named as a note: not a table
+
+
+def test_a_file_an_older_reader_refused_is_read_again_after_an_upgrade(year, tmp_path: Path) -> None:
+    """A CSV refused by a wpx before CSV returns were read: the next collect reads it again (the ledger
+    keeps the old verdict, marked superseded), once; files read by this version are not read again."""
+    master, returns = _project(year, tmp_path)
+    shutil.copy(year[1], returns / "第一中学.xlsx")
+    rows = [[c.value for c in row] for row in load_workbook(fill(
+        make_forms(read_master_workbook(master), tmp_path / "填报表")["1002"], tmp_path / "1002.xlsx"))["任务进展"].iter_rows()]
+    text = io.StringIO()
+    csv.writer(text).writerows([["" if v is None else v for v in r] for r in rows])
+    (returns / "第二中学.csv").write_text(text.getvalue(), encoding="utf-8-sig")
+    assert _collect(master, returns).exit_code == 3
+    assert {r[0]: r[3] for r in _rows(master.parent / "汇总.xlsx", "报送情况")}["1002"] == "部分填报"
+    db = master.with_suffix(".db")
+    with sqlite3.connect(db) as conn:  # as the older version left it: the CSV refused, by readers of version 1
+        conn.execute("UPDATE submissions SET status = 'rejected', reason = '旧版本：CSV 不作为回表读取', payload = '[]',"
+                     " filled = 0, blank = '' WHERE file_name = '第二中学.csv'")
+        conn.execute("DELETE FROM problems WHERE file = '第二中学.csv'")
+        conn.execute("INSERT INTO problems (submission_id, file, unit, cell, problem, action) SELECT id, file_name,"
+                     " unit_name, '整个文件', reason, '请另存为 .xlsx' FROM submissions WHERE file_name = '第二中学.csv'")
+        conn.execute("UPDATE runs SET reader = 1")
+    again = _collect(master, returns)
+    assert again.exit_code == 3, again.output
+    assert again.output.startswith("回表文件 2 个：新读入 1 个，已登记过 1 个，"), again.output
+    out = master.parent / "汇总.xlsx"
+    assert {r[0]: r[3] for r in _rows(out, "报送情况")}["1002"] == "部分填报"
+    assert all("旧版本" not in str(r[3]) for r in _rows(out, "问题清单"))
+    with sqlite3.connect(db) as conn:
+        kept = conn.execute("SELECT status, reason, substr(sha256, 1, 8) FROM submissions WHERE file_name = '第二中学.csv'"
+                            " ORDER BY id").fetchall()
+    assert kept == [("superseded", "旧版本：CSV 不作为回表读取", "retired:"), ("accepted", "", kept[1][2])]
+    third = _collect(master, returns)
+    assert third.output.startswith("回表文件 2 个：新读入 0 个，已登记过 2 个，"), third.output

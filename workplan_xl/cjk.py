@@ -103,7 +103,12 @@ def safe_file_name(name: str, max_length: int = 80) -> str:
     """A file name every Windows, macOS and Linux desktop accepts; full-width characters are kept
     (they are legal), characters Windows refuses become '_', trailing dots and spaces go."""
     cleaned = _FILE_BAD.sub("_", clean_text(name)).strip().rstrip(". ")
-    cleaned = re.sub(r"\s+", " ", cleaned)[:max_length].rstrip(". ")
+    cleaned = re.sub(r"\s+", " ", cleaned)
+    if len(cleaned) > max_length:  # shortened in the stem: the extension says what the file is
+        stem, dot, suffix = cleaned.rpartition(".")
+        keep = dot and 0 < len(suffix) <= 10 and " " not in suffix and len(suffix) + 2 <= max_length
+        cleaned = stem[:max_length - len(suffix) - 1].rstrip(". ") + "." + suffix if keep else cleaned[:max_length]
+    cleaned = cleaned.rstrip(". ")
     if not cleaned or cleaned.split(".")[0].upper() in _RESERVED:
         cleaned = "_" + cleaned
     return cleaned

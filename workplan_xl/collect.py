@@ -19,7 +19,7 @@ from pathlib import Path
 from workplan_xl.errors import RosterError, WorkplanError
 from workplan_xl.isolated import Child, spare_process
 from workplan_xl.ledger import FileRecord, Ledger, round_file_name
-from workplan_xl.ledger_place import confirm_new_ledger, require_ledger
+from workplan_xl.ledger_place import confirm_new_ledger, require_ledger, returns_folders
 from workplan_xl.ledger_state import LedgerState, read_state, round_state
 from workplan_xl.master_workbook.read import start_master_plan
 from workplan_xl.outputs import Inputs, check_not_input
@@ -157,7 +157,7 @@ def _collect_returns(master: Path, sources: list[Path], output: Path | None, rou
     # when the round comes from the forms the name is settled once they are read.
     named = output is not None
     output = Path(output) if named else master.parent / round_file_name(round or "")
-    inputs = Inputs(master=master, ledger=db, returns=[Path(s) for s in sources])
+    inputs = Inputs(master=master, ledger=db, returns=[Path(s) for s in sources], collected=returns_folders(master, db))
     check_outputs(output, "workbook", "汇总表", inputs)
     check_not_input(db, "台账数据库", Inputs(master=master), option="--db")
     check_output(output)

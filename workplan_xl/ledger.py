@@ -33,6 +33,7 @@ from workplan_xl.progress import (
     MISSING,
 )
 from workplan_xl.returns.interpret import Reading
+from workplan_xl.returns.reading import READER_VERSION
 
 LATER_RULE = ("同一单位同一批次有多份可用的回表时，以文件修改时间较晚者为准，时间相同按文件名排序（排在后面的为准）；"
               "空表、损坏或不属于本批次的文件不替换已采用的回表（可用 --pin 指定采用哪份）")
@@ -60,6 +61,7 @@ class Ledger:
 
     def __init__(self, path: Path, create: bool = True) -> None:
         self.path = path
+        self._older_readers: bool | None = None  # whether runs of older readers are in it (add_submission)
         if not create and not path.exists():
             raise WorkplanError(NO_LEDGER)
         try:
@@ -105,13 +107,16 @@ class Ledger:
     def _upgrade(self) -> None:
         """Additions to the schema that older ledgers of the same version lack: added in place."""
         columns = {r[1] for r in self.conn.execute("PRAGMA table_info(submissions)")}
+        run_columns = {r[1] for r in self.conn.execute("PRAGMA table_info(runs)")}
         tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if "blank" in columns and "pins" in tables and "returns_folders" in tables:
+        if "blank" in columns and "pins" in tables and "returns_folders" in tables and "reader" in run_columns:
             return
         try:
             with self.transaction():
                 if "blank" not in columns:
                     self.conn.execute("ALTER TABLE submissions ADD COLUMN blank TEXT NOT NULL DEFAULT ''")
+                if "reader" not in run_columns:  # the runs before it: readers of version 1
+                    self.conn.execute("ALTER TABLE runs ADD COLUMN reader INTEGER NOT NULL DEFAULT 1")
                 self.conn.execute(PINS.strip())
                 self.conn.execute(FOLDERS)
         except sqlite3.OperationalError:
@@ -136,8 +141,8 @@ class Ledger:
     # -- runs and the roster ---------------------------------------------------------------------
     def start_run(self, round: str | None, fingerprint: str, units: list[Unit]) -> int:
         with self.transaction():
-            run = self.conn.execute("INSERT INTO runs (round, plan_fingerprint) VALUES (?, ?)",
-                                    (round, fingerprint)).lastrowid
+            run = self.conn.execute("INSERT INTO runs (round, plan_fingerprint, reader) VALUES (?, ?, ?)",
+                                    (round, fingerprint, READER_VERSION)).lastrowid
             self.conn.execute("DELETE FROM roster")  # a snapshot of the current roster, for wpx status
             self.conn.executemany("INSERT INTO roster VALUES (?, ?, ?, ?)",
                                   [(i, u.code, u.name, u.type) for i, u in enumerate(units)])
@@ -192,7 +197,25 @@ class Ledger:
         """Give the run and its submissions without a round of their own the run's round."""
         with self.transaction():
             self.conn.execute("UPDATE runs SET round = ? WHERE id = ?", (round, run))
+            if self.older_readers():
+                self._retire("sha256 IN (SELECT sha256 FROM submissions WHERE run_id = ? AND round IS NULL)", (run, round))
             self.conn.execute("UPDATE OR IGNORE submissions SET round = ? WHERE run_id = ? AND round IS NULL", (round, run))
+
+    def older_readers(self) -> bool:
+        """Whether runs of readers older than READER_VERSION are in the ledger (their refusals are redone)."""
+        if self._older_readers is None:
+            self._older_readers = self.conn.execute("SELECT 1 FROM runs WHERE reader < ? LIMIT 1",
+                                                    (READER_VERSION,)).fetchone() is not None
+        return self._older_readers
+
+    def _retire(self, which: str, args: tuple[object, ...]) -> None:
+        """The refusals and skips by older readers of bytes read again for a round (``which``: an SQL condition
+        on sha256, its arguments, then the round) are kept, marked superseded by the new reading; their sha256
+        is prefixed "retired:" (the ledger holds one verdict per bytes and round)."""
+        self.conn.execute(
+            f"UPDATE submissions SET status = 'superseded', sha256 = 'retired:' || sha256 WHERE {which} AND round IS ?"
+            " AND status IN ('rejected', 'skipped') AND run_id IN (SELECT id FROM runs WHERE reader < ?)",
+            (*args, READER_VERSION))
 
     # -- what has been seen ------------------------------------------------------------------------
     def known_hash(self, key: str, size: int, mtime: float) -> str | None:
@@ -216,9 +239,12 @@ class Ledger:
 
     def evaluated(self, sha256: str, round: str | None) -> int | None:
         """The submission that already holds these bytes for ``round`` (None: for the round written
-        on the form, or for any round when the form has none)."""
-        rows = self.conn.execute("SELECT id, round, file_round FROM submissions WHERE sha256 = ? ORDER BY id",
-                                 (sha256,)).fetchall()
+        on the form, or for any round when the form has none). A refusal or skip by older readers
+        (runs.reader below READER_VERSION) does not count: the file is read again (see add_submission)."""
+        rows = self.conn.execute(
+            "SELECT s.id, s.round, s.file_round FROM submissions s JOIN runs r ON r.id = s.run_id WHERE s.sha256 = ?"
+            " AND NOT (s.status IN ('rejected', 'skipped') AND r.reader < ?) ORDER BY s.id",
+            (sha256, READER_VERSION)).fetchall()
         for sid, sround, file_round in rows:
             if (sround == round) if round is not None else (file_round is None or sround == file_round):
                 return sid
@@ -238,6 +264,8 @@ class Ledger:
 
     def add_submission(self, run: int, record: FileRecord, round: str | None, reading: Reading) -> int:
         """Record one file and what was read from it (call inside a transaction)."""
+        if round is not None and self.older_readers():
+            self._retire("sha256 = ?", (record.sha256, round))
         payload, filled, form = reading.stored()
         sid = self.conn.execute(
             "INSERT INTO submissions (run_id, file_name, path, sha256, size, mtime, received, round, file_round, kind,"

@@ -34,13 +34,8 @@ def other_ledgers(master: Path, db: Path, fingerprint: str | None = None) -> lis
     for path in sorted(Path(master).parent.glob("*.db"))[:_LOOK_AT]:
         if path.absolute() == Path(db).absolute():
             continue
-        try:
-            conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
-            try:
-                rows = conn.execute("SELECT DISTINCT plan_fingerprint FROM runs").fetchall()
-            finally:
-                conn.close()
-        except sqlite3.Error:
+        rows = _read_only(path, "SELECT DISTINCT plan_fingerprint FROM runs")
+        if rows is None:
             continue  # not a wpx ledger
         prints = {r[0] for r in rows}
         if prints and (fingerprint is None or fingerprint in prints):
@@ -80,14 +75,8 @@ def returns_folders(master: Path, db: Path | None = None) -> dict[Path, str]:
              "这是台账旁约定的回表文件夹（wpx serve 默认把回表存在这里）"}
     path = default_ledger(master, db)
     if path.is_file():
-        try:
-            conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
-            try:
-                rows = conn.execute("SELECT path FROM returns_folders ORDER BY path").fetchall()
-            finally:
-                conn.close()
-        except sqlite3.Error:
-            rows = []  # not a wpx ledger, or one from before the table: the convention still holds
+        # not a wpx ledger, or one from before the table: the convention still holds
+        rows = _read_only(path, "SELECT path FROM returns_folders ORDER BY path") or []
         for (folder,) in rows:
             found.setdefault(Path(folder), "台账数据库记录过从这个文件夹收集回表")
     return found
@@ -129,3 +118,16 @@ def confirm_new_ledger(master: Path, db: Path, plan_title: str, fingerprint: str
     use = f"--db \"{others[0]}\"" if others else "--db 指定原来的台账数据库（如从原工作文件夹复制 .db 文件到台账旁边）"
     raise WorkplanError(f"没有新建台账数据库「{db.name}」，也没有收集：{evidence}。请用 {use}；"
                         "确实要从头收集时，加 --yes 重新运行。")
+
+
+def _read_only(path: Path, query: str) -> list[tuple] | None:
+    """``query``'s rows from a database opened read-only (nothing is created or changed), None when it
+    is not one that has what the query asks for."""
+    try:
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            return conn.execute(query).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None

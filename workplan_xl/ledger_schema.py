@@ -39,7 +39,8 @@ CREATE VIEW form_values AS SELECT s.id AS submission_id, s.unit_code AS unit_cod
 
 SCHEMA = """
 CREATE TABLE schema_version (version INTEGER NOT NULL);
-CREATE TABLE runs (id INTEGER PRIMARY KEY, round TEXT, plan_fingerprint TEXT NOT NULL);
+CREATE TABLE runs (id INTEGER PRIMARY KEY, round TEXT, plan_fingerprint TEXT NOT NULL,
+                   reader INTEGER NOT NULL DEFAULT 1);  -- returns.reading.READER_VERSION of the run
 CREATE TABLE roster (position INTEGER PRIMARY KEY, code TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL);
 CREATE TABLE submissions (
     id INTEGER PRIMARY KEY,                       -- the order in which files were collected

@@ -13,6 +13,10 @@ BY_META, BY_SHEET_CODE, BY_SHEET_NAME, BY_FILE_NAME = ("按隐藏信息识别", 
 ACCEPTED, REJECTED, SKIPPED = "accepted", "rejected", "skipped"
 RESEND_FORM = "请用下发的填报表重新填写后发送。"
 FORM = "form"
+# What the readers can read, as a number the ledger keeps per run: raised when a file refused or skipped
+# before may now be read (2: CSV returns). A later collect reads such files again instead of keeping the
+# old verdict (ledger.Ledger.evaluated).
+READER_VERSION = 2
 
 
 @dataclass
