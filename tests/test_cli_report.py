@@ -230,3 +230,20 @@ def test_a_named_pipe_as_the_template_is_one_sentence_not_a_wait(master: Path, t
     result = CliRunner().invoke(cli, ["report", str(master), "--template", str(pipe), "-o", str(tmp_path / "总结.docx")])
     assert (result.exit_code, result.output) == (
         2, f"错误：模板「{pipe}」不是普通文件（是管道或设备）：请给出 Word 模板文件本身的路径。\n")
+
+
+def test_a_zip_that_is_no_office_package_as_the_template_is_no_word_document(master: Path, tmp_path: Path) -> None:
+    """An Apple Pages '09 file (a zip of index.xml, whose XML declares a DOCTYPE, and a thumbnail) is no Word
+    document: told so, not that its XML is unsafe."""
+    folder = tmp_path / "外来 模板"
+    folder.mkdir()
+    template = folder / "红头 苹果.pages"
+    with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as pages:
+        pages.writestr("index.xml", '<?xml version="1.0"?><!DOCTYPE sl:document><sl:document/>')
+        pages.writestr("QuickLook/Thumbnail.jpg", b"\xff\xd8\xff\xe0 thumbnail")
+    out = tmp_path / "总结.docx"
+    result = CliRunner().invoke(cli, ["report", str(master), "--template", str(template), "-o", str(out)])
+    assert (result.exit_code, result.output) == (
+        2, "错误：模板「红头 苹果.pages」无法打开：请确认它是 Word 文档（.docx）；.doc、.wps、.dotx 请先在 Word/WPS 中"
+           "另存为 .docx。\n")
+    assert not out.exists()

@@ -43,8 +43,7 @@ def open_template(path: Path | None) -> Document:
     try:
         doc = open_document(str(source))
     except Exception as error:  # python-docx raises several kinds for a file that is not a .docx
-        raise InputFileError(f"模板「{source.name}」无法打开：请确认它是 Word 文档（.docx）；"
-                             ".doc、.wps、.dotx 请先在 Word/WPS 中另存为 .docx。") from error
+        raise _cannot_open(source.name) from error
     found = {name for _, name in placeholders(doc)}
     missing = [f"{{{{{name}}}}}" for name in REQUIRED if name not in found]
     if missing:
@@ -82,6 +81,9 @@ def check_template(source: Path) -> None:
             if bomb or len(infos) > 10000 or sum(i.file_size for i in infos) > PACKAGE_LIMIT:
                 raise InputFileError(f"模板「{name}」解压后过大或压缩比异常（可能是恶意文件），为安全起见不予打开："
                                      "请确认文件来源，或在 Word/WPS 中另存为 .docx 后再试。")
+            parts = {i.filename.replace("\\", "/").lstrip("/").lower() for i in infos}
+            if not {"[content_types].xml", "_rels/.rels"} <= parts:  # no Office package (a Pages or .zip file)
+                raise _cannot_open(name)
             markup = 0
             for info in infos:
                 with zf.open(info) as part:
@@ -101,6 +103,11 @@ def check_template(source: Path) -> None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, RuntimeError,
             ValueError):
         return  # not a readable zip: python-docx says so below, in the template's sentence
+
+
+def _cannot_open(name: str) -> InputFileError:
+    return InputFileError(f"模板「{name}」无法打开：请确认它是 Word 文档（.docx）；"
+                          ".doc、.wps、.dotx 请先在 Word/WPS 中另存为 .docx。")
 
 
 def _declares_dtd(data: bytes) -> bool:
