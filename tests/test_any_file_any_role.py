@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 from hostile_files import corpus, install_panicking_calamine, xlsx_bytes
 from openpyxl import load_workbook
-from test_returns import make_plan
+from test_returns import fill, make_forms, make_plan
 
 from workplan_xl.cli import cli
 from workplan_xl.master_workbook import read_master_workbook, write_master_workbook
@@ -175,6 +175,7 @@ PLAN_SENTENCES = {
             "打开后另存为 .xlsx 再试。",
     "声明范围极大 xls": "「{}」的工作表声称有极大的范围（65536 行 × 256 列），为安全起见未读取：请在 Excel/WPS 中打开后另存为 .xlsx 再试。",
     "声明范围极大 ods": "「{}」的工作表声称有极大的范围（10000 行 × 1000 列），为安全起见未读取：请在 Excel/WPS 中打开后另存为 .xlsx 再试。",
+    "声明范围极大 xlsx": "「{}」的工作表声称有极大的范围（1048576 行 × 16384 列），为安全起见未读取：请在 Excel/WPS 中打开后另存为 .xlsx 再试。",
     "很短的文字 PDF": FIND_NO_TASKS,  # a text layer, however short, is no scan
     "没有文字的 PDF": "「{}」是扫描件（图片）PDF，没有可读取的文字：请用文字版 PDF、Word 或 .txt 文件。",
     "Excel 2003 XML": NO_TASK_TABLE,  # read (returns/markup_sheets.py), and no task table in it
@@ -206,7 +207,7 @@ NOT_A_WORKBOOK = "填报单位名单「{}」无法读取（不是表格文件，
 ROSTER_SENTENCES = {
     "嵌入表格的 Word 改名 xls": NOT_A_WORKBOOK, "嵌入表格的 Word 目录损坏": NOT_A_WORKBOOK,
     "加密 xls": "填报单位名单「{}」加了密码，无法读取：请在 Excel 或 WPS 中去掉密码后另存，再重新运行。",
-    "声明范围极大 xlsx": "填报单位名单「{}」的工作表声称有极大的范围（xl/worksheets/sheet1.xml: <dimension ref=\"A1:XFD1048576\"），"
+    "声明范围极大 xlsx": "填报单位名单「{}」的工作表声称有极大的范围（1048576 行 × 16384 列），"
                    "为安全起见未读取：请用 Excel 或 WPS 打开后另存为 .xlsx 再试。",
 }
 
@@ -277,6 +278,29 @@ def test_any_file_as_a_return(collected, kind: str) -> None:
     assert reason and ENGLISH.search(reason) is None, reason
     if kind in RETURN_FATES:
         assert (fate, reason) == RETURN_FATES[kind]
+
+
+def test_a_return_with_lower_case_backslash_part_names_is_read_not_unpacked(tmp_path: Path) -> None:
+    """Some exporters (an old Apache POI, Chinese attendance systems) write [content_types].xml and
+    xl\\worksheets\\sheet1.xml: still a workbook, read as one, never opened as a zip of loose files."""
+    import zipfile
+
+    base = tmp_path / "督导 室"
+    base.mkdir()
+    plan = make_plan(units=2)
+    master = write_master_workbook(plan, base / "台账.xlsx")
+    filled = fill(make_forms(plan, tmp_path / "填报表")["1001"], tmp_path / "填好.xlsx")
+    returns = base / "回 表"
+    returns.mkdir()
+    with zipfile.ZipFile(filled) as source, zipfile.ZipFile(returns / "第一中学 考勤系统导出.xlsx", "w",
+                                                            zipfile.ZIP_DEFLATED) as odd:
+        for info in sorted(source.infolist(), key=lambda i: i.filename != "[Content_Types].xml"):
+            odd.writestr(info.filename.lower().replace("/", "\\"), source.read(info))
+    result = run("collect", master, returns)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("回表文件 1 个：新读入 1 个，已登记过 0 个，与其他文件内容相同 0 个，跳过 0 个")
+    rows = list(load_workbook(base / "汇总.xlsx", read_only=True)["文件清单"].iter_rows(values_only=True))[3:]
+    assert [(r[0], r[3]) for r in rows] == [("第一中学 考勤系统导出.xlsx", "采用")]
 
 
 # -- files LibreOffice makes -----------------------------------------------------------------------------

@@ -58,6 +58,20 @@ def test_roster_without_a_code_column_exits_2_with_one_sentence(inputs: tuple[Pa
     assert not output.exists()
 
 
+
+def test_a_data_file_header_is_shown_on_one_line_and_cut(inputs: tuple[Path, Path, Path]) -> None:
+    """A data file as the roster: header cells with line breaks and tabs, one a paragraph long, and many of
+    them, are named on one line (one sentence), long ones cut."""
+    plan_json, roster, output = inputs
+    long = "本列为各地统计口径说明文字用于核对数据来源请勿删除"
+    roster.write_text(f'"学 号\n（新）",{long},"班级\t名称",a,b,c,d,e,f,g,h\n1,张三,一班,1,2,3,4,5,6,7,8\n',
+                      encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(plan_json), "-o", str(output), "--units", str(roster)])
+    assert (result.exit_code, result.output) == (
+        2, f"错误：填报单位名单「名单.csv」缺少「代码」列：找到的列为「学 号 （新）」「{long[:20]}…」「班级 名称」「a」「b」「c」"
+           "「d」「e」等 11 列，需要「代码」和「名称」两列（代码也可写作单位代码、学校代码、编号或编码）。\n")
+    assert not output.exists()
+
 def test_an_existing_workbook_is_backed_up_not_overwritten(inputs: tuple[Path, Path, Path]) -> None:
     import os
 

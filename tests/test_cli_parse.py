@@ -149,3 +149,25 @@ def test_master_workbook_reads_back(runner: CliRunner, plan_file: Path, tmp_path
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == "东湖区教育督导室2025年工作要点"
     assert "      T001 （一）开展综合督导" in result.stdout
+
+
+def test_a_document_with_numbered_items_and_no_chinese_is_not_a_plan(tmp_path: Path) -> None:
+    """A library's manual or a reference list has numbered items too; a 工作要点 is written in Chinese,
+    so numbered items without one Chinese character are no plan: parse and build say so, no 台账 is made."""
+    import docx
+
+    folder = tmp_path / "外来 文件"
+    folder.mkdir()
+    document = docx.Document()
+    document.add_paragraph("Release notes")
+    for number, line in enumerate(["Install the package.", "Run the tests.", "Report bugs on the tracker."], 1):
+        document.add_paragraph(f"{number}. {line}")
+    manual = folder / "user manual.docx"
+    document.save(manual)
+    sentence = ("错误：「user manual.docx」中找到的 3 个条目都不含中文（如“Install the package.”），"
+                "不像工作要点或工作计划：请确认选对了文件。\n")
+    result = CliRunner().invoke(cli, ["parse", str(manual)])
+    assert (result.exit_code, result.output) == (2, sentence)
+    result = CliRunner().invoke(cli, ["build", str(manual), "-o", str(tmp_path / "台 账.xlsx")])
+    assert (result.exit_code, result.output) == (2, sentence)
+    assert not (tmp_path / "台 账.xlsx").exists()

@@ -89,7 +89,7 @@ HOSTILE = [
     ("实体.xlsx", lambda k, p: billion_laughs(k.returns["1001"], p),
      "文件「实体.xlsx」含有不安全的内容（XML 实体声明，位于 xl/sharedStrings.xml），为安全起见未读取"),
     ("范围.xlsx", lambda k, p: xfd_sheet(k.forms["1004"], p),
-     "文件「范围.xlsx」的工作表声称有极大的范围（xl/worksheets/sheet1.xml: <dimension ref=\"A1:XFD1048576\"），为安全起见未读取"),
+     "文件「范围.xlsx」的工作表声称有极大的范围（1048576 行 × 16384 列），为安全起见未读取"),
     ("崩溃.xlsx", lambda k, p: xfd_sheet(k.forms["1004"], p, "A1:K20", TASK_PART), "文件「崩溃.xlsx」无法读取（读取程序异常退出）"),
     ("密码.xlsx", lambda k, p: p.write_bytes(ENCRYPTED), "文件「密码.xlsx」加了密码，无法读取"),
     ("图片.xlsx", lambda k, p: p.write_bytes(PNG), "文件「图片.xlsx」实际上不是 Excel 文件（是图片）"),

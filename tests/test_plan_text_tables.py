@@ -44,3 +44,19 @@ def test_a_table_that_starts_midway(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "T001 57.完善学生资助体系，资助学生1200人次  指标1 月份9 时限:2026年9月 责任:资助中心 配合:财务科" in result.output
     assert "T003 59.组织中小学生运动会  月份10 时限:2026年10月 责任:体卫艺科 配合:各学校" in result.output
+
+
+def test_a_long_numbered_data_dump_is_looked_at_once(tmp_path: Path) -> None:
+    """A code table (tens of thousands of numbered tab rows, widths varying) given as a plan: each run of
+    rows is tried as a headerless task table once, not again from each of its rows (that took minutes)."""
+    import time
+
+    rows = [f"{n}\t0x{n:04x}\t{'*' if n % 3 else ''}\t{n * 7}" + ("\tV" if n % 50 == 0 else "") for n in range(20000)]
+    (tmp_path / "外来 文件").mkdir()
+    dump = _write(tmp_path / "外来 文件", "码表 数据.txt", "# 码表\n" + "\n".join(rows) + "\n")
+    started = time.process_time()
+    result = CliRunner().invoke(cli, ["parse", str(dump)])
+    assert result.exit_code == 2, result.output
+    assert result.output == ("错误：「码表 数据.txt」中找不到带编号的工作任务（如“一、”“（一）”“1.”）："
+                             "请确认这是工作要点或工作计划。\n")
+    assert time.process_time() - started < 20  # about 2 s; it was quadratic

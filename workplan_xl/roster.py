@@ -85,11 +85,19 @@ def units_from_rows(sheets: Sequence[list[tuple[int, list[object]]]], file_name:
         raise RosterError(f"{where}「{file_name}」是空的：请在第一行写表头（代码、名称、类型、联系人、电话），"
                           "下面每行一个单位。")
     columns = _match_columns([_text(c) for c in first_header])
-    found_text = "".join(f"「{h}」" for h in first_header if h) or "（无）"
+    found_text = _shown_header(first_header)
     missing = "代码" if "code" not in columns else "名称"
     aliases = "代码也可写作单位代码、学校代码、编号或编码" if missing == "代码" else "名称也可写作单位名称、学校名称、单位或学校"
     raise RosterError(f"{where}「{file_name}」缺少「{missing}」列：找到的列为{found_text}，"
                       f"需要「代码」和「名称」两列（{aliases}）。")
+
+
+def _shown_header(header: list[str]) -> str:
+    """The header cells as one line for a sentence: a cell's line breaks and tabs as one space, long cells
+    and long headers cut (a data file's header can be paragraphs long)."""
+    cells = [" ".join(h.split()) for h in header if h and h.strip()]
+    shown = "".join(f"「{c[:20]}…」" if len(c) > 20 else f"「{c}」" for c in cells[:8])
+    return (shown + (f"等 {len(cells)} 列" if len(cells) > 8 else "")) or "（无）"
 
 
 def check_units(rows: Iterable[tuple[int, Unit]], where: str) -> list[Unit]:

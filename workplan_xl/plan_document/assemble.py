@@ -9,6 +9,7 @@ of a task (a document that lost its paragraphs), with a warning."""
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,8 @@ from workplan_xl.plan_document.metadata import content_range, read_metadata, yea
 from workplan_xl.plan_document.numbering import cn_to_int, int_to_cn, numbered, plain
 from workplan_xl.plan_document.outline import Outline, build_outline
 from workplan_xl.plan_document.titles import kind_of, split_title
+
+_HANZI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 _TABLE = "\x00table:"
 MAX_SPAN = 20000  # characters of one task read for facts
@@ -174,6 +177,11 @@ def parse_blocks(blocks: list[Any], source_name: str = "", sha256: str = "") -> 
         raise PlanStructureError(
             f"「{name}」中找不到带编号的工作任务（如“一、”“（一）”“1.”）：请确认这是工作要点或工作计划。")
     count = sum(len(section.tasks) for part in outline.parts for section in part.sections)
+    found = [t for part in outline.parts for section in part.sections for t in section.tasks]
+    if not any(_HANZI.search(f"{t.title}{t.text}") for t in found):  # a manual's numbered list, a reference list
+        example = next((t.title for t in found if t.title.strip()), "")[:30]
+        raise PlanStructureError(
+            f"「{name}」中找到的 {count} 个条目都不含中文（如“{example}”），不像工作要点或工作计划：请确认选对了文件。")
     if count > MAX_TASKS:
         raise PlanStructureError(
             f"「{name}」中识别出 {count} 项任务，远超一份工作计划的规模（上限 {MAX_TASKS} 项）："

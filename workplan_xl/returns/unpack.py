@@ -48,7 +48,9 @@ MAX_MEMBERS = 500  # files in one archive or mail
 MAX_TOTAL_BYTES = 300 * 1024 * 1024  # unpacked from one container, nested ones included
 MAX_DEPTH = 3  # an archive in a mail in an archive is still fine; deeper is refused
 _HEAD = 65536
-_DOCUMENT_PARTS = ("xl/workbook.xml", "xl/workbook.bin", "mimetype", "word/document.xml", "[Content_Types].xml")
+# in part_name form (lower case, forward slashes): some exporters write [content_types].xml and xl\workbook.xml
+_DOCUMENT_PARTS = ("xl/workbook.xml", "xl/workbook.bin", "mimetype", "word/document.xml", "[content_types].xml",
+                   "_rels/.rels")
 # Mail clients label GBK text as gb2312; GB18030 decodes both (and everything GBK adds).
 _RESEND = "请解压后把其中的表格文件直接放进回表文件夹，或请报送单位直接发送表格文件（也可改用 .zip 打包）后重新运行。"
 _NOT_OPENED = {
@@ -120,14 +122,14 @@ def _first_member(head: bytes) -> str:
 
 def _kind(head: bytes, source: Path | bytes) -> str | None:
     if head.startswith(ZIP_MAGIC):
-        if _first_member(head) in _DOCUMENT_PARTS:
+        if part_name(_first_member(head)) in _DOCUMENT_PARTS:
             return None
         try:
             with zipfile.ZipFile(source if isinstance(source, Path) else _bytes_io(source)) as archive:
-                names = set(archive.namelist())
+                names = {part_name(n) for n in archive.namelist()}
         except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError, EOFError):
             return None  # a cut-off workbook: the reader says so
-        if names & set(_DOCUMENT_PARTS) or is_numbers_package(part_name(n) for n in names):
+        if names & set(_DOCUMENT_PARTS) or is_numbers_package(names):
             return None  # a workbook, a document or an Apple Numbers file: read (or named) as one
         return "zip"
     if head.startswith(b"Rar!\x1a\x07"):

@@ -33,6 +33,7 @@ def text_tables(blocks: list[Block]) -> list[Block]:
     from workplan_xl.plan_document.tables import header_columns, header_role
 
     out: list[Block] = []
+    tabled = False  # a table is in out already (kept, not searched for: a dump has 30,000 lines)
     i = 0
     n = len(blocks)
     while i < n:
@@ -41,18 +42,25 @@ def text_tables(blocks: list[Block]) -> list[Block]:
         if cells and len(cells) >= MIN_COLUMNS and header_columns(cells) is not None:
             rows, i = _separated(blocks, i, cells)
             out.append(Block("table", rows=_carry_down(rows, header_columns(rows[0]) or {})))
+            tabled = True
             continue
-        if cells and len(cells) >= MIN_COLUMNS and not any(b.kind == "table" for b in out):
-            guessed = _headerless(blocks, i)
-            if guessed is not None:
-                rows, i = guessed
+        if cells and len(cells) >= MIN_COLUMNS and not tabled:
+            rows, end = _headerless(blocks, i)
+            if rows:
                 out.append(Block("table", rows=rows))
+                tabled = True
+                i = end
+                continue
+            if end > i:  # numbered rows of one width that are not a task table: not tried again from each row
+                out.extend(blocks[i:end])
+                i = end
                 continue
         width = _cell_header(blocks, i, header_role)
         if width:
             rows, i = _one_per_line(blocks, i, width)
             if len(rows) > 1:
                 out.append(Block("table", rows=rows))
+                tabled = True
                 continue
             i -= sum(len(r) for r in rows)
         out.append(blocks[i])
@@ -128,20 +136,24 @@ def _one_per_line(blocks: list[Block], i: int, width: int) -> tuple[list[list[st
     return rows, k
 
 
-def _headerless(blocks: list[Block], i: int) -> tuple[list[list[str]], int] | None:
+def _headerless(blocks: list[Block], i: int) -> tuple[list[list[str]], int]:
     """Rows of a task table without its header (a page from the middle): at least two rows of the same
-    width whose first cell is a number; the columns are named by their shape."""
+    width whose first cell is a number; the columns are named by their shape. Otherwise ([], end): no
+    run from before ``end`` can be one either (each would reach the same row that is not numbered or not of
+    that width), so the caller goes on from ``end`` and a data dump of 30,000 rows is looked at once."""
     from workplan_xl.plan_document.time_cells import is_time_cell
     from workplan_xl.plan_document.units import is_owner_cell
 
     rows: list[list[str]] = []
     k = i
     while k < len(blocks) and blocks[k].text and (cells := _cells(blocks[k].text)) is not None:
+        if not _NUMBER.match(cells[0]) or rows and len(cells) != len(rows[0]):
+            return [], k if rows else i
         rows.append(cells)
         k += 1
     width = len(rows[0]) if rows else 0
-    if len(rows) < 2 or any(len(r) != width for r in rows) or not all(_NUMBER.match(r[0]) for r in rows):
-        return None
+    if len(rows) < 2:
+        return [], i
     header = ["序号"]
     owners = 0
     for col in range(1, width):
@@ -156,5 +168,5 @@ def _headerless(blocks: list[Block], i: int) -> tuple[list[list[str]], int] | No
         else:
             header.append("具体措施")
     if "重点任务" not in header or owners == 0 and "完成时限" not in header:
-        return None
+        return [], k
     return [header, *rows], k
