@@ -541,3 +541,23 @@ def test_a_file_an_older_reader_refused_is_read_again_after_an_upgrade(year, tmp
     assert kept == [("superseded", "旧版本：CSV 不作为回表读取", "retired:"), ("accepted", "", kept[1][2])]
     third = _collect(master, returns)
     assert third.output.startswith("回表文件 2 个：新读入 0 个，已登记过 2 个，"), third.output
+
+
+def test_a_return_without_meta_is_held_to_the_round_its_unit_line_shows(year, tmp_path: Path) -> None:
+    # a CSV keeps no _meta, but the unit line keeps 报送批次: last year's CSV is not taken into this round
+    master, returns = _project(year, tmp_path)
+    forms = make_forms(read_master_workbook(master), tmp_path / "填报表")
+    for code, shown in (("1001", "2023-年度"), ("1002", "2024-年度")):
+        rows = [["" if c.value is None else c.value for c in row]
+                for row in load_workbook(fill(forms[code], tmp_path / f"{code}.xlsx"))["任务进展"].iter_rows()]
+        rows[1][0] = f"{rows[1][0]}　报送批次：{shown}"
+        text = io.StringIO()
+        csv.writer(text).writerows(rows)
+        (returns / f"{code} {shown}.csv").write_text(text.getvalue(), encoding="utf-8-sig")
+    result = CliRunner().invoke(cli, ["collect", str(master), str(returns), "--round", "2024-年度"])
+    assert result.exit_code == 3, result.output
+    out = master.parent / "汇总_2024-年度.xlsx"
+    states = {r[0]: (r[3], r[5]) for r in _rows(out, "报送情况")}
+    assert states["1002"] == ("部分填报", "1002 2024-年度.csv") and states["1001"][0] == "有问题"
+    problems = {r[0]: r[3:5] for r in _rows(out, "问题清单")}
+    assert problems["1001 2023-年度.csv"][0] == "表内写的报送批次是「2023-年度」，本次收集的是「2024-年度」批次，未使用"

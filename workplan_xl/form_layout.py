@@ -14,6 +14,7 @@ SHEET_META = "_meta"
 # Row (0-based) of the header row on both data sheets; rows above hold the title, the unit line
 # (填报单位（盖章）, where the printed copy is stamped) and a hint.
 HEADER_ROW = 3
+ROUND_LABEL = "报送批次"  # on the unit line: 填报单位（盖章）：…　单位代码：…　报送批次：2025-年度
 
 # The 填报人 block below the table, where a printed form is signed: label → the ledger's field. One
 # block per form (under the tasks, else under the indicators); its input cells are unlocked, and

@@ -12,6 +12,7 @@ from workplan_xl.form_layout import (
     FORM_SCHEMA,
     INDICATOR_COLUMNS,
     INDICATOR_ID_HEADER,
+    ROUND_LABEL,
     SHEET_META,
     TASK_COLUMNS,
     TASK_ID_HEADER,
@@ -76,7 +77,9 @@ def identify(reading: Reading, meta: dict[str, Any], line_units: list[Unit], ind
                                             "请核对改动是否有意；如非有意，请用下发的原表重新填写后发送。"))
         reading.unit_code, reading.unit_name, reading.identified_by = unit.code, unit.name, BY_META
         return True
-    reading.file_round = None
+    # No _meta (a CSV, a web page, a copy into a workbook of the school's own): the round is the one the
+    # form's unit line shows (…　报送批次：2025-年度), when it shows one.
+    reading.file_round = _line_round(tasks or indicators)
     if len(line_units) == 1:
         unit = line_units[0]
         by = BY_SHEET_CODE if re.search(rf"(?<![0-9A-Za-z]){re.escape(unit.code)}(?![0-9A-Za-z])",
@@ -88,7 +91,24 @@ def identify(reading: Reading, meta: dict[str, Any], line_units: list[Unit], ind
                        "请在文件名前加上单位代码（如 1003_第一中学.xlsx）后放回回表文件夹重新运行，或让该单位用下发的填报表重新填写。")
         return False
     reading.unit_code, reading.unit_name, reading.identified_by = unit.code, unit.name, by
+    if round is not None and reading.file_round is not None and reading.file_round != round:
+        reading.reject("", f"表内写的报送批次是「{reading.file_round}」，本次收集的是「{round or '未分批次'}」批次，未使用",
+                       "如确属本批次，请让该单位用本批次下发的填报表重新填写后发送。")
+        return False
     return True
+
+
+def _line_round(table: Table | None) -> str | None:
+    """The round a form's unit line shows after 报送批次, or None."""
+    if table is None:
+        return None
+    for row in table.sheet["rows"][1:table.header_row]:
+        for value in row:
+            text = cell_text(value)
+            if ROUND_LABEL in text:
+                shown = text.split(ROUND_LABEL, 1)[1].lstrip("：: \u3000").strip()
+                return shown or None
+    return None
 
 
 def unit_line_text(table: Table | None) -> str:

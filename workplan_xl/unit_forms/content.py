@@ -16,6 +16,7 @@ from workplan_xl.form_layout import (
     INDICATOR_COLUMNS,
     INDICATOR_ID_HEADER,
     META_KEYS,
+    ROUND_LABEL,
     TASK_COLUMNS,
     TASK_ID_HEADER,
     locked_checksum,
@@ -57,7 +58,7 @@ class FormContent:
     def unit_line(self) -> str:
         """The unit line; the printed copy is stamped over the unit's name, as 填报单位（盖章） says."""
         line = f"填报单位（盖章）：{self.unit_name}　单位代码：{self.unit_code}"
-        return line + (f"　报送批次：{self.round}" if self.round else "")
+        return line + (f"　{ROUND_LABEL}：{self.round}" if self.round else "")
 
     @property
     def items_key(self) -> str:
