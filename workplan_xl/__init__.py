@@ -8,6 +8,21 @@
 Each step is one module; the Plan (plan.py) is the contract between them.
 """
 
+from collections.abc import Callable
+from typing import Any
+
+
+def lazy_names(package: str, where: dict[str, str]) -> Callable[[str], Any]:
+    """A package's module __getattr__ that imports each name's submodule (``where``: name → submodule) when the
+    name is first asked for, so a child process that needs one module of a package does not pay for the rest."""
+    from importlib import import_module
+
+    def __getattr__(name: str) -> Any:
+        if name in where:
+            return getattr(import_module(f"{package}.{where[name]}"), name)
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+
+    return __getattr__
 
 
 def __getattr__(name: str) -> str:

@@ -15,15 +15,11 @@ The names below are imported when first used, so the process that makes 明细's
 not load xlsxwriter and the other sheets.
 """
 
-from importlib import import_module
-from typing import Any
+
+from workplan_xl import lazy_names
 
 _WHERE = {"PRELOAD": "book", "check_output": "book",
           "start_consolidated_workbook": "book", "write_consolidated_workbook": "book"}
 __all__ = ["check_output", "start_consolidated_workbook", "write_consolidated_workbook"]
 
-
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_names(__name__, _WHERE)

@@ -11,8 +11,8 @@ cells.py reads a 台账's cells in a child process. The names below are imported
 child (which imports cells.py, hence this package) does not pay for the writers and plan_document.
 """
 
-from importlib import import_module
-from typing import Any
+
+from workplan_xl import lazy_names
 
 _WHERE = {"MASTER_SCHEMA": "layout", "build_master_workbook": "build", "check_master_workbook": "read",
           "is_master_workbook": "load", "load_plan": "load", "read_master_workbook": "read",
@@ -20,8 +20,4 @@ _WHERE = {"MASTER_SCHEMA": "layout", "build_master_workbook": "build", "check_ma
           "write_master_workbook": "write"}
 __all__ = sorted(_WHERE)
 
-
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_names(__name__, _WHERE)

@@ -9,15 +9,11 @@ The readers run in a child process (readers/isolated.py), which imports readers/
 the names below are imported when first used, so that child does not load the parser.
 """
 
-from importlib import import_module
-from typing import Any
+
+from workplan_xl import lazy_names
 
 _WHERE = {"format_outline": "display", "parse_blocks": "assemble", "read_plan": "assemble",
           "write_plan_json": "display"}
 __all__ = sorted(_WHERE)
 
-
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_names(__name__, _WHERE)

@@ -7,8 +7,8 @@ once: its bytes are hashed, sniffed, pre-checked and handed to the reader from m
     quarantine_copy(…)  → a copy of a rejected return in 隔离区 beside the ledger
 """
 
-from importlib import import_module
-from typing import Any
+
+from workplan_xl import lazy_names
 
 # Imported when first used: a child process that needs one module of this package (the 台账's reader
 # takes precheck.py, 明细's maker plan_index.py) does not pay for the rest (~45 ms in each child).
@@ -21,8 +21,4 @@ _WHERE = {**dict.fromkeys(["ACCEPTED", "BY_FILE_NAME", "BY_META", "BY_SHEET_CODE
           **dict.fromkeys(["ReaderPool", "WorkerStartError", "default_workers"], "pool")}
 __all__ = sorted(_WHERE)
 
-
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_names(__name__, _WHERE)
