@@ -23,12 +23,12 @@ def rezip(source: Path, target: Path, rename: dict[str, str | None]) -> Path:
     return target
 
 
-def collect(kit: Kit, folder: Path, tmp_path: Path):  # noqa: ANN201 - click's Result
+def collect(kit: Kit, folder: Path, tmp_path: Path):  # noqa: ANN201, F811 - click's Result
     return CliRunner().invoke(cli, ["collect", str(kit.master), str(folder), "-o", str(tmp_path / "汇总 表.xlsx"),
                                     "--db", str(tmp_path / "台账.db"), "-y"])
 
 
-def good_returns(kit: Kit, tmp_path: Path) -> Path:
+def good_returns(kit: Kit, tmp_path: Path) -> Path:  # noqa: F811
     folder = tmp_path / "回表 文件夹"
     folder.mkdir()
     for path in kit.returns.values():
