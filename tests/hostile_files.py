@@ -90,6 +90,12 @@ def biff_workbook(rows: int = 10, cols: int = 5, password: bool = False) -> byte
     return b"".join(records)
 
 
+def biff2_worksheet() -> bytes:
+    """An Excel 2.x worksheet: a bare record stream (no compound file), BOF, one LABEL cell, EOF."""
+    return (biff_record(0x0009, struct.pack("<HH", 0x0002, 0x0010))
+            + biff_record(0x0004, struct.pack("<HH3B", 0, 0, 0, 0, 0) + b"\x04name") + biff_record(0x000A))
+
+
 def zip_file(members: dict[str, bytes | str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -263,6 +269,8 @@ def corpus() -> dict[str, tuple[str, bytes]]:
         "单文件 ODS": ("单文件.fods", FODS),
         "网页 xls": ("网页.xls", HTML_XLS),
         "Numbers": ("苹果.numbers", NUMBERS),
+        "Excel 2.x 工作表": ("老版本.xls", biff2_worksheet()),
+        "Visio 绘图": ("流程图.vsd", ole_file({"VisioDocument": b"Visio (TM) Drawing\r\n"})),
     }
 
 
