@@ -16,7 +16,7 @@ from typing import Any
 
 from workplan_xl.cjk import clean_text
 from workplan_xl.csv_text import CsvError, text_rows
-from workplan_xl.errors import InputFileError, RosterError
+from workplan_xl.errors import InputFileError, RosterError, refuse_special_file
 from workplan_xl.plan import Task, Unit
 
 FIELDS = ("code", "name", "type", "contact", "phone")
@@ -55,6 +55,7 @@ def read_roster(path: Path) -> list[Unit]:
     suffix = path.suffix.lower()
     from workplan_xl.returns.sniff import NUMBERS, is_numbers_folder
 
+    refuse_special_file(path, "填报单位名单", "填报单位名单文件")
     if is_numbers_folder(path):  # a Numbers document kept as a folder package
         raise InputFileError(_refusal(path.name, "convert", NUMBERS))
     if suffix not in _SUFFIXES:

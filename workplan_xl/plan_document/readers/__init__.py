@@ -17,7 +17,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from workplan_xl.errors import InputFileError
+from workplan_xl.errors import InputFileError, refuse_special_file
 from workplan_xl.plan_document.readers.blocks import (
     BOMS,
     Block,
@@ -103,8 +103,7 @@ MAX_BYTES = 200 << 20  # a plan with scanned pages is some tens of MB; sniffing 
 
 def _read_head(path: Path, size: int) -> bytes:
     try:
-        if path.exists() and not path.is_file() and not path.is_dir():  # opening a named pipe waits for ever
-            raise InputFileError(f"「{path}」不是普通文件（是管道或设备）：请给出计划文档本身的路径。")
+        refuse_special_file(path, "", "计划文档")
         with open(path, "rb") as fh:
             total = os.fstat(fh.fileno()).st_size
             if total > MAX_BYTES:

@@ -1,0 +1,111 @@
+"""Odd inputs a new user meets, through the CLI: a named pipe or device in any input role (one sentence
+at once, never a wait for a child's time limit), and the outputs of wpx build kept out of returns
+folders. Paths have Chinese characters and spaces."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from test_returns import make_plan
+
+from workplan_xl.cli import cli
+from workplan_xl.master_workbook import write_master_workbook
+
+PIPES = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX's")
+
+
+def run(*args: object) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def good_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_master_workbook(make_plan(units=3), tmp_path_factory.mktemp("台账") / "台账.xlsx")
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Path:
+    folder = tmp_path / "督导 室" / "二〇二五 年"
+    folder.mkdir(parents=True)
+    return folder
+
+
+def pipe(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
+def not_regular(role: str, path: Path, give: str) -> str:
+    return f"错误：{role}「{path}」不是普通文件（是管道或设备）：请给出{give}本身的路径。\n"
+
+
+# -- named pipes and devices ---------------------------------------------------------------------------
+@PIPES
+def test_a_named_pipe_as_the_roster_is_one_sentence(office: Path) -> None:
+    plan = office / "计划 要点.json"
+    plan.write_text(make_plan().to_json(), encoding="utf-8")
+    roster = pipe(office / "填报 名单.xlsx")
+    result = run("build", plan, "--units", roster, "-o", office / "台 账.xlsx")
+    assert (result.exit_code, result.output) == (2, not_regular("填报单位名单", roster, "填报单位名单文件"))
+    assert not (office / "台 账.xlsx").exists()
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists() or not hasattr(os, "mkfifo"), reason="POSIX devices")
+def test_a_device_as_the_roster_or_the_master_is_one_sentence(office: Path) -> None:
+    plan = office / "计划 要点.json"
+    plan.write_text(make_plan().to_json(), encoding="utf-8")
+    result = run("build", plan, "--units", "/dev/zero", "-o", office / "台 账.xlsx")
+    assert (result.exit_code, result.output) == (2, not_regular("填报单位名单", Path("/dev/zero"), "填报单位名单文件"))
+    result = run("status", "/dev/zero")
+    assert (result.exit_code, result.output) == (2, not_regular("台账", Path("/dev/zero"), "台账文件"))
+
+
+@PIPES
+@pytest.mark.parametrize("command", ["forms", "collect", "status", "report", "notices", "serve"])
+def test_a_named_pipe_as_the_master_is_one_sentence_in_every_command(office: Path, command: str) -> None:
+    master = pipe(office / "台账 管道.xlsx")
+    (office / "回 表").mkdir()
+    args = {"forms": ["-o", office / "填报 表"], "collect": [office / "回 表"], "status": [],
+            "report": ["-o", office / "总 结.docx"], "notices": ["-o", office / "督办 通报"],
+            "serve": ["--links", "--url", "http://10.0.0.5:8080"]}[command]
+    result = run(command, master, *args)
+    assert (result.exit_code, result.output) == (2, not_regular("台账", master, "台账文件"))
+
+
+@PIPES
+def test_a_named_pipe_as_the_ledger_or_a_return_is_one_sentence(office: Path, good_master: Path) -> None:
+    master = office / "台账.xlsx"
+    shutil.copy(good_master, master)
+    returns = office / "回 表"
+    returns.mkdir()
+    ledger = pipe(office / "库 管道.db")
+    for command in (["collect", master, returns, "--db", ledger, "--yes"], ["status", master, "--db", ledger],
+                    ["report", master, "--db", ledger, "-o", office / "总 结.docx"],
+                    ["notices", master, "--db", ledger, "-o", office / "督办 通报"]):
+        result = run(*command)
+        assert (result.exit_code, result.output) == (2, not_regular("台账数据库", ledger, "台账数据库文件（.db）"))
+    sent = pipe(returns / "一中 回表.xlsx")
+    result = run("collect", master, sent, "--yes")
+    assert (result.exit_code, result.output) == (2, not_regular("回表", sent, "回表文件或文件夹"))
+    assert not master.with_suffix(".db").exists()
+
+
+@PIPES
+def test_named_pipes_beside_the_master_are_not_opened_when_looking_for_its_ledger(office: Path,
+                                                                                  good_master: Path) -> None:
+    """Looking for another ledger or an earlier 汇总 beside the 台账 opens every .db and .xlsx there."""
+    master = office / "台账.xlsx"
+    shutil.copy(good_master, master)
+    pipe(office / "旧 台账.db")
+    pipe(office / "旧 汇总.xlsx")
+    result = run("status", master)
+    assert (result.exit_code, result.output) == (
+        2, f"错误：找不到台账「台账.xlsx」的台账数据库：找的是「{master.with_suffix('.db')}」。如果数据库在别处或改过名，"
+           f"请用 --db 指定它；如果还没有收集过回表，请先运行 wpx collect \"{master}\" 回表文件夹。\n")
+    (office / "回 表").mkdir()
+    result = run("collect", master, office / "回 表")
+    assert result.exit_code == 0, result.output
