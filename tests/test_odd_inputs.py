@@ -109,3 +109,74 @@ def test_named_pipes_beside_the_master_are_not_opened_when_looking_for_its_ledge
     (office / "回 表").mkdir()
     result = run("collect", master, office / "回 表")
     assert result.exit_code == 0, result.output
+
+
+# -- wpx build -o into a returns folder -----------------------------------------------------------------
+def test_build_from_a_master_keeps_the_new_master_out_of_its_returns_folders(office: Path, good_master: Path) -> None:
+    master = office / "台账.xlsx"
+    shutil.copy(good_master, master)
+    returns = office / "各校 回表"
+    returns.mkdir()
+    result = run("collect", master, returns, "--yes")
+    assert result.exit_code == 0, result.output
+    inside = returns / "台账 新版.xlsx"
+    result = run("build", master, "-o", inside)
+    assert (result.exit_code, result.output) == (
+        2, f"错误：台账不能保存到「{inside}」，它在回表文件夹「{returns}」里：台账数据库记录过从这个文件夹收集回表，"
+           "放在这里的文件下次收集时会被当成单位的回表读入。请用 -o 保存到回表文件夹以外的位置。\n")
+    beside = office / "回表" / "台账 新版.xlsx"  # the convention: 回表 beside the 台账, wpx serve's folder
+    result = run("build", master, "-o", beside)
+    assert (result.exit_code, result.output) == (
+        2, f"错误：台账不能保存到「{beside}」，它在回表文件夹「{beside.parent}」里：这是台账旁约定的回表文件夹"
+           "（wpx serve 默认把回表存在这里），放在这里的文件下次收集时会被当成单位的回表读入。请用 -o 保存到回表文件夹以外的位置。\n")
+    assert not inside.exists() and not beside.exists()
+    elsewhere = office / "新 台账.xlsx"
+    result = run("build", master, "-o", elsewhere)
+    assert (result.exit_code, result.output) == (0, f"已写入台账：{elsewhere}\n")
+
+
+# -- wording --------------------------------------------------------------------------------------------
+def test_a_logical_cell_in_a_roster_header_is_shown_as_excel_shows_it(office: Path) -> None:
+    import xlsxwriter
+
+    plan = office / "计划 要点.json"
+    plan.write_text(make_plan().to_json(), encoding="utf-8")
+    roster = office / "填报 名单.xlsx"
+    with xlsxwriter.Workbook(str(roster)) as workbook:
+        sheet = workbook.add_worksheet()
+        sheet.write_string(0, 0, "序号")
+        sheet.write_boolean(0, 1, True)
+        sheet.write_boolean(0, 2, False)
+        sheet.write_string(0, 3, "学校名称")
+        sheet.write_row(1, 0, [1, True, False, "第一中学"])
+    result = run("build", plan, "--units", roster, "-o", office / "台 账.xlsx")
+    assert (result.exit_code, result.output) == (
+        2, "错误：填报单位名单「填报 名单.xlsx」缺少「代码」列：找到的列为「序号」「TRUE」「FALSE」「学校名称」，"
+           "需要「代码」和「名称」两列（代码也可写作单位代码、学校代码、编号或编码）。\n")
+
+
+def test_a_spreadsheet_of_another_kind_as_the_master_is_named_with_what_to_do(office: Path) -> None:
+    from hostile_files import biff_workbook, ole_file, zip_file
+
+    then = "，不是 wpx 生成的台账（台账是 .xlsx 工作簿）：请用 wpx build 生成的台账；如果它是在 Excel 或 WPS 里另存过的台账，" \
+           "请再另存为 .xlsx（Excel 工作簿）后再试。"
+    cases = {
+        "旧版 台账.xls": (ole_file({"Workbook": biff_workbook()}), "Excel 97-2003 工作簿（.xls）"),
+        "开放 台账.ods": (zip_file({"mimetype": "application/vnd.oasis.opendocument.spreadsheet",
+                                  "content.xml": "<office:document-content/>"}), "OpenDocument 表格（.ods）"),
+        "改名 台账.xlsx": (zip_file({"[Content_Types].xml": '<Types><Override PartName="/xl/workbook.bin" ContentType='
+                                  '"application/vnd.ms-excel.sheet.binary.macroEnabled.main"/></Types>',
+                                  "_rels/.rels": '<Relationships><Relationship Id="r1" Type="http://schemas.openxml'
+                                  'formats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.bin"/>'
+                                  '</Relationships>', "xl/workbook.bin": b"\x83\x01\x00"}), "Excel 二进制工作簿（.xlsb）"),
+    }
+    for name, (data, kind) in cases.items():
+        master = office / name
+        master.write_bytes(data)
+        for command in (["forms", master, "-o", office / "填报 表"], ["status", master]):
+            result = run(*command)
+            assert (result.exit_code, result.output) == (2, f"错误：「{name}」是{kind}{then}\n")
+    page = office / "网页 台账.xlsx"
+    page.write_text("<html><body><p>通知</p></body></html>", encoding="utf-8")
+    result = run("report", page, "-o", office / "总 结.docx")
+    assert (result.exit_code, result.output) == (2, "错误：「网页 台账.xlsx」是网页，不是台账：请给出 wpx build 生成的台账（.xlsx 文件）。\n")

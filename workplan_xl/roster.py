@@ -133,11 +133,12 @@ def guess_type(name: str) -> str:
 
 
 def code_text(value: object) -> str:
-    """A unit code as text: 1001.0 (a number cell) → "1001", "0012" stays, 13 digits keep all digits."""
+    """A unit code as text: 1001.0 (a number cell) → "1001", "0012" stays, 13 digits keep all digits, a
+    logical cell TRUE."""
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return str(value)
+    if isinstance(value, bool):  # as Excel and WPS show a logical cell, not Python's True
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, (dt.datetime, dt.date)):
