@@ -5,6 +5,7 @@ folders. Paths have Chinese characters and spaces."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -180,3 +181,126 @@ def test_a_spreadsheet_of_another_kind_as_the_master_is_named_with_what_to_do(of
     page.write_text("<html><body><p>通知</p></body></html>", encoding="utf-8")
     result = run("report", page, "-o", office / "总 结.docx")
     assert (result.exit_code, result.output) == (2, "错误：「网页 台账.xlsx」是网页，不是台账：请给出 wpx build 生成的台账（.xlsx 文件）。\n")
+
+
+# -- Apple iWork ----------------------------------------------------------------------------------------
+def zipped(members: dict[str, bytes | str]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def iwork(tag: str) -> bytes:
+    """A current iWork file (Numbers, Pages and Keynote alike): Index/*.iwa parts, Metadata/, a preview."""
+    return zipped({"Index/Document.iwa": b"\x00\x01" + tag.encode(), "Index/Metadata.iwa": b"\x00",
+                   "Metadata/Properties.plist": "<plist/>", "preview.jpg": b"\xff\xd8\xff\xe0"})
+
+
+def iwork09(tag: str, compressed: bool = True) -> bytes:
+    """An iWork '09 file: the document's XML as index.xml(.gz) at the root, QuickLook/ previews."""
+    import gzip
+
+    index = {"index.xml.gz": gzip.compress(f"<sl:document>{tag}</sl:document>".encode())} if compressed else {
+        "index.xml": f"<sf:document>{tag}</sf:document>"}
+    return zipped({**index, "QuickLook/Thumbnail.jpg": b"\xff\xd8\xff\xe0", "QuickLook/Preview.pdf": b"%PDF-1.3\n",
+                   "buildVersionHistory.plist": "<plist/>"})
+
+
+IWORK_RETURN = ("如果它是 Numbers 表格，请在 Numbers 中选择“文件 → 导出为 → Excel”，存为 .xlsx 后重新报送；"
+                "如果是 Pages 文稿或 Keynote 演示文稿，它不是回表，请另行报送。")
+
+
+def test_iwork_files_in_a_returns_folder_are_named_by_their_extension(office: Path, good_master: Path) -> None:
+    from openpyxl import load_workbook
+
+    master = office / "台账.xlsx"
+    shutil.copy(good_master, master)
+    returns = office / "各校 回表"
+    returns.mkdir()
+    files = {"统计 表.numbers": iwork("n"), "总结 文稿.pages": iwork("p"), "汇报 演示.key": iwork("k"),
+             "改名 一中.xlsx": iwork("x"), "旧版 文稿.pages": iwork09("p"), "旧版 表格.numbers": iwork09("n", False),
+             "旧版 演示.key": iwork09("k")}
+    for name, data in files.items():
+        (returns / name).write_bytes(data)
+    # a zip a school made that happens to hold an index.xml is still an archive: its members are read
+    (returns / "打包 材料.zip").write_bytes(zipped({"index.xml": "<a/>", "说明.txt": "见附件".encode()}))
+    result = run("collect", master, returns, "-o", office / "汇 总.xlsx", "--yes")
+    assert result.exit_code == 3, result.output
+    sheet = load_workbook(office / "汇 总.xlsx", read_only=True)["文件清单"]
+    listed = {row[0]: (row[3], re.sub(r"（原文件已复制到隔离区：[^）]*）$", "", row[4]))
+              for row in sheet.iter_rows(min_row=4, values_only=True)}
+    numbers = "是Apple Numbers 表格，无法直接读取"
+    assert listed == {
+        "统计 表.numbers": ("未采用", f"文件「统计 表.numbers」{numbers}"),
+        "旧版 表格.numbers": ("未采用", f"文件「旧版 表格.numbers」{numbers}"),
+        "总结 文稿.pages": ("跳过", "不是电子表格（是Apple Pages 文稿）"),
+        "旧版 文稿.pages": ("跳过", "不是电子表格（是Apple Pages 文稿）"),
+        "汇报 演示.key": ("跳过", "不是电子表格（是Apple Keynote 演示文稿）"),
+        "旧版 演示.key": ("跳过", "不是电子表格（是Apple Keynote 演示文稿）"),
+        "改名 一中.xlsx": ("未采用", "文件「改名 一中.xlsx」是Apple iWork 文件（Numbers、Pages 或 Keynote 的文件），无法直接读取"),
+        "压缩包 打包 材料.zip 中的 index.xml": ("跳过", "不是电子表格（是文本）"),
+        "压缩包 打包 材料.zip 中的 说明.txt": ("跳过", "不是电子表格（是文本）"),
+    }
+    problems = load_workbook(office / "汇 总.xlsx", read_only=True)["问题清单"]
+    advice = {row[0]: row[4] for row in problems.iter_rows(min_row=4, values_only=True)}
+    assert advice["改名 一中.xlsx"].startswith(IWORK_RETURN)
+
+
+IWORK_FILES = [("文稿 新版.pages", iwork("p")), ("演示 新版.key", iwork("k")), ("表格 新版.numbers", iwork("n")),
+               ("不明 文件.xlsx", iwork("x")), ("文稿 旧版.pages", iwork09("p")), ("表格 旧版.numbers", iwork09("n"))]
+PLAN_SENTENCES = {
+    ".pages": "「{}」是Apple Pages 文稿，无法直接读取：请在 Pages 中选择“文件 → 导出为 → Word”，存为 .docx 后再试。",
+    ".key": "「{}」是Apple Keynote 演示文稿，不是计划文档：请给出 Word（.docx）、文字版 PDF、网页（.html）、文本（.txt）"
+            "或任务分解表（.xlsx）文件。",
+    ".numbers": "「{}」是Apple Numbers 表格，无法直接读取：请在 Numbers 中选择“文件 → 导出为 → Excel”，存为 .xlsx 后再试。",
+    ".xlsx": "「{}」是Apple iWork 文件（Numbers、Pages 或 Keynote 的文件），无法直接读取：请在原来的应用中选择“文件 → 导出为”，"
+             "文稿存为 Word（.docx）、表格存为 Excel（.xlsx）后再试。",
+}
+MASTER_SENTENCES = {
+    ".pages": "「{}」是Apple Pages 文稿，不是台账：请给出 wpx build 生成的台账（.xlsx 文件）。",
+    ".key": "「{}」是Apple Keynote 演示文稿，不是台账：请给出 wpx build 生成的台账（.xlsx 文件）。",
+    ".numbers": "「{}」是Apple Numbers 表格，不能直接作为台账读取：请在 Numbers 中选择“文件 → 导出为 → Excel”，存为 .xlsx 后再试。",
+    ".xlsx": "「{}」是Apple iWork 文件（Numbers、Pages 或 Keynote 的文件），不是台账：请给出 wpx build 生成的台账（.xlsx 文件）；"
+             "如果它是在 Numbers 里打开过的台账，请在 Numbers 中选择“文件 → 导出为 → Excel”，存为 .xlsx 后再试。",
+}
+ROSTER_SENTENCES = {
+    ".numbers": "填报单位名单「{}」是Apple Numbers 表格，无法直接读取：请在 Numbers 中选择“文件 → 导出为 → Excel”，存为 .xlsx 后再试。",
+    ".xlsx": "填报单位名单「{}」是Apple iWork 文件（Numbers、Pages 或 Keynote 的文件），无法直接读取：如果它是 Numbers 表格，"
+             "请在 Numbers 中选择“文件 → 导出为 → Excel”，存为 .xlsx 后再试。",
+}
+
+
+@pytest.mark.parametrize(("name", "data"), IWORK_FILES, ids=[n for n, _ in IWORK_FILES])
+def test_an_iwork_file_as_a_plan_a_master_or_a_roster_is_one_sentence(office: Path, name: str, data: bytes) -> None:
+    given = office / name
+    given.write_bytes(data)
+    suffix = given.suffix
+    result = run("parse", given)
+    assert (result.exit_code, result.output) == (2, f"错误：{PLAN_SENTENCES[suffix].format(name)}\n")
+    result = run("status", given)
+    assert (result.exit_code, result.output) == (2, f"错误：{MASTER_SENTENCES[suffix].format(name)}\n")
+    plan = office / "计划 要点.json"
+    plan.write_text(make_plan().to_json(), encoding="utf-8")
+    result = run("build", plan, "--units", given, "-o", office / "台 账.xlsx")
+    roster = ROSTER_SENTENCES.get(suffix, "填报单位名单「{}」的格式不支持：请提供 .xlsx、.xls、.ods 或 .csv 文件。")
+    assert (result.exit_code, result.output) == (2, f"错误：{roster.format(name)}\n")
+
+
+def test_an_iwork_file_as_the_report_template_is_named(office: Path, good_master: Path) -> None:
+    master = office / "台账.xlsx"
+    shutil.copy(good_master, master)
+    (office / "回 表").mkdir()
+    assert run("collect", master, office / "回 表", "--yes").exit_code == 0
+    for name, data, kind in (("公文 模板.pages", iwork("p"), "Apple Pages 文稿"),
+                             ("旧版 模板.pages", iwork09("p"), "Apple Pages 文稿"),
+                             ("模板.docx", iwork("d"), "Apple iWork 文件")):
+        template = office / name
+        template.write_bytes(data)
+        result = run("report", master, "--template", template, "-o", office / "总 结.docx")
+        assert (result.exit_code, result.output) == (
+            2, f"错误：模板「{name}」是{kind}，不是 Word 文档：请在 Pages 中选择“文件 → 导出为 → Word”，存为 .docx 后再用作模板。\n")

@@ -170,9 +170,15 @@ def _read_workbook(path: Path) -> list[list[tuple[int, list[object]]]]:
 def _refusal(name: str, code: str, detail: str) -> str:
     """The sentence for a roster that is not read; the reader's own words stay out of it."""
     from workplan_xl.returns.messages import file_problem
-    from workplan_xl.returns.sniff import NUMBERS
+    from workplan_xl.returns.sniff import IWORK, KEYNOTE, NUMBERS, PAGES, iwork_kind
 
     what = f"填报单位名单「{name}」"
+    detail = iwork_kind(detail, name)
+    if code == "convert" and detail in (PAGES, KEYNOTE):  # an iWork file whose name says it is no spreadsheet
+        code = "not_spreadsheet"
+    if code == "convert" and detail == IWORK:
+        return (f"{what}是Apple iWork 文件（Numbers、Pages 或 Keynote 的文件），无法直接读取：如果它是 Numbers 表格，"
+                "请在 Numbers 中选择“文件 → 导出为 → Excel”，存为 .xlsx 后再试。")
     if code == "encrypted":
         return f"{what}加了密码，无法读取：请在 Excel 或 WPS 中去掉密码后另存，再重新运行。"
     if code == "not_spreadsheet":

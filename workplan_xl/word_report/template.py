@@ -82,6 +82,11 @@ def check_template(source: Path) -> None:
                                      "请确认文件来源，或在 Word/WPS 中另存为 .docx 后再试。")
             parts = {i.filename.replace("\\", "/").lstrip("/").lower() for i in infos}
             if not {"[content_types].xml", "_rels/.rels"} <= parts:  # no Office package (a Pages or .zip file)
+                from workplan_xl.returns.sniff import IWORK, is_iwork_package, iwork_kind
+
+                if is_iwork_package(parts):
+                    raise InputFileError(f"模板「{name}」是{iwork_kind(IWORK, name)}，不是 Word 文档：请在 Pages 中选择"
+                                         "“文件 → 导出为 → Word”，存为 .docx 后再用作模板。")
                 raise _cannot_open(name)
             markup = 0
             for info in infos:
