@@ -90,6 +90,29 @@ def biff_workbook(rows: int = 10, cols: int = 5, password: bool = False) -> byte
     return b"".join(records)
 
 
+def biff2_worksheet() -> bytes:
+    """An Excel 2.x worksheet: a bare record stream (no compound file), BOF, one LABEL cell, EOF."""
+    return (biff_record(0x0009, struct.pack("<HH", 0x0002, 0x0010))
+            + biff_record(0x0004, struct.pack("<HH3B", 0, 0, 0, 0, 0) + b"\x04name") + biff_record(0x000A))
+
+
+def biff5_workbook(cells: list[tuple[str, float]]) -> bytes:
+    """An Excel 5.0/95 workbook stream (BIFF5): its text in the code page it declares (GBK), one sheet
+    of (text, number) rows. Goes in a compound file under "Book", as Excel 95 wrote it."""
+    name = "任务".encode("gbk")
+    globals_ = [biff_record(0x0809, struct.pack("<HHHH", 0x0500, 0x0005, 0x096C, 0x07C9)),
+                biff_record(0x0042, struct.pack("<H", 936))]
+    sheet_at = sum(map(len, globals_)) + 4 + 7 + len(name) + 4  # after BOUNDSHEET and EOF
+    globals_ += [biff_record(0x0085, struct.pack("<IBBB", sheet_at, 0, 0, len(name)) + name), biff_record(0x000A)]
+    sheet = [biff_record(0x0809, struct.pack("<HHHH", 0x0500, 0x0010, 0x096C, 0x07C9)),
+             biff_record(0x0200, struct.pack("<HHHHH", 0, len(cells), 0, 2, 0))]
+    for row, (text, number) in enumerate(cells):
+        encoded = text.encode("gbk")
+        sheet += [biff_record(0x0204, struct.pack("<HHHH", row, 0, 15, len(encoded)) + encoded),
+                  biff_record(0x0203, struct.pack("<HHHd", row, 1, 15, number))]
+    return b"".join(globals_ + sheet + [biff_record(0x000A)])
+
+
 def zip_file(members: dict[str, bytes | str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -263,6 +286,9 @@ def corpus() -> dict[str, tuple[str, bytes]]:
         "单文件 ODS": ("单文件.fods", FODS),
         "网页 xls": ("网页.xls", HTML_XLS),
         "Numbers": ("苹果.numbers", NUMBERS),
+        "Excel 2.x 工作表": ("老版本.xls", biff2_worksheet()),
+        "Excel 95 工作簿": ("九五版.xls", ole_file({"Book": biff5_workbook([("代码", 1), ("第一中学", 1001)])})),
+        "Visio 绘图": ("流程图.vsd", ole_file({"VisioDocument": b"Visio (TM) Drawing\r\n"})),
     }
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hostile_files import biff2_worksheet, ole_file
 from openpyxl import load_workbook
 
 from workplan_xl.form_layout import HEADER_ROW, SHEET_INDICATORS, SHEET_META, SHEET_TASKS
@@ -183,6 +184,13 @@ def read(path: Path) -> dict[str, Any]:
     (xlsx_bytes({"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<x/>"}), "ods", ""),
     (xlsx_bytes({"word/document.xml": "<w/>"}), "other", "Word 文档"),
     (xlsx_bytes({"xl/workbook.xml": "<w/>"}), "xlsx", ""),
+    (ole_file({"PowerPoint Document": b"\0"}), "other", "演示文稿"),
+    (ole_file({"VisioDocument": b"\0"}), "other", "Visio 绘图"),
+    (ole_file({"Contents": b"CHNKINK"}, {"Quill": {"QuillSub": b"\0"}}), "other", "Publisher 文档"),
+    (ole_file({"Something": b"\0"}), "other", "未知格式"),
+    (biff2_worksheet(), "other", "Excel 4.0 或更早版本的工作簿"),
+    (b"\x09\x04\x06\x00\x00\x00\x10\x00\x00\x00" + b"\x0a\x00\x00\x00", "other", "Excel 4.0 或更早版本的工作簿"),  # BIFF4
+    (b"\x09\x00\x04\x00ab\x99\x99", "other", "未知格式"),  # a BOF's shape with no sheet type after it
 ])
 def test_sniff_by_bytes_not_suffix(data: bytes, kind: str, what: str) -> None:
     sniffed = sniff(data)

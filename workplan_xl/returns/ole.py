@@ -112,6 +112,15 @@ class Ole:
         return self._chain(start, limit)[:size if limit is None else min(size, limit + self.size)]
 
 
+def biff_version(stream: bytes) -> int:
+    """The BIFF version a workbook stream's first BOF record states (0x0500: Excel 5.0/95, 0x0600:
+    Excel 97 and later), or 0 when it opens with no BOF."""
+    if len(stream) < 6 or stream[:2] != b"\x09\x08":
+        return 0
+    version, = struct.unpack_from("<H", stream, 4)
+    return version
+
+
 def biff_facts(stream: bytes) -> tuple[bool, list[tuple[int, int]]]:
     """(a FILEPASS record: the workbook has a password, [(rows, columns) each DIMENSIONS declares])
     from a BIFF5/8 workbook stream. Records are walked, never interpreted beyond that."""

@@ -232,11 +232,14 @@ def check_dimension(prolog: bytes, name: str, limits: Limits = LIMITS) -> None:
         raise Refused("extent", f"{rows} 行 × {cols} 列")  # in figures, as for .xls and .ods: no XML in a sentence
 
 
+EXCEL_95 = "Excel 5.0/95 格式的旧工作簿"
+
+
 def check_xls(data: bytes, limits: Limits = LIMITS) -> None:
     """An .xls's password (FILEPASS) and the extents its sheets declare (DIMENSIONS), from the
     workbook stream's records, before a reader allocates them. A file whose compound-file tables
     cannot be walked here is left to the reader (which is more lenient) and its memory limit."""
-    from workplan_xl.returns.ole import Ole, OleError, biff_facts
+    from workplan_xl.returns.ole import Ole, OleError, biff_facts, biff_version
 
     try:
         ole = Ole(data)
@@ -244,11 +247,16 @@ def check_xls(data: bytes, limits: Limits = LIMITS) -> None:
         index = names.get("workbook", names.get("book"))
         if index is None:
             return
-        encrypted, extents = biff_facts(ole.stream(index))
+        stream = ole.stream(index)
+        encrypted, extents = biff_facts(stream)
     except (OleError, struct.error, IndexError, ValueError, MemoryError):
         return
     if encrypted:
         raise Refused("encrypted")
+    if biff_version(stream) == 0x0500:
+        # Excel 5.0/95 keeps text in the file's code page (GBK here); the reader takes each byte for a
+        # character, so every Chinese word would come out as �: such a file is not read at all.
+        raise Refused("convert", EXCEL_95)
     for rows, cols in extents:
         if rows * cols > limits.max_cells:
             raise Refused("extent", f"{rows} 行 × {cols} 列")

@@ -273,12 +273,33 @@ def _sniff_ole2(data: bytes) -> Sniffed:
         return Sniffed("other", "Word 文档")
     if "powerpoint document" in names:
         return Sniffed("other", "演示文稿")
+    if "visiodocument" in names:
+        return Sniffed("other", "Visio 绘图")
+    if "quill" in names:
+        return Sniffed("other", "Publisher 文档")
     return Sniffed("other", "未知格式")
+
+
+OLD_EXCEL = "Excel 4.0 或更早版本的工作簿"
+# The BOF record that opens an Excel 2.x, 3.0 and 4.0 file (a bare record stream, not in a compound
+# file as from Excel 5 on), and a bare BIFF5/8 stream some exporters write: (record type, lengths).
+_OLD_BOF = {0x0009: (4,), 0x0209: (6,), 0x0409: (6,), 0x0809: (8, 16)}
+_OLD_SHEET_TYPES = (0x0005, 0x0010, 0x0020, 0x0040, 0x0100)  # workbook, worksheet, chart, macro sheet, workspace
+
+
+def is_old_excel(head: bytes) -> bool:
+    """An Excel 2.x–4.0 file (or a bare BIFF stream) from its first bytes: no reader here takes it."""
+    if len(head) < 8:
+        return False
+    kind, length, _, sheet_type = struct.unpack_from("<4H", head)
+    return length in _OLD_BOF.get(kind, ()) and sheet_type in _OLD_SHEET_TYPES
 
 
 def _other_kind(head: bytes) -> str:
     if head.startswith(b"%PDF"):
         return "PDF 文件"
+    if is_old_excel(head):
+        return OLD_EXCEL
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")) or head[8:12] == b"WEBP":
         return "图片"
     if head.startswith((b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b")):
@@ -311,5 +332,5 @@ def _other_kind(head: bytes) -> str:
 
 def is_spreadsheet_kind(what: str) -> bool:
     """A spreadsheet in a form this reader does not take (2003 XML, .fods, an HTML export, Numbers, an
-    iWork file that may be a Numbers one)."""
-    return what in (NUMBERS, IWORK) or any(what == w for _, w in CONVERTIBLE)
+    iWork file that may be a Numbers one, an Excel 2.x-5.0 workbook)."""
+    return what in (NUMBERS, IWORK, OLD_EXCEL) or any(what == w for _, w in CONVERTIBLE)

@@ -93,6 +93,8 @@ def _kind_message(kind: str, detail: str, name: str) -> str:
         return f"「{name}」是压缩包，不是计划文档：请解压后给出其中的 {SUPPORTED}。"
     if detail == "broken-zip":
         return f"「{name}」已损坏（文件不完整，无法解压），无法读取：请重新下载或在 Word/WPS 中另存后再试。"
+    if detail.startswith("Excel"):
+        return f"「{name}」是{detail}，无法直接读取：请用 Excel 或 WPS 打开，另存为 .xlsx 后再试。"
     if detail:
         return f"「{name}」是 {detail} 图片，不是计划文档：请给出 {SUPPORTED}。"
     return f"「{name}」不是可读取的文档（无法识别的二进制文件）：请给出 {SUPPORTED}。"
@@ -154,6 +156,10 @@ def _sniff_bytes(path: Path, head: bytes) -> tuple[str, str]:
             return "binary", what
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "binary", "WEBP"
+    from workplan_xl.returns.sniff import OLD_EXCEL, is_old_excel
+
+    if is_old_excel(head):
+        return "binary", OLD_EXCEL
     bom = next((enc for bom, enc in BOMS if head.startswith(bom)), None)
     if bom is None and _looks_binary(head):
         return "binary", ""
