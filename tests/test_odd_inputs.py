@@ -304,3 +304,12 @@ def test_an_iwork_file_as_the_report_template_is_named(office: Path, good_master
         result = run("report", master, "--template", template, "-o", office / "总 结.docx")
         assert (result.exit_code, result.output) == (
             2, f"错误：模板「{name}」是{kind}，不是 Word 文档：请在 Pages 中选择“文件 → 导出为 → Word”，存为 .docx 后再用作模板。\n")
+
+
+@PIPES
+def test_a_named_pipe_in_place_of_the_web_settings_is_one_sentence(office: Path, good_master: Path) -> None:
+    master = office / "台账.xlsx"
+    shutil.copy(good_master, master)
+    settings = pipe(office / "台账.网页填报.json")
+    result = run("serve", master, "--links", "--url", "http://10.0.0.5:8080")
+    assert (result.exit_code, result.output) == (2, not_regular("网页填报设置", settings, "网页填报设置文件"))
