@@ -23,7 +23,7 @@ from workplan_xl.form_layout import (
 )
 from workplan_xl.plan import items_for
 from workplan_xl.returns.contact import contact_label, read_contact
-from workplan_xl.returns.identify import identify, read_meta, unit_from_file_name, unit_line_text
+from workplan_xl.returns.identify import blame_file_name, identify, read_meta, unit_line_text
 from workplan_xl.returns.messages import CSV_RESEND, file_problem
 from workplan_xl.returns.plan_index import PlanIndex, task_numbers
 from workplan_xl.returns.reading import (
@@ -125,10 +125,7 @@ def _refused(raw: dict[str, Any], file_name: str, index: PlanIndex) -> Reading:
     # The code and the reader's own words are kept in the ledger's kind column (never shown).
     reading = Reading(REJECTED, reason=problem, kind=f"{code}: {detail}"[:300] if detail else code,
                       findings=[Finding("", problem, action)])
-    unit = unit_from_file_name(file_name, index)  # so 报送情况 can tell the unit its file failed
-    if unit is not None:
-        reading.unit_code, reading.unit_name, reading.identified_by = unit.code, unit.name, BY_FILE_NAME
-    return reading
+    return blame_file_name(reading, file_name, index)  # so 报送情况 can tell the unit its file failed
 
 
 def _read_rows(reading: Reading, table: Table, kind: str, index: PlanIndex, required: set[str] | None) -> None:
