@@ -247,3 +247,42 @@ def test_a_zip_that_is_no_office_package_as_the_template_is_no_word_document(mas
         2, "错误：模板「红头 苹果.pages」无法打开：请确认它是 Word 文档（.docx）；.doc、.wps、.dotx 请先在 Word/WPS 中"
            "另存为 .docx。\n")
     assert not out.exists()
+
+
+def _letterhead_with(path: Path, change) -> Path:  # noqa: ANN001 - change(name, bytes) -> bytes
+    """The shipped letterhead template with its parts passed through ``change`` (found by fuzzing)."""
+    letterhead = Path(__file__).parent.parent / "templates" / "letterhead_report.docx"
+    with zipfile.ZipFile(letterhead) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, change(info.filename, source.read(info)))
+    return path
+
+
+def test_a_template_with_a_damaged_part_is_one_sentence(master: Path, tmp_path: Path) -> None:
+    """Deflated bytes that do not inflate (a bit flipped in transit): zlib's error, not an internal error."""
+    template = _letterhead_with(tmp_path / "外来 模板.docx", lambda _name, data: data)
+    data = bytearray(template.read_bytes())
+    at = data.index(b"word/document.xml")  # its local header's name; the deflated bytes follow it
+    data[at + len("word/document.xml")] = 0x07  # a final block of the reserved type 3: never valid deflate
+    template.write_bytes(bytes(data))
+    out = tmp_path / "总结 稿.docx"
+    result = CliRunner().invoke(cli, ["report", str(master), "--template", str(template), "-o", str(out)])
+    assert (result.exit_code, result.output) == (
+        2, "错误：模板「外来 模板.docx」已损坏，无法打开：请在 Word/WPS 中打开它，另存为 .docx 后再试。\n")
+    assert not out.exists()
+
+
+def test_a_template_whose_properties_are_an_external_link_is_one_sentence(master: Path, tmp_path: Path) -> None:
+    """python-docx resolves the core properties only when saving; an External relationship failed there."""
+    def external(name: str, data: bytes) -> bytes:
+        if name != "_rels/.rels":
+            return data
+        return re.sub(rb'(Target="docProps/core.xml")', rb'\1 TargetMode="External"', data)
+
+    template = _letterhead_with(tmp_path / "红头 外链.docx", external)
+    out = tmp_path / "总结 稿.docx"
+    result = CliRunner().invoke(cli, ["report", str(master), "--template", str(template), "-o", str(out)])
+    assert (result.exit_code, result.output) == (
+        2, "错误：模板「红头 外链.docx」无法打开：请确认它是 Word 文档（.docx）；.doc、.wps、.dotx 请先在 Word/WPS 中"
+           "另存为 .docx。\n")
+    assert not out.exists()

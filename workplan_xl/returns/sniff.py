@@ -207,9 +207,14 @@ def _sniff_zip(archive: Archive, data: bytes) -> Sniffed:
             return Sniffed("other", "演示文稿")
         if is_numbers_package(names):
             return Sniffed("other", NUMBERS)
+        if any(n.startswith(_PACKAGE_PARTS) or n in ("content.xml", "meta-inf/manifest.xml") for n in names):
+            return Sniffed("truncated")  # a workbook's parts without its workbook: damaged, not an archive
         return Sniffed("other", "压缩包")
     except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, RuntimeError, OSError, zlib.error):
         return Sniffed("truncated")
+
+
+_PACKAGE_PARTS = ("xl/", "[content_types].xml", "_rels/", "docprops/")
 
 
 def is_numbers_package(names: Iterable[str]) -> bool:

@@ -51,6 +51,8 @@ _HEAD = 65536
 # in part_name form (lower case, forward slashes): some exporters write [content_types].xml and xl\workbook.xml
 _DOCUMENT_PARTS = ("xl/workbook.xml", "xl/workbook.bin", "mimetype", "word/document.xml", "[content_types].xml",
                    "_rels/.rels")
+_DOCUMENT_FOLDERS = ("xl/", "word/", "ppt/", "docprops/", "customxml/", "_rels/", "meta-inf/manifest.xml")
+_ODF_PARTS = ("content.xml", "styles.xml", "meta.xml", "settings.xml")
 # Mail clients label GBK text as gb2312; GB18030 decodes both (and everything GBK adds).
 _RESEND = "请解压后把其中的表格文件直接放进回表文件夹，或请报送单位直接发送表格文件（也可改用 .zip 打包）后重新运行。"
 _NOT_OPENED = {
@@ -144,8 +146,8 @@ def _kind(head: bytes, source: Path | bytes) -> str | None:
                 names = {part_name(n) for n in archive.namelist()}
         except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError, EOFError):
             return None  # a cut-off workbook: the reader says so
-        if names & set(_DOCUMENT_PARTS) or is_numbers_package(names):
-            return None  # a workbook, a document or an Apple Numbers file: read (or named) as one
+        if names & set(_DOCUMENT_PARTS) or is_numbers_package(names) or any(map(_document_part, names)):
+            return None  # a workbook, a document or an Apple Numbers file (damaged or not): read (or named) as one
         return "zip"
     if head.startswith(b"Rar!\x1a\x07"):
         return "rar"
@@ -159,6 +161,12 @@ def _kind(head: bytes, source: Path | bytes) -> str | None:
         data = source if isinstance(source, bytes) else _read_capped(source, MAX_CONTAINER_BYTES)
         return "msg" if data is not None and "__substg1.0_".encode("utf-16-le") in data else None
     return "mail" if _looks_like_mail(head) else None
+
+
+def _document_part(name: str) -> bool:
+    """A part only an Office or OpenDocument package holds: a zip whose directory lost [Content_Types].xml
+    or whose names were damaged is a damaged workbook, told so by the reader, not an archive of returns."""
+    return name.startswith(_DOCUMENT_FOLDERS) or name.endswith(".rels") or name in _ODF_PARTS
 
 
 def _bytes_io(data: bytes):  # noqa: ANN202 - io.BytesIO, kept local to the zip check
@@ -202,8 +210,8 @@ def _unpack_file(path: Path, kind: str, folder: Path, limits: Limits) -> list[Un
         data = _read_capped(path, MAX_CONTAINER_BYTES)
     except OSError as error:
         record = FileRecord(path, key, name, 0, 0.0, "unreadable:" + hashlib.sha256(key.encode()).hexdigest())
-        return [_refused(record, f"文件「{name}」打不开（{error.strerror or error}）",
-                         "请确认文件没有被其他程序占用，或重新复制一份后再运行。")]
+        return [_refused(record, f"文件「{name}」打不开", "请确认文件没有被其他程序占用，或重新复制一份后再运行。",
+                         f"unreadable: {error}")]
     record = FileRecord(path, key, name, stat.st_size, stat.st_mtime,
                         hashlib.sha256(data).hexdigest() if data is not None else _hash_file(path))
     label = f"压缩包 {name}" if kind == "zip" else name
@@ -249,7 +257,7 @@ def _unpack_zip(data: bytes, record: FileRecord, label: str, folder: Path, limit
         archive = zipfile.ZipFile(_bytes_io(data))
         infos = [i for i in archive.infolist() if not i.is_dir()]
     except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError, EOFError) as error:
-        return [_refused(record, f"压缩包「{record.name}」已损坏，无法打开（{error}）", "请重新打包发送。")]
+        return [_refused(record, f"压缩包「{record.name}」已损坏，无法打开", "请重新打包发送。", f"zip: {error}")]
     if len(infos) > MAX_MEMBERS:
         return [_refused(record, f"压缩包「{record.name}」中有 {len(infos)} 个文件（上限 {MAX_MEMBERS} 个），为安全起见未打开",
                          _RESEND)]
@@ -273,11 +281,11 @@ def _unpack_zip(data: bytes, record: FileRecord, label: str, folder: Path, limit
                 with archive.open(info) as handle:
                     content = handle.read(min(info.file_size, limits.max_file_bytes) + 1)
             except NotImplementedError as error:  # deflate64, PPMd…: written by tools zipfile does not follow
-                out.append(_refused(blank, f"「{member_label}」的压缩方式不受支持（{error}）", _RESEND))
+                out.append(_refused(blank, f"「{member_label}」的压缩方式不受支持", _RESEND, f"zip: {error}"))
                 continue
             except (zipfile.BadZipFile, zlib.error, OSError, ValueError, RuntimeError,
                     EOFError) as error:  # a CRC error also catches a member larger than it declared
-                out.append(_refused(blank, f"「{member_label}」已损坏，无法读取（{error}）", "请重新打包发送。"))
+                out.append(_refused(blank, f"「{member_label}」已损坏，无法读取", "请重新打包发送。", f"zip: {error}"))
                 continue
             budget.total += len(content)
             out.extend(_member(content, name, member_label, member_key, mtime, folder, limits, depth, budget))
@@ -354,8 +362,10 @@ def _shown(name: str) -> str:
     return "".join(c if c.isprintable() else "�" for c in name)[:200]
 
 
-def _refused(record: FileRecord, problem: str, action: str) -> Unpacked:
-    return Unpacked(record, Reading(REJECTED, reason=problem, findings=[Finding("", problem, action)]))
+def _refused(record: FileRecord, problem: str, action: str, detail: str = "") -> Unpacked:
+    """The library's own words (English) go to the ledger's kind, never into the sentence."""
+    return Unpacked(record, Reading(REJECTED, reason=problem, kind=detail[:300],
+                                    findings=[Finding("", problem, action)]))
 
 
 # -- mail ----------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from docx import Document as open_document
@@ -42,6 +43,9 @@ def open_template(path: Path | None) -> Document:
         check_template(source)
     try:
         doc = open_document(str(source))
+        # python-docx resolves these parts only when asked (the save asks for the core properties): a
+        # relationship marked External or pointing nowhere fails there, so ask here, in the template's sentence
+        doc.core_properties, doc.styles, [section.footer for section in doc.sections]  # noqa: B018
     except Exception as error:  # python-docx raises several kinds for a file that is not a .docx
         raise _cannot_open(source.name) from error
     found = {name for _, name in placeholders(doc)}
@@ -100,6 +104,8 @@ def check_template(source: Path) -> None:
                                          "请在 Word/WPS 中另存为 .docx 后再试。")
     except InputFileError:
         raise  # an OSError too
+    except zlib.error as error:  # a part's deflated bytes are damaged (python-docx would fail alike)
+        raise InputFileError(f"模板「{name}」已损坏，无法打开：请在 Word/WPS 中打开它，另存为 .docx 后再试。") from error
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, RuntimeError,
             ValueError):
         return  # not a readable zip: python-docx says so below, in the template's sentence
