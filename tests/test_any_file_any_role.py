@@ -79,8 +79,11 @@ def test_any_file_as_the_master(tmp_path: Path, kind: str) -> None:
     assert result.output.count("\n") == 1  # one sentence
 
 
-EXACT = [("实体炸弹", UNSAFE_MASTER), ("声明范围极大 xlsx", UNSAFE_MASTER), ("声明范围极大 xls", NOT_MASTER),
-         ("样式 TypeError", NO_META), ("XML 不完整", NO_META), ("截断的 zip", NOT_MASTER), ("PNG 改名", NOT_MASTER),
+XLS_MASTER = ("「{}」是Excel 97-2003 工作簿（.xls），不是 wpx 生成的台账（台账是 .xlsx 工作簿）：请用 wpx build "
+              "生成的台账；如果它是在 Excel 或 WPS 里另存过的台账，请再另存为 .xlsx（Excel 工作簿）后再试。")
+EXACT = [("实体炸弹", UNSAFE_MASTER), ("声明范围极大 xlsx", UNSAFE_MASTER), ("声明范围极大 xls", XLS_MASTER),
+         ("样式 TypeError", NO_META), ("XML 不完整", NO_META), ("截断的 zip", NOT_MASTER),
+         ("PNG 改名", "「{}」是图片，不是台账：请给出 wpx build 生成的台账（.xlsx 文件）。"),
          ("加密 xlsx", "台账「{}」加了密码，无法读取：请在 Excel 或 WPS 中去掉密码后另存，再重新运行。")]
 
 

@@ -234,7 +234,7 @@ def test_a_named_pipe_as_the_template_is_one_sentence_not_a_wait(master: Path, t
 
 def test_a_zip_that_is_no_office_package_as_the_template_is_no_word_document(master: Path, tmp_path: Path) -> None:
     """An Apple Pages '09 file (a zip of index.xml, whose XML declares a DOCTYPE, and a thumbnail) is no Word
-    document: told so, not that its XML is unsafe."""
+    document: named as what it is, not that its XML is unsafe."""
     folder = tmp_path / "外来 模板"
     folder.mkdir()
     template = folder / "红头 苹果.pages"
@@ -244,8 +244,8 @@ def test_a_zip_that_is_no_office_package_as_the_template_is_no_word_document(mas
     out = tmp_path / "总结.docx"
     result = CliRunner().invoke(cli, ["report", str(master), "--template", str(template), "-o", str(out)])
     assert (result.exit_code, result.output) == (
-        2, "错误：模板「红头 苹果.pages」无法打开：请确认它是 Word 文档（.docx）；.doc、.wps、.dotx 请先在 Word/WPS 中"
-           "另存为 .docx。\n")
+        2, "错误：模板「红头 苹果.pages」是Apple Pages 文稿，不是 Word 文档：请在 Pages 中选择“文件 → 导出为 → Word”，"
+           "存为 .docx 后再用作模板。\n")
     assert not out.exists()
 
 

@@ -120,7 +120,8 @@ NO_META = "「{}」不是 wpx 生成的台账（缺少 _meta 工作表）：请�
      NO_META.format("样式.xlsx")),
     ("加密.xlsx", lambda: LOCKED_XLSX,
      "台账「加密.xlsx」加了密码，无法读取：请在 Excel 或 WPS 中去掉密码后另存，再重新运行。"),
-    ("表.xls", lambda: BIG_XLS, NOT_MASTER.format("表.xls")),
+    ("表.xls", lambda: BIG_XLS, "「表.xls」是Excel 97-2003 工作簿（.xls），不是 wpx 生成的台账（台账是 .xlsx 工作簿）：请用 "
+                              "wpx build 生成的台账；如果它是在 Excel 或 WPS 里另存过的台账，请再另存为 .xlsx（Excel 工作簿）后再试。"),
 ])
 @pytest.mark.parametrize("command", ["forms", "collect"])
 def test_a_foreign_workbook_as_the_master_is_one_sentence(tmp_path: Path, name: str, make, sentence: str,

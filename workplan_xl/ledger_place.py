@@ -18,7 +18,7 @@ from pathlib import Path
 
 from defusedxml import ElementTree
 
-from workplan_xl.errors import WorkplanError
+from workplan_xl.errors import WorkplanError, refuse_special_file
 
 _LOOK_AT = 200  # files of a folder looked at for evidence, at most
 
@@ -32,7 +32,7 @@ def other_ledgers(master: Path, db: Path, fingerprint: str | None = None) -> lis
     when given), that hold at least one collect."""
     found = []
     for path in sorted(Path(master).parent.glob("*.db"))[:_LOOK_AT]:
-        if path.absolute() == Path(db).absolute():
+        if path.absolute() == Path(db).absolute() or not path.is_file():  # SQLite waits on a named pipe
             continue
         rows = _read_only(path, "SELECT DISTINCT plan_fingerprint FROM runs")
         if rows is None:
@@ -49,6 +49,8 @@ def earlier_summaries(master: Path, plan_title: str) -> list[Path]:
     wanted = f"{plan_title} 汇总表".strip()
     found = []
     for path in sorted(Path(master).parent.glob("*.xlsx"))[:_LOOK_AT]:
+        if not path.is_file():  # opening a named pipe waits for ever
+            continue
         try:
             with zipfile.ZipFile(path) as archive:
                 info = archive.getinfo("docProps/core.xml")
@@ -95,6 +97,7 @@ def missing_ledger_message(master: Path, db: Path) -> str:
 def require_ledger(master: Path, db: Path | None = None) -> Path:
     """The ledger's path; one sentence (exit 2) when the file is not there."""
     path = default_ledger(master, db)
+    refuse_special_file(path, "台账数据库", "台账数据库文件（.db）")
     if not path.is_file():
         raise WorkplanError(missing_ledger_message(master, path))
     return path
@@ -104,6 +107,7 @@ def confirm_new_ledger(master: Path, db: Path, plan_title: str, fingerprint: str
                        confirm: Callable[[str], bool] | None) -> None:
     """Before collect creates ``db``: when this 台账's returns were collected before (another ledger of
     the plan, or a 汇总 of it, beside the 台账), ask ``confirm``; no answer or "no" is one sentence."""
+    refuse_special_file(db, "台账数据库", "台账数据库文件（.db）")  # SQLite would wait on a pipe
     if Path(db).exists():
         return
     others = other_ledgers(master, db, fingerprint)

@@ -9,7 +9,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from workplan_xl.errors import InputFileError
+from workplan_xl.errors import InputFileError, refuse_special_file
 from workplan_xl.ledger import FileRecord, Ledger
 from workplan_xl.returns.sniff import is_numbers_folder
 from workplan_xl.returns.worker import display_name
@@ -77,6 +77,7 @@ def list_files(sources: list[Path], exclude: list[Path] = ()) -> list[Path]:
         elif source.is_file():
             found.append(source)
         else:
+            refuse_special_file(source, "回表", "回表文件或文件夹")
             raise InputFileError(f"找不到回表文件夹或文件「{source}」：请检查路径是否正确。")
     # A link to nothing or to a folder, a named pipe or a device is listed too (every entry is accounted
     # for in 文件清单); unpack.container_kind names it before anything opens it.

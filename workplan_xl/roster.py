@@ -16,7 +16,7 @@ from typing import Any
 
 from workplan_xl.cjk import clean_text
 from workplan_xl.csv_text import CsvError, text_rows
-from workplan_xl.errors import InputFileError, RosterError
+from workplan_xl.errors import InputFileError, RosterError, refuse_special_file
 from workplan_xl.plan import Task, Unit
 
 FIELDS = ("code", "name", "type", "contact", "phone")
@@ -55,6 +55,7 @@ def read_roster(path: Path) -> list[Unit]:
     suffix = path.suffix.lower()
     from workplan_xl.returns.sniff import NUMBERS, is_numbers_folder
 
+    refuse_special_file(path, "填报单位名单", "填报单位名单文件")
     if is_numbers_folder(path):  # a Numbers document kept as a folder package
         raise InputFileError(_refusal(path.name, "convert", NUMBERS))
     if suffix not in _SUFFIXES:
@@ -132,11 +133,12 @@ def guess_type(name: str) -> str:
 
 
 def code_text(value: object) -> str:
-    """A unit code as text: 1001.0 (a number cell) → "1001", "0012" stays, 13 digits keep all digits."""
+    """A unit code as text: 1001.0 (a number cell) → "1001", "0012" stays, 13 digits keep all digits, a
+    logical cell TRUE."""
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return str(value)
+    if isinstance(value, bool):  # as Excel and WPS show a logical cell, not Python's True
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, (dt.datetime, dt.date)):
@@ -168,9 +170,15 @@ def _read_workbook(path: Path) -> list[list[tuple[int, list[object]]]]:
 def _refusal(name: str, code: str, detail: str) -> str:
     """The sentence for a roster that is not read; the reader's own words stay out of it."""
     from workplan_xl.returns.messages import file_problem
-    from workplan_xl.returns.sniff import NUMBERS
+    from workplan_xl.returns.sniff import IWORK, KEYNOTE, NUMBERS, PAGES, iwork_kind
 
     what = f"填报单位名单「{name}」"
+    detail = iwork_kind(detail, name)
+    if code == "convert" and detail in (PAGES, KEYNOTE):  # an iWork file whose name says it is no spreadsheet
+        code = "not_spreadsheet"
+    if code == "convert" and detail == IWORK:
+        return (f"{what}是Apple iWork 文件（Numbers、Pages 或 Keynote 的文件），无法直接读取：如果它是 Numbers 表格，"
+                "请在 Numbers 中选择“文件 → 导出为 → Excel”，存为 .xlsx 后再试。")
     if code == "encrypted":
         return f"{what}加了密码，无法读取：请在 Excel 或 WPS 中去掉密码后另存，再重新运行。"
     if code == "not_spreadsheet":

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from workplan_xl.errors import OutputError, PlanStructureError
-from workplan_xl.master_workbook.load import load_plan
+from workplan_xl.ledger_place import returns_folders
+from workplan_xl.master_workbook.load import is_master_workbook, load_plan
 from workplan_xl.master_workbook.write import write_master_workbook
 from workplan_xl.outputs import Inputs, check_output, replace_output
 from workplan_xl.plan import apply_default_aggregates
@@ -25,7 +26,7 @@ def build_master_workbook(plan_file: Path, output: Path, roster: Path | None = N
     ``echo`` is told about a backup of an existing output.
     """
     output = Path(output)
-    check_output(output, "master", "台账", Inputs(plan=Path(plan_file),
+    check_output(output, "master", "台账", Inputs(plan=Path(plan_file), collected=_known_returns(Path(plan_file)),
                                                  others={"填报单位名单": Path(roster)} if roster else {}))
     # rebuilding from an earlier 台账 keeps the parts it stores but does not show (a 工作总结)
     plan = load_plan(Path(plan_file), include_other_parts=True)
@@ -57,3 +58,11 @@ def build_master_workbook(plan_file: Path, output: Path, roster: Path | None = N
         echo(f"原台账已备份为：{backup}")
     return output
 
+
+def _known_returns(plan_file: Path) -> dict[Path, str]:
+    """The returns folders build can know: those of the plan's ledger when the plan is an earlier 台账
+    (a new 台账 written there would be read as a return by the next collect). The output's own ledger
+    is no help: collect leaves its own 台账 out of the folders it reads."""
+    if plan_file.suffix.lower() in (".xlsx", ".xlsm") and plan_file.is_file() and is_master_workbook(plan_file):
+        return returns_folders(plan_file)
+    return {}

@@ -41,7 +41,7 @@ def read_sheets(file: str) -> dict[str, list[list[Any]]]:
     import python_calamine
 
     from workplan_xl.returns.precheck import Refused, check_zip
-    from workplan_xl.returns.sniff import NUMBERS, sniff
+    from workplan_xl.returns.sniff import NUMBERS, iwork_kind, sniff
 
     path = Path(file)
     not_master = f"「{path.name}」不是 wpx 生成的台账（无法作为 .xlsx 工作簿打开）：请先用 wpx build 生成台账。"
@@ -58,11 +58,11 @@ def read_sheets(file: str) -> dict[str, list[list[Any]]]:
         kind = sniffed.kind
         if kind == "encrypted":
             raise Refused("encrypted")
-        if sniffed.what == NUMBERS:
+        if iwork_kind(sniffed.what, path.name) == NUMBERS:
             raise WorkbookError(f"「{path.name}」是Apple Numbers 表格，不能直接作为台账读取：请在 Numbers 中选择"
                                 "“文件 → 导出为 → Excel”，存为 .xlsx 后再试。")
         if kind != "xlsx":
-            raise WorkbookError(not_master)
+            raise WorkbookError(not_xlsx(path.name, kind, sniffed.what))
         check_zip(data, MASTER_LIMITS)
     except Refused as refused:
         if refused.code == "encrypted":
@@ -102,6 +102,26 @@ def read_sheets(file: str) -> dict[str, list[list[Any]]]:
         raise WorkbookError(foreign(path.name)) from error
     finally:
         workbook.close()
+
+
+_SPREADSHEETS = {"xls": "Excel 97-2003 工作簿（.xls）", "xlsb": "Excel 二进制工作簿（.xlsb）",
+                 "ods": "OpenDocument 表格（.ods）"}
+
+
+def not_xlsx(name: str, kind: str, what: str) -> str:
+    """What to say about a 台账 that is no .xlsx package: its real kind (sniff.py's), and what to do."""
+    from workplan_xl.returns.sniff import IWORK, is_spreadsheet_kind, iwork_kind
+
+    what = iwork_kind(what, name)
+    if what == IWORK:
+        return (f"「{name}」是Apple iWork 文件（Numbers、Pages 或 Keynote 的文件），不是台账：请给出 wpx build 生成的台账"
+                "（.xlsx 文件）；如果它是在 Numbers 里打开过的台账，请在 Numbers 中选择“文件 → 导出为 → Excel”，存为 .xlsx 后再试。")
+    if kind in _SPREADSHEETS or is_spreadsheet_kind(what):
+        return (f"「{name}」是{_SPREADSHEETS.get(kind, what)}，不是 wpx 生成的台账（台账是 .xlsx 工作簿）：请用 wpx build "
+                "生成的台账；如果它是在 Excel 或 WPS 里另存过的台账，请再另存为 .xlsx（Excel 工作簿）后再试。")
+    if kind == "other" and what != "未知格式":
+        return f"「{name}」是{what}，不是台账：请给出 wpx build 生成的台账（.xlsx 文件）。"
+    return f"「{name}」不是 wpx 生成的台账（无法作为 .xlsx 工作簿打开）：请先用 wpx build 生成台账。"
 
 
 def not_a_master(name: str, sheets: list[str]) -> str:

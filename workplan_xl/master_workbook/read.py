@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workplan_xl.errors import InputFileError, RosterError, WorkbookError
+from workplan_xl.errors import InputFileError, RosterError, WorkbookError, refuse_special_file
 from workplan_xl.isolated import Child, Limited
 from workplan_xl.master_workbook.cells import (
     MASTER_MEMORY,
@@ -74,6 +74,7 @@ def read_master_workbook(path: Path, include_other_parts: bool = False, child: C
     later calls; ``started``: by start_master_workbook), or one of its own.
     """
     path = Path(path)
+    refuse_special_file(path, "台账", "台账文件")
     if not path.is_file():
         raise InputFileError(f"找不到台账「{path}」：请检查文件名和位置。")
     sheets = _load(path, child, started)
@@ -113,6 +114,7 @@ def _load(path: Path, child: Child | None = None, started: bool = False) -> dict
     """Every sheet's values, read in a child process with the limits returns and rosters have
     (workplan_xl.isolated): a 台账 comes from the user's disk and may be any .xlsx, and a reader can
     allocate without bound or never return on a hostile one; the command goes on to say which file."""
+    refuse_special_file(path, "台账", "台账文件")  # wpx status comes here first
     try:
         runner = child or Child()  # the caller's (kept for its later calls) or one for this read
         if not (child is not None and started):

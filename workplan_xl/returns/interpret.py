@@ -41,7 +41,7 @@ from workplan_xl.returns.reading import (
     Value,
     ValueRow,
 )
-from workplan_xl.returns.sniff import RETURN_SUFFIXES
+from workplan_xl.returns.sniff import KEYNOTE, PAGES, RETURN_SUFFIXES, iwork_kind
 from workplan_xl.returns.tables import Table, column_letter, find_table
 from workplan_xl.returns.values import MAX_TEXT, TEXT_FIELDS, FieldError, clean_cell, field_entry, implausible
 
@@ -130,6 +130,9 @@ def _blank_note(reading: Reading) -> list[str]:
 
 def _refused(raw: dict[str, Any], file_name: str, index: PlanIndex) -> Reading:
     code, detail = raw.get("code", "read_error"), raw.get("detail", "")
+    detail = iwork_kind(detail, file_name)
+    if code == "convert" and detail in (PAGES, KEYNOTE):  # an iWork file whose name says it is no spreadsheet
+        code = "not_spreadsheet"
     problem, action = file_problem(code, file_name, detail)
     suffix = "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
     if code == "not_spreadsheet" and suffix not in RETURN_SUFFIXES:

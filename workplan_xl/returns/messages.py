@@ -5,6 +5,8 @@ from __future__ import annotations
 RESEND = "请用 Excel 或 WPS 打开下发的填报表，填写后另存为 .xlsx 再发送。"
 CSV_RESEND = "请用 Excel 或 WPS 打开下发的填报表，填写后直接保存为 .xlsx 再发送（不要另存为 CSV；重新发送的回表会替换这一份）。"
 NUMBERS_EXPORT = "请在 Numbers 中选择“文件 → 导出为 → Excel”，存为 .xlsx 后重新报送。"
+IWORK_EXPORT = ("如果它是 Numbers 表格，请在 Numbers 中选择“文件 → 导出为 → Excel”，存为 .xlsx 后重新报送；"
+                "如果是 Pages 文稿或 Keynote 演示文稿，它不是回表，请另行报送。")
 
 # code → (problem, action); {name} is the file name, {detail} the reader's figures in Chinese. A
 # library's own words (English) never reach these sentences: they stay in the ledger (submissions.kind).
@@ -25,6 +27,7 @@ FILE_PROBLEMS: dict[str, tuple[str, str]] = {
     # a CSV is read (its one sheet); this is one the csv module cannot parse
     "csv": ("文件「{name}」无法按 CSV 文本读取（格式不规范，或某一格的内容过长）", CSV_RESEND),
     "numbers": ("文件「{name}」是Apple Numbers 表格，无法直接读取", NUMBERS_EXPORT),  # Excel/WPS do not open it
+    "iwork": ("文件「{name}」是Apple iWork 文件（Numbers、Pages 或 Keynote 的文件），无法直接读取", IWORK_EXPORT),
     "crash": ("文件「{name}」无法读取（读取程序异常退出）", RESEND),
     "memory": ("文件「{name}」无法读取（读取时占用内存超过上限）", RESEND),
     "timeout": ("文件「{name}」无法读取（读取超过 {detail} 秒仍未完成）", RESEND),
@@ -33,9 +36,12 @@ FILE_PROBLEMS: dict[str, tuple[str, str]] = {
 
 
 def file_problem(code: str, name: str, detail: str = "") -> tuple[str, str]:
-    from workplan_xl.returns.sniff import NUMBERS
+    from workplan_xl.returns.sniff import IWORK, NUMBERS, iwork_kind
 
+    detail = iwork_kind(detail, name)  # x.numbers, x.pages, x.key by their names
     if code == "convert" and detail == NUMBERS:
         code = "numbers"
+    elif code == "convert" and detail == IWORK:
+        code = "iwork"
     problem, action = FILE_PROBLEMS.get(code, FILE_PROBLEMS["read_error"])
     return problem.format(name=name, detail=detail or "未知原因"), action

@@ -27,6 +27,14 @@ SYSTEM_FILES = {".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db", "icon\r"
 
 
 NUMBERS = "Apple Numbers 表格"
+PAGES = "Apple Pages 文稿"
+KEYNOTE = "Apple Keynote 演示文稿"
+IWORK = "Apple iWork 文件"  # Numbers, Pages and Keynote packages look alike inside: the name tells them apart
+_IWORK_SUFFIXES = {".numbers": NUMBERS, ".pages": PAGES, ".key": KEYNOTE}
+_IWORK09_INDEX = ("index.xml", "index.xml.gz", "index.apxl", "index.apxl.gz")  # iWork '09: the document's XML
+# Nothing else is in an iWork '09 file: a zip holding anything more is an archive someone made
+_IWORK09_FOLDERS = ("quicklook/", "data/", "thumbs/", "contents/", "metadata/")  # previews, pictures, PDFs
+_IWORK09_FILES = ("buildversionhistory.plist", "preview.jpg", "preview-micro.jpg", "preview-web.jpg")
 # Spreadsheets saved as markup: (markers in the first bytes, what it is). These are returns all the
 # same (never skipped as attachments); returns/markup_sheets.py reads them.
 CONVERTIBLE: tuple[tuple[tuple[bytes, ...], str], ...] = (
@@ -205,8 +213,8 @@ def _sniff_zip(archive: Archive, data: bytes) -> Sniffed:
             return Sniffed("other", "Word 文档")
         if any(n.startswith("ppt/") for n in names):
             return Sniffed("other", "演示文稿")
-        if is_numbers_package(names):
-            return Sniffed("other", NUMBERS)
+        if is_iwork_package(names):
+            return Sniffed("other", IWORK)
         if any(n.startswith(_PACKAGE_PARTS) or n in ("content.xml", "meta-inf/manifest.xml") for n in names):
             return Sniffed("truncated")  # a workbook's parts without its workbook: damaged, not an archive
         return Sniffed("other", "压缩包")
@@ -217,10 +225,22 @@ def _sniff_zip(archive: Archive, data: bytes) -> Sniffed:
 _PACKAGE_PARTS = ("xl/", "[content_types].xml", "_rels/", "docprops/")
 
 
-def is_numbers_package(names: Iterable[str]) -> bool:
-    """Apple Numbers, from a zip's member names (part_name form): its document as Index/*.iwa parts, a
-    package zipped whole (its Index.zip inside), or the older index.xml.gz."""
-    return any(n.endswith(".iwa") or n in ("index.zip", "index.xml.gz") for n in names)
+def is_iwork_package(names: Iterable[str]) -> bool:
+    """Apple iWork (Numbers, Pages, Keynote), from a zip's member names (part_name form): the current
+    document as Index/*.iwa parts, a package zipped whole (its Index.zip inside), or an iWork '09 file
+    (index.xml or index.xml.gz at its root, beside QuickLook/ and nothing an iWork file does not hold:
+    a zip with more in it is an archive someone made, and what it holds is read)."""
+    names = list(names)
+    if any(n.endswith(".iwa") or n == "index.zip" for n in names):
+        return True
+    return any(n in _IWORK09_INDEX for n in names) and all(
+        n in _IWORK09_INDEX or n in _IWORK09_FILES or n.startswith(_IWORK09_FOLDERS) for n in names)
+
+
+def iwork_kind(what: str, name: str) -> str:
+    """An iWork file (``what`` IWORK, as sniff() says from the bytes) named after the extension of the
+    file's ``name`` (Apple Numbers 表格 for .numbers …); any other ``what`` unchanged."""
+    return _IWORK_SUFFIXES.get(Path(name).suffix.lower(), IWORK) if what == IWORK else what
 
 
 def is_numbers_folder(path: Path) -> bool:
@@ -316,5 +336,6 @@ def _other_kind(head: bytes) -> str:
 
 
 def is_spreadsheet_kind(what: str) -> bool:
-    """A spreadsheet in a form this reader does not take (2003 XML, .fods, an HTML export, Numbers)."""
-    return what in (NUMBERS, OLD_EXCEL) or any(what == w for _, w in CONVERTIBLE)
+    """A spreadsheet in a form this reader does not take (2003 XML, .fods, an HTML export, Numbers, an
+    iWork file that may be a Numbers one, an Excel 2.x-5.0 workbook)."""
+    return what in (NUMBERS, IWORK, OLD_EXCEL) or any(what == w for _, w in CONVERTIBLE)

@@ -36,8 +36,8 @@ from workplan_xl.returns.precheck import LIMITS, Limits
 from workplan_xl.returns.sniff import (
     OLE2,
     ZIP_MAGIC,
+    is_iwork_package,
     is_numbers_folder,
-    is_numbers_package,
     part_name,
     skip_reason,
 )
@@ -146,8 +146,8 @@ def _kind(head: bytes, source: Path | bytes) -> str | None:
                 names = {part_name(n) for n in archive.namelist()}
         except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError, EOFError):
             return None  # a cut-off workbook: the reader says so
-        if names & set(_DOCUMENT_PARTS) or is_numbers_package(names) or any(map(_document_part, names)):
-            return None  # a workbook, a document or an Apple Numbers file (damaged or not): read (or named) as one
+        if names & set(_DOCUMENT_PARTS) or is_iwork_package(names) or any(map(_document_part, names)):
+            return None  # a workbook, a document or an Apple iWork file (damaged or not): read (or named) as one
         return "zip"
     if head.startswith(b"Rar!\x1a\x07"):
         return "rar"

@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workplan_xl.errors import InputFileError, OutputError
+from workplan_xl.errors import InputFileError, OutputError, refuse_special_file
 from workplan_xl.plan import Unit
 
 TOKEN_BYTES = 24  # 192 bits
@@ -35,6 +35,7 @@ class Settings:
 
     @classmethod
     def load(cls, path: Path) -> Settings:
+        refuse_special_file(path, "网页填报设置", "网页填报设置文件")  # reading a named pipe would wait for ever
         if not path.exists():
             return cls(path, secret=secrets.token_urlsafe(32))
         try:

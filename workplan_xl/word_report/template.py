@@ -20,7 +20,7 @@ from docx.document import Document
 from docx.oxml.ns import qn
 
 from workplan_xl import gongwen
-from workplan_xl.errors import InputFileError, TemplateFieldError
+from workplan_xl.errors import InputFileError, TemplateFieldError, refuse_special_file
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "report.docx"
 FIELDS = ("标题", "年度", "正文", "单位", "日期")
@@ -76,8 +76,7 @@ def check_template(source: Path) -> None:
     whose XML declares a DTD or entities (Word never writes them). A file that is no zip at all is left
     to python-docx, whose failure has its own sentence."""
     name = source.name
-    if source.exists() and not source.is_file() and not source.is_dir():  # opening a named pipe waits for ever
-        raise InputFileError(f"模板「{source}」不是普通文件（是管道或设备）：请给出 Word 模板文件本身的路径。")
+    refuse_special_file(source, "模板", "Word 模板文件")
     try:
         with zipfile.ZipFile(source) as zf:
             infos = [i for i in zf.infolist() if not i.is_dir()]
@@ -87,6 +86,11 @@ def check_template(source: Path) -> None:
                                      "请确认文件来源，或在 Word/WPS 中另存为 .docx 后再试。")
             parts = {i.filename.replace("\\", "/").lstrip("/").lower() for i in infos}
             if not {"[content_types].xml", "_rels/.rels"} <= parts:  # no Office package (a Pages or .zip file)
+                from workplan_xl.returns.sniff import IWORK, is_iwork_package, iwork_kind
+
+                if is_iwork_package(parts):
+                    raise InputFileError(f"模板「{name}」是{iwork_kind(IWORK, name)}，不是 Word 文档：请在 Pages 中选择"
+                                         "“文件 → 导出为 → Word”，存为 .docx 后再用作模板。")
                 raise _cannot_open(name)
             markup = 0
             for info in infos:

@@ -17,7 +17,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from workplan_xl.errors import InputFileError
+from workplan_xl.errors import InputFileError, refuse_special_file
 from workplan_xl.plan_document.readers.blocks import (
     BOMS,
     Block,
@@ -81,8 +81,8 @@ def read_blocks(path: Path, encoding: str | None = None) -> list[Block]:
 
 
 def _kind_message(kind: str, detail: str, name: str) -> str:
-    if detail == "numbers":
-        return f"「{name}」是Apple Numbers 表格，无法直接读取：请在 Numbers 中选择“文件 → 导出为 → Excel”，存为 .xlsx 后再试。"
+    if detail == "iwork":
+        return _iwork_message(name)
     if kind == "empty":
         return f"「{name}」是空文件，没有任何文字：请检查是否选错了文件。"
     if kind == "encrypted":
@@ -100,13 +100,27 @@ def _kind_message(kind: str, detail: str, name: str) -> str:
     return f"「{name}」不是可读取的文档（无法识别的二进制文件）：请给出 {SUPPORTED}。"
 
 
+def _iwork_message(name: str) -> str:
+    """An Apple iWork file, named after its extension (the packages look alike inside)."""
+    from workplan_xl.returns.sniff import IWORK, KEYNOTE, NUMBERS, PAGES, iwork_kind
+
+    what = iwork_kind(IWORK, name)
+    if what == NUMBERS:
+        return f"「{name}」是Apple Numbers 表格，无法直接读取：请在 Numbers 中选择“文件 → 导出为 → Excel”，存为 .xlsx 后再试。"
+    if what == PAGES:
+        return f"「{name}」是Apple Pages 文稿，无法直接读取：请在 Pages 中选择“文件 → 导出为 → Word”，存为 .docx 后再试。"
+    if what == KEYNOTE:
+        return f"「{name}」是Apple Keynote 演示文稿，不是计划文档：请给出 {SUPPORTED}。"
+    return (f"「{name}」是Apple iWork 文件（Numbers、Pages 或 Keynote 的文件），无法直接读取：请在原来的应用中选择"
+            "“文件 → 导出为”，文稿存为 Word（.docx）、表格存为 Excel（.xlsx）后再试。")
+
+
 MAX_BYTES = 200 << 20  # a plan with scanned pages is some tens of MB; sniffing an .doc reads it whole, here
 
 
 def _read_head(path: Path, size: int) -> bytes:
     try:
-        if path.exists() and not path.is_file() and not path.is_dir():  # opening a named pipe waits for ever
-            raise InputFileError(f"「{path}」不是普通文件（是管道或设备）：请给出计划文档本身的路径。")
+        refuse_special_file(path, "", "计划文档")
         with open(path, "rb") as fh:
             total = os.fstat(fh.fileno()).st_size
             if total > MAX_BYTES:
@@ -213,7 +227,7 @@ def _sniff_ole2(path: Path) -> str:
 
 
 def _sniff_zip(path: Path) -> tuple[str, str]:
-    from workplan_xl.returns.sniff import is_numbers_package, part_name
+    from workplan_xl.returns.sniff import is_iwork_package, part_name
 
     try:
         with zipfile.ZipFile(path) as zf:
@@ -228,8 +242,8 @@ def _sniff_zip(path: Path) -> tuple[str, str]:
                     return "zip", "odt"
                 if b"opendocument.spreadsheet" in zf.read(mimetype):
                     return "zip", "ods"
-            if is_numbers_package(part_name(n) for n in names):
-                return "zip", "numbers"
+            if is_iwork_package(part_name(n) for n in names):
+                return "zip", "iwork"
     except (zipfile.BadZipFile, OSError, KeyError, NotImplementedError, RuntimeError, ValueError, EOFError):
         return "binary", "broken-zip"  # most often a .docx cut short by a download or a mail gateway
     # A package whose main part is not at the usual place: its relationships name it.
