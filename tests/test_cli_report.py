@@ -286,3 +286,21 @@ def test_a_template_whose_properties_are_an_external_link_is_one_sentence(master
         2, "错误：模板「红头 外链.docx」无法打开：请确认它是 Word 文档（.docx）；.doc、.wps、.dotx 请先在 Word/WPS 中"
            "另存为 .docx。\n")
     assert not out.exists()
+
+
+def test_a_template_whose_footer_relationship_is_gone_is_one_sentence(master: Path, tmp_path: Path) -> None:
+    """document.xml names a footer by r:id that its relationships no longer hold (a damaged zip directory lost
+    the .rels): python-docx's KeyError came when the placeholders were looked for, an internal error."""
+    def drop_footer(name: str, data: bytes) -> bytes:
+        if name != "word/_rels/document.xml.rels":
+            return data
+        return re.sub(rb'<Relationship Id="rId4"[^>]*/>', b"", data)
+
+    template = _letterhead_with(tmp_path / "红头 缺页脚.docx", drop_footer)
+    assert b'r:id="rId4"' in zipfile.ZipFile(template).read("word/document.xml")
+    out = tmp_path / "总结 稿.docx"
+    result = CliRunner().invoke(cli, ["report", str(master), "--template", str(template), "-o", str(out)])
+    assert (result.exit_code, result.output) == (
+        2, "错误：模板「红头 缺页脚.docx」无法打开：请确认它是 Word 文档（.docx）；.doc、.wps、.dotx 请先在 Word/WPS 中"
+           "另存为 .docx。\n")
+    assert not out.exists()

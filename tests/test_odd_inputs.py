@@ -313,3 +313,18 @@ def test_a_named_pipe_in_place_of_the_web_settings_is_one_sentence(office: Path,
     settings = pipe(office / "台账.网页填报.json")
     result = run("serve", master, "--links", "--url", "http://10.0.0.5:8080")
     assert (result.exit_code, result.output) == (2, not_regular("网页填报设置", settings, "网页填报设置文件"))
+
+
+@PIPES
+def test_a_named_pipe_as_an_output_is_refused_not_waited_on_or_replaced(office: Path) -> None:
+    plan = office / "计划 要点.json"
+    plan.write_text(make_plan().to_json(), encoding="utf-8")
+    json_pipe = pipe(office / "输出 管道.json")
+    result = run("parse", plan, "--json", json_pipe)
+    assert (result.exit_code, result.output) == (
+        2, f"错误：Plan JSON不能保存为「{json_pipe}」：它不是普通文件（是管道或设备）。请用 --json 换一个文件名或位置。\n")
+    master_pipe = pipe(office / "台账 管道.xlsx")
+    result = run("build", plan, "-o", master_pipe)
+    assert (result.exit_code, result.output) == (
+        2, f"错误：台账不能保存为「{master_pipe}」：它不是普通文件（是管道或设备）。请用 -o 换一个文件名或位置。\n")
+    assert not master_pipe.is_file()  # still the pipe, not replaced

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -57,7 +58,8 @@ def earlier_summaries(master: Path, plan_title: str) -> list[Path]:
                 if info.file_size > 65536:
                     continue
                 root = ElementTree.fromstring(archive.read(info))
-        except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError, ValueError):
+        except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError, ValueError, EOFError,
+                NotImplementedError, RuntimeError, zlib.error):  # any damaged .xlsx beside the 台账: not one
             continue
         title = root.find("{http://purl.org/dc/elements/1.1/}title")
         if title is not None and (title.text or "").strip() == wanted:

@@ -85,6 +85,8 @@ def check_output(path: Path, kind: str, what: str, inputs: Inputs | None = None,
         given = f"扩展名为「{path.suffix}」" if path.suffix else "没有扩展名"
         raise OutputError(f"{what}要保存为{kind_name}（{suffix}），而「{path}」{given}："
                           f"请用 {option} 给一个以 {suffix} 结尾的文件名，如 {path.parent / example}。")
+    if path.exists() and not path.is_file() and not path.is_dir():  # writing to a named pipe waits for a reader
+        raise OutputError(f"{what}不能保存为「{path}」：它不是普通文件（是管道或设备）。请用 {option} 换一个文件名或位置。")
     check_not_input(path, what, inputs, option)
 
 

@@ -7,6 +7,7 @@ know about 台账 (dependencies point one way)."""
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
@@ -42,7 +43,7 @@ def _sheet_names(path: Path) -> list[str]:
                 return []
             root = fromstring(zf.read(part))
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, ParseError, DefusedXmlException,
-            NotImplementedError, RuntimeError):
+            NotImplementedError, RuntimeError, EOFError, zlib.error):  # zlib.error: damaged deflated bytes
         return []
     return [el.get("name") or "" for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "sheet"]
 

@@ -215,7 +215,7 @@ def _sniff_zip(archive: Archive, data: bytes) -> Sniffed:
             return Sniffed("other", "演示文稿")
         if is_iwork_package(names):
             return Sniffed("other", IWORK)
-        if any(n.startswith(_PACKAGE_PARTS) or n in ("content.xml", "meta-inf/manifest.xml") for n in names):
+        if not names or any(n.startswith(_PACKAGE_PARTS) or n in ("content.xml", "meta-inf/manifest.xml") for n in names):
             return Sniffed("truncated")  # a workbook's parts without its workbook: damaged, not an archive
         return Sniffed("other", "压缩包")
     except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, RuntimeError, OSError, zlib.error):

@@ -139,7 +139,8 @@ def _first_member(head: bytes) -> str:
 
 def _kind(head: bytes, source: Path | bytes) -> str | None:
     if head.startswith(ZIP_MAGIC):
-        if part_name(_first_member(head)) in _DOCUMENT_PARTS:
+        first = part_name(_first_member(head))
+        if first in _DOCUMENT_PARTS or _document_part(first):
             return None
         try:
             with zipfile.ZipFile(source if isinstance(source, Path) else _bytes_io(source)) as archive:
@@ -289,6 +290,8 @@ def _unpack_zip(data: bytes, record: FileRecord, label: str, folder: Path, limit
                 continue
             budget.total += len(content)
             out.extend(_member(content, name, member_label, member_key, mtime, folder, limits, depth, budget))
+    if not out:  # nothing inside but folders, lock files or resource forks: the archive itself is accounted for
+        return [_refused(record, f"压缩包「{record.name}」里没有表格文件（是空的，或只有文件夹、临时文件）", _RESEND)]
     return out
 
 

@@ -43,19 +43,20 @@ def open_template(path: Path | None) -> Document:
         check_template(source)
     try:
         doc = open_document(str(source))
-        # python-docx resolves these parts only when asked (the save asks for the core properties): a
-        # relationship marked External or pointing nowhere fails there, so ask here, in the template's sentence
-        doc.core_properties, doc.styles, [section.footer for section in doc.sections]  # noqa: B018
+        # python-docx resolves parts only when asked (headers and footers by placeholders, the core properties
+        # when saving): a relationship marked External or pointing to a missing part fails there, so every
+        # part the report uses is asked for here, in the template's sentence
+        doc.core_properties, doc.styles  # noqa: B018
+        found = {name for _, name in placeholders(doc)}
+        if path is not None:
+            gongwen.ensure_styles(doc)
+            if not gongwen.has_footers(doc):
+                gongwen.add_page_numbers(doc)
     except Exception as error:  # python-docx raises several kinds for a file that is not a .docx
         raise _cannot_open(source.name) from error
-    found = {name for _, name in placeholders(doc)}
     missing = [f"{{{{{name}}}}}" for name in REQUIRED if name not in found]
     if missing:
         raise TemplateFieldError(f"模板「{source.name}」缺少占位符：{'、'.join(missing)}。请在模板中加入后再试。")
-    if path is not None:
-        gongwen.ensure_styles(doc)
-        if not gongwen.has_footers(doc):
-            gongwen.add_page_numbers(doc)
     return doc
 
 

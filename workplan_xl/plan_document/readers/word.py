@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+import zlib
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
 
@@ -51,7 +52,7 @@ def read_docx(path: Path) -> list[Block]:
             f"「{path.name}」含有不安全的 XML 内容（实体或 DTD），为安全起见不予读取：请在 Word/WPS 中另存后再试。"
         ) from None
     except (zipfile.BadZipFile, KeyError, ParseError, EOFError, NotImplementedError, RuntimeError,
-            ValueError):
+            ValueError, zlib.error):
         raise InputFileError(
             f"「{path.name}」已损坏，无法作为 Word 文档读取：请在 Word/WPS 中打开并另存为 .docx 后再试。"
         ) from None
