@@ -357,7 +357,7 @@ def test_numbers_returns_are_named_not_unpacked(year, tmp_path: Path) -> None:
     files = {r[0]: r[3] for r in _rows(out, "文件清单")}
     assert files == dict.fromkeys(names, "未采用")  # the folder is one file, its parts are not listed
     states = {r[0]: r[3] for r in _rows(out, "报送情况")}
-    assert states == {"1001": "有问题", "1002": "有问题", "1003": "未报", "1004": "未报"}
+    assert states == {"1001": "有问题", "1002": "有问题", "1003": "有问题", "1004": "未报"}  # each sent one
     again = _collect(master, returns)  # the same folder package is known on the next run
     assert again.exit_code == 3 and "新读入 0 个，已登记过 3 个" in again.output
 

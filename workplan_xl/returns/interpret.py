@@ -23,7 +23,7 @@ from workplan_xl.form_layout import (
 )
 from workplan_xl.plan import items_for
 from workplan_xl.returns.contact import contact_label, read_contact
-from workplan_xl.returns.identify import identify, read_meta, unit_from_file_name, unit_line_text
+from workplan_xl.returns.identify import blame_file_name, identify, read_meta, unit_line_text
 from workplan_xl.returns.messages import CSV_RESEND, file_problem
 from workplan_xl.returns.plan_index import PlanIndex, task_numbers
 from workplan_xl.returns.reading import (
@@ -52,6 +52,10 @@ def interpret(raw: dict[str, Any], index: PlanIndex, round: str | None, file_nam
         return _refused(raw, file_name, index)
     reading = Reading(ACCEPTED, kind=raw.get("kind", ""))
     sheets = raw.get("sheets", [])
+    own = _our_own_output({s["name"] for s in sheets})
+    if own:
+        return reading.reject("", f"文件「{file_name}」是{own}，不是单位报送的回表",
+                              "台账和汇总表请不要放在回表文件夹里（放在它旁边即可），以免与回表混在一起。")
     meta = read_meta(sheets)
     data_sheets = [s for s in sheets if s is not meta.get("_sheet")]
     tasks = find_table(data_sheets, SHEET_TASKS, TASK_COLUMNS, TASK_ID_HEADER, ("完成状态", "进展情况"))
@@ -80,6 +84,15 @@ def interpret(raw: dict[str, Any], index: PlanIndex, round: str | None, file_nam
         return reading.reject("", "回表中没有填写任何内容（空表），未使用", "请填写后重新发送。")
     reading.blank = _blank_note(reading)
     return reading
+
+
+def _our_own_output(names: set[str]) -> str:
+    """What wpx itself wrote, told by its sheets: a 汇总 or a 台账 copied into the returns folder."""
+    if {"报送情况", "问题清单", "文件清单"} <= names:
+        return "wpx collect 生成的汇总表"
+    if {"任务清单", "填报单位", "_meta"} <= names:
+        return "wpx build 生成的台账"
+    return ""
 
 
 def _one_sheet_kept(reading: Reading, index: PlanIndex, file_name: str, has_tasks: bool, has_indicators: bool) -> None:
@@ -128,10 +141,7 @@ def _refused(raw: dict[str, Any], file_name: str, index: PlanIndex) -> Reading:
     # The code and the reader's own words are kept in the ledger's kind column (never shown).
     reading = Reading(REJECTED, reason=problem, kind=f"{code}: {detail}"[:300] if detail else code,
                       findings=[Finding("", problem, action)])
-    unit = unit_from_file_name(file_name, index)  # so 报送情况 can tell the unit its file failed
-    if unit is not None:
-        reading.unit_code, reading.unit_name, reading.identified_by = unit.code, unit.name, BY_FILE_NAME
-    return reading
+    return blame_file_name(reading, file_name, index)  # so 报送情况 can tell the unit its file failed
 
 
 def _read_rows(reading: Reading, table: Table, kind: str, index: PlanIndex, required: set[str] | None) -> None:
