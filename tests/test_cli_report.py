@@ -304,3 +304,23 @@ def test_a_template_whose_footer_relationship_is_gone_is_one_sentence(master: Pa
         2, "错误：模板「红头 缺页脚.docx」无法打开：请确认它是 Word 文档（.docx）；.doc、.wps、.dotx 请先在 Word/WPS 中"
            "另存为 .docx。\n")
     assert not out.exists()
+
+
+def test_a_template_page_setup_outside_the_schema_is_not_copied_into_the_report(master: Path, tmp_path: Path) -> None:
+    """A negative header distance and a margin past 32 bits in the template's page setup were copied into the
+    report as they were, a document Word repairs; they take the GB/T 9704 page's values, the rest stays."""
+    def odd_margins(name: str, data: bytes) -> bytes:
+        if name != "word/document.xml":
+            return data
+        data = re.sub(rb'w:header="\d+"', b'w:header="-1"', data)
+        return re.sub(rb'w:left="\d+"', b'w:left="99999999999"', data)
+
+    template = _letterhead_with(tmp_path / "红头 页边距.docx", odd_margins)
+    out = tmp_path / "总结 稿.docx"
+    result = CliRunner().invoke(cli, ["report", str(master), "--template", str(template), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == f"已写入工作总结：{out}"
+    margins = re.search(rb"<w:pgMar [^>]*>", zipfile.ZipFile(out).read("word/document.xml")).group(0)
+    original = re.search(rb"<w:pgMar [^>]*>", zipfile.ZipFile(template).read("word/document.xml")).group(0)
+    assert b'w:header="851"' in margins and b'w:left="1587"' in margins
+    assert re.search(rb'w:top="\d+"', margins).group(0) == re.search(rb'w:top="\d+"', original).group(0)

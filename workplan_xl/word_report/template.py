@@ -52,6 +52,7 @@ def open_template(path: Path | None) -> Document:
             gongwen.ensure_styles(doc)
             if not gongwen.has_footers(doc):
                 gongwen.add_page_numbers(doc)
+            _sane_page_setup(doc)
     except Exception as error:  # python-docx raises several kinds for a file that is not a .docx
         raise _cannot_open(source.name) from error
     missing = [f"{{{{{name}}}}}" for name in REQUIRED if name not in found]
@@ -114,6 +115,32 @@ def check_template(source: Path) -> None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, RuntimeError,
             ValueError):
         return  # not a readable zip: python-docx says so below, in the template's sentence
+
+
+# A template's page setup is copied into the report: a size or margin outside what the schema allows (a negative
+# header distance, a number past 32 bits; found by fuzzing) would make Word repair the report. Such a value is
+# replaced by the GB/T 9704 page's own; the others are the user's letterhead and stay as they are.
+_PAGE_DEFAULTS = {"w:pgSz": {"w:w": "11906", "w:h": "16838"},
+                  "w:pgMar": {"w:top": "2098", "w:right": "1474", "w:bottom": "1984", "w:left": "1587",
+                              "w:header": "851", "w:footer": "1247", "w:gutter": "0"}}
+_SIGNED = ("w:top", "w:bottom")
+_TWIPS = re.compile(r"\d{1,5}")
+_MEASURE = re.compile(r"\d+(?:\.\d+)?(?:mm|cm|in|pt|pc|pi)")
+
+
+def _sane_page_setup(doc: Document) -> None:
+    for sect in doc.element.body.iter(qn("w:sectPr")):
+        for tag, defaults in _PAGE_DEFAULTS.items():
+            element = sect.find(qn(tag))
+            if element is None:
+                continue
+            for attribute, default in defaults.items():
+                value = element.get(qn(attribute))
+                if value is None:
+                    continue
+                plain = value[1:] if attribute in _SIGNED and value.startswith("-") else value
+                if not (_TWIPS.fullmatch(plain) and int(plain) <= 31680 or _MEASURE.fullmatch(plain)):
+                    element.set(qn(attribute), default)
 
 
 def _cannot_open(name: str) -> InputFileError:
