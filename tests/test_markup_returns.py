@@ -457,6 +457,42 @@ def test_a_csv_return_counts_its_one_sheet_and_the_lost_table_is_blank(year, tmp
     assert kinds["第一中学 另存为.csv"] == kinds["第二中学 指标.csv"] == "csv"
 
 
+LO_TAB_TEXT = "txt:Text - txt - csv (StarCalc):9,34,76,1,,0,false,true,false,false,false,2"  # tabs, the 任务进展 sheet
+
+
+def test_a_form_saved_as_tab_separated_text_is_read_and_a_note_is_not(year, tmp_path: Path, soffice: str) -> None:
+    """Excel's "文本文件（制表符分隔）" (GBK on Chinese Windows) and "Unicode 文本" (UTF-16) save the sheet on
+    screen as .txt: read like a CSV (its sheet counts, the other is blank). A .txt note, even one with tabs,
+    stays a note."""
+    master, returns = _project(year, tmp_path)
+    exported = tmp_path / "导出 文本"
+    exported.mkdir()
+    subprocess.run([soffice, f"-env:UserInstallation={(exported / '.lo').as_uri()}", "--headless", "--norestore",
+                    "--convert-to", LO_TAB_TEXT, "--outdir", str(exported), str(year[1])],
+                   check=True, capture_output=True, timeout=180)
+    [tasks_txt] = exported.glob("*.txt")
+    (returns / "第一中学 文本.txt").write_bytes(tasks_txt.read_text(encoding="utf-8").encode("gb18030"))
+    forms = make_forms(read_master_workbook(master), tmp_path / "填报表")
+    filled = load_workbook(fill(forms["1002"], tmp_path / "1002.xlsx"))[SHEET_INDICATORS]
+    lines = ["\t".join("" if c.value is None else str(c.value) for c in row) for row in filled.iter_rows()]
+    (returns / "第二中学 Unicode.txt").write_bytes("\r\n".join(lines).encode("utf-16"))
+    (returns / "说明.txt").write_text("附件\t佐证材料\t另行报送\n指标\t见表\t完成状态\n", encoding="utf-8")
+    result = _collect(master, returns)
+    assert result.exit_code == 3, result.output
+    out = master.parent / "汇总.xlsx"
+    states = {r[0]: r[3:7] for r in _rows(out, "报送情况")}
+    assert (states["1001"][0], states["1001"][2]) == ("部分填报", "第一中学 文本.txt")
+    assert (states["1002"][0], states["1002"][2]) == ("部分填报", "第二中学 Unicode.txt")
+    assert [v[1:] for v in detail_values(out).elements() if v[0] == "1001"] == [w for w in WANTED if not w[0].startswith("I")]
+    assert [v[1:] for v in detail_values(out).elements() if v[0] == "1002"] == [("I001", "填报值", 96), ("I002", "填报值", 80)]
+    problems = {(r[0], r[2]): r[3:5] for r in _rows(out, "问题清单")}
+    assert problems[("第一中学 文本.txt", "整个文件")] == (
+        "文件「第一中学 文本.txt」是另存为的文本文件（制表符分隔），只保留了「任务进展」一张表：其中的内容已计入，「指标填报」表没有保留，"
+        "按未填处理", CSV_RESEND)
+    files = {r[0]: r[2:] for r in _rows(out, "文件清单")}
+    assert files["说明.txt"][1:] == ("跳过", "不是电子表格（是文本）")
+
+
 def test_a_csv_that_is_not_a_form_or_not_csv_is_named(year, tmp_path: Path) -> None:
     master, returns = _project(year, tmp_path)
     (returns / "名单.csv").write_bytes("代码,名称\n1001,第一中学\n".encode("utf-8-sig"))

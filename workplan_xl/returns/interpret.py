@@ -111,7 +111,8 @@ def _one_sheet_kept(reading: Reading, index: PlanIndex, file_name: str, has_task
             name = getattr(item, "title", "") or getattr(item, "metric", "") or getattr(item, "text", "")
             reading.blank.append(f"{label}「{name[:16]}」（CSV 中没有「{sheet}」表）")
     tables = "、".join(f"「{sheet}」" for sheet, _, _ in lost)
-    reading.findings.append(Finding("", f"文件「{file_name}」是另存为的 CSV 文本，只保留了「{kept}」一张表：其中的内容已计入，"
+    saved = " CSV 文本" if file_name.lower().endswith((".csv", ".tsv")) else "文本文件（制表符分隔）"
+    reading.findings.append(Finding("", f"文件「{file_name}」是另存为的{saved}，只保留了「{kept}」一张表：其中的内容已计入，"
                                         f"{tables}表没有保留，按未填处理", CSV_RESEND))
 
 
