@@ -160,3 +160,35 @@ def test_a_folder_that_cannot_be_written(inputs, monkeypatch) -> None:
     assert result.exit_code == 2
     assert result.output == (f"错误：无法在文件夹「{output.parent}」中写入「台账.xlsx」：请检查该文件夹是否可写，"
                              "或用 -o 指定另一个位置。\n")
+
+
+SUMMARY_ONLY = """某县教育督导室2025年工作总结
+
+2025年，县教育督导室认真履行督政、督学和评估监测职能，各项工作取得新进展。
+
+一、主要工作及成效
+（一）督政工作有序开展。完成对8个乡镇履行教育职责的评价。
+（二）责任督学挂牌督导实现全覆盖。全年开展经常性督导300校次。
+
+二、存在的不足
+一是督导结果运用不够充分；二是督学专业培训偏少。
+
+三、下一步工作打算
+一是健全问责机制；二是加强督学培训。
+"""
+
+
+def test_a_summary_alone_is_not_made_into_a_master_workbook(inputs: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    # Last year's 总结 picked at the start of the year instead of this year's 要点: told so, nothing written.
+    _, roster, output = inputs
+    summary = tmp_path / "去年 材料" / "2025年工作总结.txt"
+    summary.parent.mkdir()
+    summary.write_text(SUMMARY_ONLY, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(summary), "-o", str(output), "--units", str(roster)])
+    assert result.exit_code == 2
+    assert result.stderr == ("错误：「2025年工作总结.txt」是工作总结（某县教育督导室2025年工作总结），不是工作要点或工作计划：台账要按"
+                             "本年度的工作要点（或工作计划、任务分解表）生成，请给出那份文件；如果要跟踪其中的“工作打算”，请把这部分"
+                             "另存为单独的文档后再生成。\n")
+    assert not output.exists()
+    parsed = CliRunner().invoke(cli, ["parse", str(summary)])  # parse still shows it (to read a summary is fine)
+    assert parsed.exit_code == 0 and "【工作总结（2025年）】" in parsed.output

@@ -3,11 +3,13 @@ and paths with Chinese characters and spaces."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 from test_returns import PNG, fill, make_forms, make_plan
 
 from workplan_xl.cli import cli
@@ -95,3 +97,46 @@ def test_a_long_file_name_keeps_its_extension_in_the_quarantine(project: Path, t
     [copy] = (master.parent / "隔离区").iterdir()
     assert copy.suffix == ".xlsx" and copy.name.split("_", 1)[1].startswith("城关幼儿园关于报送二〇二四")
     assert len(copy.name) == 12 + 1 + 80 and copy.read_bytes() == PNG
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes and links as POSIX has them")
+def test_links_pipes_and_archives_not_opened_are_named_and_put_down_to_their_unit(project: Path, tmp_path: Path) -> None:
+    # Every entry of the folder is in 文件清单 with why it was not used; nothing waits on a pipe. A file
+    # that cannot be opened but names a unit makes that unit 有问题 (it sent something), not 未报.
+    master, returns = fresh(project, tmp_path)
+    os.mkfifo(returns / "管道.xlsx")
+    (returns / "断 链.xlsx").symlink_to(tmp_path / "已删除.xlsx")
+    (tmp_path / "别的 文件夹").mkdir()
+    (returns / "链接").symlink_to(tmp_path / "别的 文件夹", target_is_directory=True)
+    (returns / "城关幼儿园回表.rar").write_bytes(b"Rar!\x1a\x07\x01\x00" + b"\x00" * 40)
+    result = CliRunner().invoke(cli, ["collect", str(master), str(returns)])
+    assert result.exit_code == 3, result.output
+    assert result.stdout.splitlines()[:3] == [
+        "回表文件 7 个：新读入 7 个，已登记过 0 个，与其他文件内容相同 0 个，跳过 0 个（临时文件、系统文件或非表格附件）。",
+        "批次「未分批次」：应报 4 个单位，已报 3 个，部分填报 0 个，有问题 1 个，未报 0 个。",
+        "问题清单共 4 条（涉及 4 个文件），请查看汇总表的「问题清单」。"]
+    rows = {row[0]: row[2:] for row in list(load_workbook(master.parent / "汇总.xlsx", read_only=True)["文件清单"]
+                                             .iter_rows(values_only=True))[3:]}
+    assert rows["管道.xlsx"] == (None, "未采用", "「管道.xlsx」不是普通文件（是管道、套接字或设备），未读取")
+    assert rows["断 链.xlsx"] == (None, "未采用", f"「断 链.xlsx」是失效的链接（指向的「{tmp_path / '已删除.xlsx'}」不存在），未读取")
+    assert rows["链接"] == (None, "未采用", f"「链接」是指向文件夹「{tmp_path / '别的 文件夹'}」的链接，链接的文件夹不收集（以免重复或循环）")
+    assert rows["城关幼儿园回表.rar"] == ("城关幼儿园", "未采用", "压缩包「城关幼儿园回表.rar」是 RAR 格式，wpx 不能直接读取其中的文件")
+
+
+def test_a_copy_of_the_master_or_a_summary_in_the_returns_folder_is_named_as_such(project: Path, tmp_path: Path) -> None:
+    # An officer keeps everything in one folder: wpx's own 台账 and 汇总 are told apart from returns.
+    master, returns = fresh(project, tmp_path)
+    assert CliRunner().invoke(cli, ["collect", str(master), str(returns)]).exit_code == 0
+    shutil.copyfile(master.parent / "汇总.xlsx", returns / "汇总 上次.xlsx")
+    shutil.copyfile(master, returns / "台账 副本.xlsx")
+    result = CliRunner().invoke(cli, ["collect", str(master), str(returns)])
+    assert result.exit_code == 3, result.output
+    assert "已报 3 个，部分填报 0 个，有问题 0 个，未报 1 个" in result.stdout
+    rows = {row[0]: row[2:] for row in list(load_workbook(master.parent / "汇总.xlsx", read_only=True)["文件清单"]
+                                             .iter_rows(values_only=True))[3:]}
+    assert rows["汇总 上次.xlsx"][:2] == (None, "未采用")
+    assert rows["汇总 上次.xlsx"][2].startswith("文件「汇总 上次.xlsx」是wpx collect 生成的汇总表，不是单位报送的回表（原文件已复制到隔离区：")
+    assert rows["台账 副本.xlsx"][2].startswith("文件「台账 副本.xlsx」是wpx build 生成的台账，不是单位报送的回表（原文件已复制到隔离区：")
+    problems = [row for row in load_workbook(master.parent / "汇总.xlsx", read_only=True)["问题清单"].iter_rows(values_only=True)
+                if row[0] == "台账 副本.xlsx"]
+    assert problems[0][4].startswith("台账和汇总表请不要放在回表文件夹里（放在它旁边即可），以免与回表混在一起。")

@@ -274,7 +274,9 @@ def test_hostile_markup_returns_end_in_one_sentence_each(year, tmp_path: Path) -
         "半截 2003.xml": (whole_2003[:len(whole_2003) // 2], "truncated", ""),
         "半截.fods": (whole_fods[:len(whole_fods) // 2], "truncated", ""),
         "一万层.htm": (NESTED, "foreign", ""),
-        "半截 网页.xls": (web_page(year[1])[:2000], "foreign", ""),  # a web page cut off: what is there is read
+        # a web page that ends inside a table was cut off (was: what is there is read, and a cut-off page then
+        # displaced the school's whole return with fewer values; found by fuzzing)
+        "半截 网页.xls": (web_page(year[1])[:2000], "truncated", ""),
     }
     for name, (data, _, _) in files.items():
         (returns / name).write_bytes(data)
@@ -355,7 +357,7 @@ def test_numbers_returns_are_named_not_unpacked(year, tmp_path: Path) -> None:
     files = {r[0]: r[3] for r in _rows(out, "文件清单")}
     assert files == dict.fromkeys(names, "未采用")  # the folder is one file, its parts are not listed
     states = {r[0]: r[3] for r in _rows(out, "报送情况")}
-    assert states == {"1001": "有问题", "1002": "有问题", "1003": "未报", "1004": "未报"}
+    assert states == {"1001": "有问题", "1002": "有问题", "1003": "有问题", "1004": "未报"}  # each sent one
     again = _collect(master, returns)  # the same folder package is known on the next run
     assert again.exit_code == 3 and "新读入 0 个，已登记过 3 个" in again.output
 
@@ -453,6 +455,42 @@ def test_a_csv_return_counts_its_one_sheet_and_the_lost_table_is_blank(year, tmp
     with sqlite3.connect(master.with_suffix(".db")) as db:
         kinds = dict(db.execute("SELECT file_name, kind FROM submissions"))
     assert kinds["第一中学 另存为.csv"] == kinds["第二中学 指标.csv"] == "csv"
+
+
+LO_TAB_TEXT = "txt:Text - txt - csv (StarCalc):9,34,76,1,,0,false,true,false,false,false,2"  # tabs, the 任务进展 sheet
+
+
+def test_a_form_saved_as_tab_separated_text_is_read_and_a_note_is_not(year, tmp_path: Path, soffice: str) -> None:
+    """Excel's "文本文件（制表符分隔）" (GBK on Chinese Windows) and "Unicode 文本" (UTF-16) save the sheet on
+    screen as .txt: read like a CSV (its sheet counts, the other is blank). A .txt note, even one with tabs,
+    stays a note."""
+    master, returns = _project(year, tmp_path)
+    exported = tmp_path / "导出 文本"
+    exported.mkdir()
+    subprocess.run([soffice, f"-env:UserInstallation={(exported / '.lo').as_uri()}", "--headless", "--norestore",
+                    "--convert-to", LO_TAB_TEXT, "--outdir", str(exported), str(year[1])],
+                   check=True, capture_output=True, timeout=180)
+    [tasks_txt] = exported.glob("*.txt")
+    (returns / "第一中学 文本.txt").write_bytes(tasks_txt.read_text(encoding="utf-8").encode("gb18030"))
+    forms = make_forms(read_master_workbook(master), tmp_path / "填报表")
+    filled = load_workbook(fill(forms["1002"], tmp_path / "1002.xlsx"))[SHEET_INDICATORS]
+    lines = ["\t".join("" if c.value is None else str(c.value) for c in row) for row in filled.iter_rows()]
+    (returns / "第二中学 Unicode.txt").write_bytes("\r\n".join(lines).encode("utf-16"))
+    (returns / "说明.txt").write_text("附件\t佐证材料\t另行报送\n指标\t见表\t完成状态\n", encoding="utf-8")
+    result = _collect(master, returns)
+    assert result.exit_code == 3, result.output
+    out = master.parent / "汇总.xlsx"
+    states = {r[0]: r[3:7] for r in _rows(out, "报送情况")}
+    assert (states["1001"][0], states["1001"][2]) == ("部分填报", "第一中学 文本.txt")
+    assert (states["1002"][0], states["1002"][2]) == ("部分填报", "第二中学 Unicode.txt")
+    assert [v[1:] for v in detail_values(out).elements() if v[0] == "1001"] == [w for w in WANTED if not w[0].startswith("I")]
+    assert [v[1:] for v in detail_values(out).elements() if v[0] == "1002"] == [("I001", "填报值", 96), ("I002", "填报值", 80)]
+    problems = {(r[0], r[2]): r[3:5] for r in _rows(out, "问题清单")}
+    assert problems[("第一中学 文本.txt", "整个文件")] == (
+        "文件「第一中学 文本.txt」是另存为的文本文件（制表符分隔），只保留了「任务进展」一张表：其中的内容已计入，「指标填报」表没有保留，"
+        "按未填处理", CSV_RESEND)
+    files = {r[0]: r[2:] for r in _rows(out, "文件清单")}
+    assert files["说明.txt"][1:] == ("跳过", "不是电子表格（是文本）")
 
 
 def test_a_csv_that_is_not_a_form_or_not_csv_is_named(year, tmp_path: Path) -> None:

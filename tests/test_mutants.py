@@ -3,8 +3,10 @@ edited in their XML), each as a small mutant of our own making, through the CLI 
 
 from __future__ import annotations
 
+import os
 import shutil
 import struct
+import time
 import zipfile
 from pathlib import Path
 
@@ -132,3 +134,24 @@ def test_a_plan_whose_document_part_does_not_inflate_is_called_damaged(tmp_path:
     result = CliRunner().invoke(cli, ["parse", str(plan)])
     assert (result.exit_code, result.output) == (
         2, "错误：「工作 要点.docx」已损坏，无法作为 Word 文档读取：请在 Word/WPS 中打开并另存为 .docx 后再试。\n")
+
+
+def test_a_cut_off_web_page_does_not_displace_a_whole_return(kit: Kit, tmp_path: Path) -> None:  # noqa: F811
+    """A school's form saved as a web page and cut off in transit: the rows before the cut were read, the
+    later file became the unit's current return with fewer values and the unit went from 已报 to 部分填报."""
+    from markup_files import web_page
+
+    folder = good_returns(kit, tmp_path)
+    old = (folder / "1002回表.xlsx").stat().st_mtime
+    os.utime(folder / "1002回表.xlsx", (old - 86400, old - 86400))
+    page = web_page(kit.returns["1002"])
+    cut = folder / "1002 网页版 回表.htm"
+    cut.write_bytes(page[:page.rindex(b"<td")])  # the page ends inside its last table
+    result = collect(kit, folder, tmp_path)
+    assert result.exit_code == 3, result.output
+    problems = sheet_rows(tmp_path / "汇总 表.xlsx", "问题清单")
+    assert [(r[0], r[3]) for r in problems] == [
+        ("1002 网页版 回表.htm", "文件「1002 网页版 回表.htm」不完整（可能下载或复制中断）；采用的仍是「1002回表.xlsx」"
+                                f"（{time.strftime('%Y-%m-%d %H:%M', time.localtime(old - 86400))} 收到）")]
+    states = {r[0]: r[3] for r in sheet_rows(tmp_path / "汇总 表.xlsx", "报送情况")}
+    assert states["1002"] == "已报"

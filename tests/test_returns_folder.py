@@ -20,13 +20,26 @@ def test_list_files_is_sorted_and_leaves_our_own_files_out(tmp_path: Path) -> No
     (tmp_path / "b").mkdir()
     for name in ("b/2.xlsx", "b/1.xlsx", "a.xlsx", "台账.xlsx", "台账.db", "汇总.xlsx"):
         (tmp_path / name).write_bytes(b"x")
-    if hasattr(os, "mkfifo"):
-        os.mkfifo(tmp_path / "b" / "管道.xlsx")  # would make any reader wait for ever: left out
     found = list_files([tmp_path], exclude=[tmp_path / "台账.xlsx", tmp_path / "台账.db", tmp_path / "汇总.xlsx"])
     assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a.xlsx", "b/1.xlsx", "b/2.xlsx"]
     with pytest.raises(InputFileError) as error:
         list_files([tmp_path / "没有"])
     assert str(error.value) == f"找不到回表文件夹或文件「{tmp_path / '没有'}」：请检查路径是否正确。"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes and links as POSIX has them")
+def test_links_and_pipes_are_listed_and_linked_folders_not_entered(tmp_path: Path) -> None:
+    # listed, to be named in 文件清单 (unpack.container_kind says "odd" before anything opens them)
+    (tmp_path / "别处").mkdir()
+    (tmp_path / "别处" / "3.xlsx").write_bytes(b"x")
+    returns = tmp_path / "回表"
+    returns.mkdir()
+    (returns / "1.xlsx").write_bytes(b"x")
+    os.mkfifo(returns / "管道.xlsx")
+    (returns / "断链.xlsx").symlink_to(tmp_path / "没有.xlsx")
+    (returns / "链接 文件夹").symlink_to(tmp_path / "别处", target_is_directory=True)
+    found = list_files([returns])
+    assert [p.name for p in found] == ["1.xlsx", "断链.xlsx", "管道.xlsx", "链接 文件夹"]  # 3.xlsx not reached
 
 
 def test_a_file_is_hashed_unless_the_ledger_knows_its_path_size_and_time(tmp_path: Path) -> None:

@@ -37,6 +37,7 @@ from workplan_xl.returns import (
     quarantine_folder,
     skip_reason,
 )
+from workplan_xl.returns.identify import blame_file_name
 from workplan_xl.returns.unpack import Unpacked, unpack_containers
 from workplan_xl.returns_folder import file_record, files_seen, list_files, place
 
@@ -222,7 +223,7 @@ def _collect(ledger: Ledger, plan: Plan, files: list[Path | Unpacked], round: st
     index = PlanIndex(plan)
     quarantine = result.quarantine or quarantine_folder(result.db)
     run = ledger.start_run(round, index.fingerprint, plan.units)
-    todo, copies, file_rounds = _triage(ledger, run, files, round, result)
+    todo, copies, file_rounds = _triage(ledger, run, files, round, result, index)
     outcomes: list[tuple[str, str | None]] = []  # (status, round on the form); the values are in the ledger
     with _progress(progress, len(todo)) as update:
         readings = _in_order(todo, pool, (index, round), update)
@@ -294,8 +295,8 @@ def _quarantine(record: FileRecord, reading: Reading, folder: Path) -> int:
     return copied
 
 
-def _triage(ledger: Ledger, run: int, files: list[Path | Unpacked], round: str | None,
-            result: CollectResult) -> tuple[list[FileRecord], list[FileRecord], list[str | None]]:
+def _triage(ledger: Ledger, run: int, files: list[Path | Unpacked], round: str | None, result: CollectResult,
+            index: PlanIndex) -> tuple[list[FileRecord], list[FileRecord], list[str | None]]:
     """Decide per file: skip (lock/system file), already in the ledger, a duplicate, or to read."""
     todo: list[FileRecord] = []
     copies: list[FileRecord] = []
@@ -306,7 +307,8 @@ def _triage(ledger: Ledger, run: int, files: list[Path | Unpacked], round: str |
             if isinstance(item, Unpacked) and item.reading is not None:  # a member or archive that cannot be read
                 known = ledger.evaluated(item.record.sha256, round)
                 if known is None:
-                    known = ledger.add_submission(run, item.record, round, item.reading)
+                    reading = blame_file_name(item.reading, item.record.name, index)
+                    known = ledger.add_submission(run, item.record, round, reading)
                     result.read += 1
                 else:
                     result.known += 1

@@ -1,5 +1,5 @@
-"""The returns folders as collect sees them: every file listed in a fixed order (our own outputs and
-named pipes left out, a Numbers package one file), each file's record (path, size, time and sha256,
+"""The returns folders as collect sees them: every file listed in a fixed order (our own outputs left
+out, a Numbers package one file, links and pipes listed to be named), each file's record (path, size, time and sha256,
 hashed only when the ledger does not know the path, size and time), and a file's place relative to the
 working folder, which stays the same when the whole folder is moved or copied."""
 
@@ -68,9 +68,10 @@ def list_files(sources: list[Path], exclude: list[Path] = ()) -> list[Path]:
     found: list[Path] = []
     for source in sources:
         if source.is_dir():
-            for folder, dirs, names in os.walk(source):  # symlinked folders are not followed
+            for folder, dirs, names in os.walk(source):  # symlinked folders are not followed, but listed
                 dirs[:] = sorted(d for d in dirs if (Path(folder) / d).absolute() not in skip)
-                packages = [d for d in dirs if is_numbers_folder(Path(folder) / d)]  # one file, as the Mac shows it
+                packages = [d for d in dirs if is_numbers_folder(Path(folder) / d)  # one file, as the Mac shows it
+                            or (Path(folder) / d).is_symlink()]
                 dirs[:] = [d for d in dirs if d not in packages]
                 found.extend(Path(folder) / n for n in sorted(names + packages))
         elif source.is_file():
@@ -78,8 +79,9 @@ def list_files(sources: list[Path], exclude: list[Path] = ()) -> list[Path]:
         else:
             refuse_special_file(source, "回表", "回表文件或文件夹")
             raise InputFileError(f"找不到回表文件夹或文件「{source}」：请检查路径是否正确。")
-    # Regular files only: opening a named pipe (or a device) left in the folder would wait for ever.
-    unique = dict.fromkeys(p for p in found if p.absolute() not in skip and (p.is_file() or is_numbers_folder(p)))
+    # A link to nothing or to a folder, a named pipe or a device is listed too (every entry is accounted
+    # for in 文件清单); unpack.container_kind names it before anything opens it.
+    unique = dict.fromkeys(p for p in found if p.absolute() not in skip)
     return sorted(unique, key=lambda p: (str(p.parent), p.name))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from workplan_xl.errors import OutputError
+from workplan_xl.errors import OutputError, PlanStructureError
 from workplan_xl.ledger_place import returns_folders
 from workplan_xl.master_workbook.load import is_master_workbook, load_plan
 from workplan_xl.master_workbook.write import write_master_workbook
@@ -30,6 +30,12 @@ def build_master_workbook(plan_file: Path, output: Path, roster: Path | None = N
                                                  others={"填报单位名单": Path(roster)} if roster else {}))
     # rebuilding from an earlier 台账 keeps the parts it stores but does not show (a 工作总结)
     plan = load_plan(Path(plan_file), include_other_parts=True)
+    if plan.parts and all(part.kind == "summary" for part in plan.parts):
+        # last year's 总结 picked instead of this year's 要点: its 成效 would become the tasks to track
+        raise PlanStructureError(
+            f"「{Path(plan_file).name}」是工作总结（{plan.parts[0].title or plan.title}），不是工作要点或工作计划：台账要按"
+            "本年度的工作要点（或工作计划、任务分解表）生成，请给出那份文件；如果要跟踪其中的“工作打算”，请把这部分另存为"
+            "单独的文档后再生成。")
     if roster is not None:
         plan.units = read_roster(Path(roster))
     elif not plan.units:
@@ -51,7 +57,6 @@ def build_master_workbook(plan_file: Path, output: Path, roster: Path | None = N
     if backup is not None and echo is not None:
         echo(f"原台账已备份为：{backup}")
     return output
-
 
 
 def _known_returns(plan_file: Path) -> dict[Path, str]:

@@ -118,6 +118,15 @@ def unit_line_text(table: Table | None) -> str:
     return " ".join(cell_text(v) for row in table.sheet["rows"][1:table.header_row] for v in row)[:_UNIT_LINE_MAX]
 
 
+def blame_file_name(reading: Reading, file_name: str, index: PlanIndex) -> Reading:
+    """A file that could not be read, put down to the unit its name names (when it names one), so
+    报送情况 shows that unit 有问题 (it sent something unusable) rather than 未报."""
+    unit = unit_from_file_name(file_name, index) if not reading.unit_code else None
+    if unit is not None:
+        reading.unit_code, reading.unit_name, reading.identified_by = unit.code, unit.name, BY_FILE_NAME
+    return reading
+
+
 def unit_from_file_name(file_name: str, index: PlanIndex) -> Unit | None:
     stem = file_name.rsplit(".", 1)[0]
     lead = re.match(r"([0-9A-Za-z]+)[_\-－—\s（(]", stem)

@@ -23,7 +23,7 @@ from workplan_xl.form_layout import (
 )
 from workplan_xl.plan import items_for
 from workplan_xl.returns.contact import contact_label, read_contact
-from workplan_xl.returns.identify import identify, read_meta, unit_from_file_name, unit_line_text
+from workplan_xl.returns.identify import blame_file_name, identify, read_meta, unit_line_text
 from workplan_xl.returns.messages import CSV_RESEND, file_problem
 from workplan_xl.returns.plan_index import PlanIndex, task_numbers
 from workplan_xl.returns.reading import (
@@ -52,6 +52,10 @@ def interpret(raw: dict[str, Any], index: PlanIndex, round: str | None, file_nam
         return _refused(raw, file_name, index)
     reading = Reading(ACCEPTED, kind=raw.get("kind", ""))
     sheets = raw.get("sheets", [])
+    own = _our_own_output({s["name"] for s in sheets})
+    if own:
+        return reading.reject("", f"文件「{file_name}」是{own}，不是单位报送的回表",
+                              "台账和汇总表请不要放在回表文件夹里（放在它旁边即可），以免与回表混在一起。")
     meta = read_meta(sheets)
     data_sheets = [s for s in sheets if s is not meta.get("_sheet")]
     tasks = find_table(data_sheets, SHEET_TASKS, TASK_COLUMNS, TASK_ID_HEADER, ("完成状态", "进展情况"))
@@ -82,6 +86,15 @@ def interpret(raw: dict[str, Any], index: PlanIndex, round: str | None, file_nam
     return reading
 
 
+def _our_own_output(names: set[str]) -> str:
+    """What wpx itself wrote, told by its sheets: a 汇总 or a 台账 copied into the returns folder."""
+    if {"报送情况", "问题清单", "文件清单"} <= names:
+        return "wpx collect 生成的汇总表"
+    if {"任务清单", "填报单位", "_meta"} <= names:
+        return "wpx build 生成的台账"
+    return ""
+
+
 def _one_sheet_kept(reading: Reading, index: PlanIndex, file_name: str, has_tasks: bool, has_indicators: bool) -> None:
     """A CSV keeps the one sheet that was on screen: its values count; the items of the table it lost
     that the unit reports on are blank (部分填报), and the school is told to send the workbook."""
@@ -98,7 +111,8 @@ def _one_sheet_kept(reading: Reading, index: PlanIndex, file_name: str, has_task
             name = getattr(item, "title", "") or getattr(item, "metric", "") or getattr(item, "text", "")
             reading.blank.append(f"{label}「{name[:16]}」（CSV 中没有「{sheet}」表）")
     tables = "、".join(f"「{sheet}」" for sheet, _, _ in lost)
-    reading.findings.append(Finding("", f"文件「{file_name}」是另存为的 CSV 文本，只保留了「{kept}」一张表：其中的内容已计入，"
+    saved = " CSV 文本" if file_name.lower().endswith((".csv", ".tsv")) else "文本文件（制表符分隔）"
+    reading.findings.append(Finding("", f"文件「{file_name}」是另存为的{saved}，只保留了「{kept}」一张表：其中的内容已计入，"
                                         f"{tables}表没有保留，按未填处理", CSV_RESEND))
 
 
@@ -128,10 +142,7 @@ def _refused(raw: dict[str, Any], file_name: str, index: PlanIndex) -> Reading:
     # The code and the reader's own words are kept in the ledger's kind column (never shown).
     reading = Reading(REJECTED, reason=problem, kind=f"{code}: {detail}"[:300] if detail else code,
                       findings=[Finding("", problem, action)])
-    unit = unit_from_file_name(file_name, index)  # so 报送情况 can tell the unit its file failed
-    if unit is not None:
-        reading.unit_code, reading.unit_name, reading.identified_by = unit.code, unit.name, BY_FILE_NAME
-    return reading
+    return blame_file_name(reading, file_name, index)  # so 报送情况 can tell the unit its file failed
 
 
 def _read_rows(reading: Reading, table: Table, kind: str, index: PlanIndex, required: set[str] | None) -> None:

@@ -20,6 +20,26 @@ WEB = "网页格式的 Excel 表格"
 CSV_TEXT = "CSV 文本表格"  # text named .csv/.tsv: the bytes alone cannot tell it from a note
 MARKUP_KINDS = {XML_2003: "xml2003", FODS: "fods", WEB: "html", CSV_TEXT: "csv"}  # sniff's names → the kind recorded
 TEXT_TABLE_SUFFIXES = (".csv", ".tsv")
+# A .txt is a table when it holds a form's header line, tab-separated: what Excel's "文本文件（制表符分隔）" and
+# "Unicode 文本" make of a filled form (a note never holds three of these separated by tabs).
+_FORM_HEADERS = ("任务编号", "重点任务", "完成状态", "进展情况", "任务ID", "指标", "目标值", "填报值", "指标ID")
+
+
+def is_text_table(data: bytes, name: str) -> bool:
+    """Whether text (sniffed so) is read as a table: named .csv/.tsv, or a tab-separated form saved as .txt."""
+    lower = name.lower()
+    if lower.endswith(TEXT_TABLE_SUFFIXES):
+        return True
+    if not lower.endswith(".txt"):
+        return False
+    head = data[:16384]
+    encodings = ("utf-16",) if head.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8", "gb18030")
+    for encoding in encodings:  # the cut at 16 KB may split a character: ignored, the headers come first
+        for line in head.decode(encoding, "ignore").splitlines()[:40]:
+            cells = {cell.strip().strip('"') for cell in line.split("\t")}
+            if len(cells) > 2 and sum(header in cells for header in _FORM_HEADERS) >= 3:
+                return True
+    return False
 
 
 def read_markup_sheets(data: bytes, what: str, limits: Limits = LIMITS, max_sheets: int = 20,

@@ -101,7 +101,10 @@ def unpack_containers(files: list[Path], limits: Limits = LIMITS) -> Iterator[li
 
 def container_kind(path: Path) -> str | None:
     """"zip", "mail", "rar", "7z" or "msg" when the file's bytes are one; None for anything else
-    (spreadsheets, Word and OpenDocument files are zips too, but not archives)."""
+    (spreadsheets, Word and OpenDocument files are zips too, but not archives); "odd" for an entry
+    that is no file to open (a link to nothing or to a folder, a pipe: opening one waits for ever)."""
+    if not path.is_file() and (path.is_symlink() or not path.is_dir()):
+        return "odd"
     try:
         with open(path, "rb") as handle:
             head = handle.read(_HEAD)
@@ -110,6 +113,18 @@ def container_kind(path: Path) -> str | None:
     except OSError:
         return None
     return _kind(head, path)
+
+
+def _odd_entry(path: Path, name: str) -> tuple[str, str]:
+    """(problem, action) for a folder entry that is not a file to read."""
+    try:
+        target = os.readlink(path)
+    except OSError:
+        return f"「{name}」不是普通文件（是管道、套接字或设备），未读取", "请把回表文件本身放进回表文件夹后重新运行。"
+    if path.is_dir():
+        return (f"「{name}」是指向文件夹「{target}」的链接，链接的文件夹不收集（以免重复或循环）",
+                "如需收集其中的回表，请把该文件夹本身放进回表文件夹，或把它作为回表文件夹给出后重新运行。")
+    return f"「{name}」是失效的链接（指向的「{target}」不存在），未读取", "请把回表文件本身（不是链接）放进回表文件夹后重新运行。"
 
 
 def _first_member(head: bytes) -> str:
@@ -188,6 +203,9 @@ def _unpack_file(path: Path, kind: str, folder: Path, limits: Limits) -> list[Un
     name = display_name(path)
     if kind == "numbers":
         return [_numbers_folder(path, key, name)]
+    if kind == "odd":
+        return [_refused(FileRecord(path, key, name, 0, 0.0, "unreadable:" + hashlib.sha256(key.encode()).hexdigest()),
+                         *_odd_entry(path, name))]
     try:
         stat = path.stat()
         data = _read_capped(path, MAX_CONTAINER_BYTES)

@@ -17,7 +17,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from workplan_xl.returns.markup_sheets import CSV_TEXT, MARKUP_KINDS, TEXT_TABLE_SUFFIXES, read_markup_sheets
+from workplan_xl.returns.markup_sheets import CSV_TEXT, MARKUP_KINDS, is_text_table, read_markup_sheets
 from workplan_xl.returns.precheck import (
     LIMITS,
     NATIVE_ERRORS,
@@ -54,8 +54,8 @@ def inspect_bytes(data: bytes, limits: Limits = LIMITS, lazy: bool = False, name
             raise Refused(sniffed.kind)
         if sniffed.kind == "other":
             what = sniffed.what
-            if what == "文本" and name.lower().endswith(TEXT_TABLE_SUFFIXES):
-                what = CSV_TEXT  # text is a table when it is named as one (a note stays a note)
+            if what == "文本" and is_text_table(data, name):
+                what = CSV_TEXT  # text is a table when named as one or laid out as a form (a note stays a note)
             if what in MARKUP_KINDS:  # 2003 XML, .fods, a web page, CSV: read by our own readers
                 return {"status": "read", "kind": MARKUP_KINDS[what], "sheets": read_markup_sheets(
                     data, what, limits, MAX_SHEETS, MAX_ROWS, MAX_COLUMNS)}
