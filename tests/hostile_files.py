@@ -113,6 +113,22 @@ def biff5_workbook(cells: list[tuple[str, float]]) -> bytes:
     return b"".join(globals_ + sheet + [biff_record(0x000A)])
 
 
+def xps_file() -> bytes:
+    """A one-page XPS printout (an OPC package, like .xlsx, but a FixedDocumentSequence and no workbook)."""
+    return zip_file({
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                               '<Default Extension="fdseq" ContentType="application/vnd.ms-package.xps-fixeddocumentsequence+xml"/>'
+                               "</Types>",
+        "_rels/.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="R0" '
+                       'Type="http://schemas.microsoft.com/xps/2005/06/fixedrepresentation" Target="/FixedDocSeq.fdseq"/>'
+                       "</Relationships>",
+        "FixedDocSeq.fdseq": '<FixedDocumentSequence xmlns="http://schemas.microsoft.com/xps/2005/06">'
+                             '<DocumentReference Source="/Documents/1/FixedDoc.fdoc"/></FixedDocumentSequence>',
+        "Documents/1/FixedDoc.fdoc": '<FixedDocument xmlns="http://schemas.microsoft.com/xps/2005/06">'
+                                     '<PageContent Source="Pages/1.fpage"/></FixedDocument>',
+        "Documents/1/Pages/1.fpage": '<FixedPage xmlns="http://schemas.microsoft.com/xps/2005/06" Width="816" Height="1056"/>'})
+
+
 def zip_file(members: dict[str, bytes | str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -288,6 +304,7 @@ def corpus() -> dict[str, tuple[str, bytes]]:
         "Numbers": ("苹果.numbers", NUMBERS),
         "Excel 2.x 工作表": ("老版本.xls", biff2_worksheet()),
         "Excel 95 工作簿": ("九五版.xls", ole_file({"Book": biff5_workbook([("代码", 1), ("第一中学", 1001)])})),
+        "XPS 打印件": ("回表 打印.xps", xps_file()),
         "Visio 绘图": ("流程图.vsd", ole_file({"VisioDocument": b"Visio (TM) Drawing\r\n"})),
     }
 

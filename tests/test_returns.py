@@ -186,6 +186,8 @@ def read(path: Path) -> dict[str, Any]:
     (xlsx_bytes({"xl/workbook.xml": "<w/>"}), "xlsx", ""),
     (ole_file({"PowerPoint Document": b"\0"}), "other", "演示文稿"),
     (ole_file({"VisioDocument": b"\0"}), "other", "Visio 绘图"),
+    (xlsx_bytes({"[Content_Types].xml": "<Types/>", "visio/document.xml": "<v/>"}), "other", "Visio 绘图"),  # .vsdx
+    (xlsx_bytes({"[Content_Types].xml": "<Types/>", "Documents/1/Pages/1.fpage": "<p/>"}), "other", "XPS 文档"),
     (ole_file({"Contents": b"CHNKINK"}, {"Quill": {"QuillSub": b"\0"}}), "other", "Publisher 文档"),
     (ole_file({"Something": b"\0"}), "other", "未知格式"),
     (biff2_worksheet(), "other", "Excel 4.0 或更早版本的工作簿"),

@@ -215,6 +215,10 @@ def _sniff_zip(archive: Archive, data: bytes) -> Sniffed:
             return Sniffed("other", "演示文稿")
         if is_iwork_package(names):
             return Sniffed("other", IWORK)
+        if any(n.endswith((".fdseq", ".fpage")) for n in names):  # a printout (Microsoft XPS / OpenXPS)
+            return Sniffed("other", "XPS 文档")
+        if any(n.startswith("visio/") for n in names):
+            return Sniffed("other", "Visio 绘图")
         if not names or any(n.startswith(_PACKAGE_PARTS) or n in ("content.xml", "meta-inf/manifest.xml") for n in names):
             return Sniffed("truncated")  # a workbook's parts without its workbook: damaged, not an archive
         return Sniffed("other", "压缩包")

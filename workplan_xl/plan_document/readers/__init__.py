@@ -91,6 +91,8 @@ def _kind_message(kind: str, detail: str, name: str) -> str:
         return f"「{name}」是 JSON 数据文件，不是计划文档：请给出工作要点的 {SUPPORTED}。"
     if kind == "zip":
         return f"「{name}」是压缩包，不是计划文档：请解压后给出其中的 {SUPPORTED}。"
+    if kind == "binary" and detail in ("XPS 文档", "Visio 绘图", "演示文稿"):
+        return f"「{name}」是{detail}，不是计划文档：请给出 {SUPPORTED}。"
     if detail == "broken-zip":
         return f"「{name}」已损坏（文件不完整，无法解压），无法读取：请重新下载或在 Word/WPS 中另存后再试。"
     if detail.startswith("Excel"):
@@ -254,6 +256,8 @@ def _sniff_zip(path: Path) -> tuple[str, str]:
         return "xlsx", ""
     if sniffed.what == "Word 文档":
         return "docx", ""
+    if sniffed.kind == "other" and sniffed.what != "压缩包":  # a presentation, a printout, a drawing …
+        return "binary", sniffed.what
     return "zip", ""
 
 
