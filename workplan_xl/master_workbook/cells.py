@@ -40,7 +40,7 @@ def read_sheets(file: str) -> dict[str, list[list[Any]]]:
     (the details stay for --verbose)."""
     import python_calamine
 
-    from workplan_xl.returns.precheck import Refused, check_zip
+    from workplan_xl.returns.precheck import EXCEL_95, Refused, check_xls, check_zip
     from workplan_xl.returns.sniff import NUMBERS, iwork_kind, sniff
 
     path = Path(file)
@@ -52,6 +52,7 @@ def read_sheets(file: str) -> dict[str, list[list[Any]]]:
         raise InputFileError(f"台账「{path.name}」无法读取：文件可能正在 Excel 或 WPS 中打开，请关闭后重试。") from error
     except OSError as error:
         raise InputFileError(f"台账「{path.name}」无法读取（{error.strerror or '读取出错'}）：请确认文件完整后重试。") from error
+    kind = ""
     try:
         check_size(len(data), MASTER_LIMITS)
         sniffed = sniff(data)
@@ -61,10 +62,16 @@ def read_sheets(file: str) -> dict[str, list[list[Any]]]:
         if iwork_kind(sniffed.what, path.name) == NUMBERS:
             raise WorkbookError(f"「{path.name}」是Apple Numbers 表格，不能直接作为台账读取：请在 Numbers 中选择"
                                 "“文件 → 导出为 → Excel”，存为 .xlsx 后再试。")
+        if kind == "xls":
+            check_xls(data, MASTER_LIMITS)  # a password or an Excel 95 workbook is named as what it is
         if kind != "xlsx":
             raise WorkbookError(not_xlsx(path.name, kind, sniffed.what))
         check_zip(data, MASTER_LIMITS)
     except Refused as refused:
+        if refused.code == "convert" and refused.detail == EXCEL_95:
+            raise WorkbookError(not_xlsx(path.name, "xls95", EXCEL_95)) from None
+        if refused.code == "extent" and kind == "xls":  # not read either way: said as for any .xls
+            raise WorkbookError(not_xlsx(path.name, kind, "")) from None
         if refused.code == "encrypted":
             raise WorkbookError(f"台账「{path.name}」加了密码，无法读取：请在 Excel 或 WPS 中去掉密码后另存，再重新运行。") from None
         if refused.code in ("truncated", "damaged"):
@@ -104,8 +111,8 @@ def read_sheets(file: str) -> dict[str, list[list[Any]]]:
         workbook.close()
 
 
-_SPREADSHEETS = {"xls": "Excel 97-2003 工作簿（.xls）", "xlsb": "Excel 二进制工作簿（.xlsb）",
-                 "ods": "OpenDocument 表格（.ods）"}
+_SPREADSHEETS = {"xls": "Excel 97-2003 工作簿（.xls）", "xls95": "Excel 5.0/95 格式的旧工作簿",
+                 "xlsb": "Excel 二进制工作簿（.xlsb）", "ods": "OpenDocument 表格（.ods）"}
 
 
 def not_xlsx(name: str, kind: str, what: str) -> str:

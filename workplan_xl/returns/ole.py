@@ -48,7 +48,12 @@ class Ole:
             raw = self._chain(minifat_start)
             self.minifat = list(struct.unpack_from(f"<{len(raw) // 4}I", raw))
         root = self.entries[0] if self.entries else None
-        self.ministream = self._chain(root[3]) if root and root[3] < _END else b""
+        # The root entry's own stream (its start sector, index 5) holds every stream under the cutoff;
+        # a damaged one spoils only those streams (stream() says so), not the names sniff.py looks at.
+        try:
+            self.ministream = self._chain(root[5]) if root and root[5] < _END else b""
+        except OleError:
+            self.ministream = b""
 
     def _sector(self, number: int) -> bytes:
         start = (number + 1) * self.size
