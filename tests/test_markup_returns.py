@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import shutil
 import sqlite3
@@ -545,6 +546,33 @@ def test_a_csv_is_read_up_to_the_row_cap_only() -> None:
     [sheet] = result["sheets"]
     assert (result["kind"], sheet["truncated"], len(sheet["rows"])) == ("csv", True, 5000)
     assert inspect_bytes(b"1\n" * 10, name="notes.txt")["detail"] == "文本"  # named as a note: not a table
+
+
+def test_a_csv_copy_sent_after_the_workbook_does_not_replace_it(year, tmp_path: Path) -> None:
+    """A CSV keeps one of the form's two sheets: sent after the unit's workbook (a second export, a copy for
+    someone), it would leave the workbook's indicators blank. The workbook stays current, whatever the times;
+    a CSV alone is still used, and the officer can still --pin the CSV."""
+    master, returns = _project(year, tmp_path)
+    workbook = returns / "第一中学.xlsx"
+    shutil.copy(year[1], workbook)
+    rows = [[c.value for c in row] for row in load_workbook(year[1])["任务进展"].iter_rows()]
+    text = io.StringIO()
+    csv.writer(text).writerows([["" if v is None else v for v in r] for r in rows])
+    copy = returns / "第一中学 另存一份.csv"
+    copy.write_text(text.getvalue(), encoding="utf-8-sig")
+    os.utime(workbook, (1_750_000_000, 1_750_000_000))
+    os.utime(copy, (1_750_090_000, 1_750_090_000))  # a day later
+    result = _collect(master, returns)
+    assert result.exit_code == 0, result.output
+    out = master.parent / "汇总.xlsx"
+    states = {r[0]: r[3:6] for r in _rows(out, "报送情况")}
+    assert (states["1001"][0], states["1001"][2]) == ("已报", "第一中学.xlsx")
+    files = {r[0]: r[3] for r in _rows(out, "文件清单")}
+    assert files == {"第一中学.xlsx": "采用", "第一中学 另存一份.csv": "被替代"}
+    pinned = CliRunner().invoke(cli, ["collect", str(master), str(returns), "--pin", "1001=第一中学 另存一份.csv"])
+    assert pinned.exit_code == 3, pinned.output
+    states = {r[0]: r[3:6] for r in _rows(out, "报送情况")}
+    assert (states["1001"][0], states["1001"][2]) == ("部分填报", "第一中学 另存一份.csv")
 
 
 def test_a_file_an_older_reader_refused_is_read_again_after_an_upgrade(year, tmp_path: Path) -> None:

@@ -287,10 +287,11 @@ class Ledger:
         """Apply the supersede rule: per unit, the file the officer pinned, else the usable return with the
         latest file time (then the last file name, then the last collected) is current; the others are
         superseded, never deleted. Rejected files (blank, unreadable, foreign, another plan or round)
-        are never candidates, so they cannot displace a usable return."""
+        are never candidates, so they cannot displace a usable return. A workbook comes before any CSV: a
+        CSV keeps one of the form's two sheets, so one sent after the workbook is a copy that holds less."""
         rows = self.conn.execute(
             "SELECT id, unit_code, file_name FROM submissions s WHERE round = ? AND status IN ('accepted', 'superseded')"
-            " AND filled > 0 ORDER BY unit_code, mtime DESC, file_name DESC, id DESC", (round,)).fetchall()
+            " AND filled > 0 ORDER BY unit_code, kind = 'csv', mtime DESC, file_name DESC, id DESC", (round,)).fetchall()
         pins = self.pins(round)
         candidates: dict[str, list[tuple[int, str]]] = {}
         for sid, unit, name in rows:
