@@ -410,19 +410,23 @@ LO_CSV = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,f
 CSV_RESEND = "请用 Excel 或 WPS 打开下发的填报表，填写后直接保存为 .xlsx 再发送（不要另存为 CSV；重新发送的回表会替换这一份）。"
 
 
+def _lo_text_export(soffice: str, source: Path, filter: str, folder: Path) -> str:
+    """The text LibreOffice's CSV/text filter makes of ``source`` (UTF-8), in its own profile."""
+    folder.mkdir()
+    subprocess.run([soffice, f"-env:UserInstallation={(folder / '.lo').as_uri()}", "--headless", "--norestore",
+                    "--convert-to", filter, "--outdir", str(folder), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    [exported] = [p for p in folder.iterdir() if p.is_file()]
+    return exported.read_text(encoding="utf-8")
+
+
 def test_a_csv_return_counts_its_one_sheet_and_the_lost_table_is_blank(year, tmp_path: Path, soffice: str) -> None:
     """"另存为 CSV" keeps the sheet on screen: its values count, the unit is 部分填报 for the table the CSV
     lost, and the school is told to send the workbook. Made by LibreOffice's CSV filter, then kept as
     Excel on Chinese Windows writes it (GBK) with Excel for Mac's CR-only line ends; and a UTF-16
     tab-separated 指标填报 sheet ("Unicode 文本") under a .csv name. A note beside them stays a note."""
     master, returns = _project(year, tmp_path)
-    exported = tmp_path / "导出 CSV"
-    exported.mkdir()
-    subprocess.run([soffice, f"-env:UserInstallation={(exported / '.lo').as_uri()}", "--headless", "--norestore",
-                    "--convert-to", LO_CSV, "--outdir", str(exported), str(year[1])],
-                   check=True, capture_output=True, timeout=180)
-    [tasks_csv] = exported.glob("*.csv")
-    text = tasks_csv.read_text(encoding="utf-8").replace("\r\n", "\n").replace("\n", "\r")
+    text = _lo_text_export(soffice, year[1], LO_CSV, tmp_path / "导出 CSV").replace("\r\n", "\n").replace("\n", "\r")
     (returns / "第一中学 另存为.csv").write_bytes(text.encode("gb18030"))
     forms = make_forms(read_master_workbook(master), tmp_path / "填报表")
     filled = load_workbook(fill(forms["1002"], tmp_path / "1002.xlsx"))[SHEET_INDICATORS]
@@ -466,13 +470,8 @@ def test_a_form_saved_as_tab_separated_text_is_read_and_a_note_is_not(year, tmp_
     screen as .txt: read like a CSV (its sheet counts, the other is blank). A .txt note, even one with tabs,
     stays a note."""
     master, returns = _project(year, tmp_path)
-    exported = tmp_path / "导出 文本"
-    exported.mkdir()
-    subprocess.run([soffice, f"-env:UserInstallation={(exported / '.lo').as_uri()}", "--headless", "--norestore",
-                    "--convert-to", LO_TAB_TEXT, "--outdir", str(exported), str(year[1])],
-                   check=True, capture_output=True, timeout=180)
-    [tasks_txt] = exported.glob("*.txt")
-    (returns / "第一中学 文本.txt").write_bytes(tasks_txt.read_text(encoding="utf-8").encode("gb18030"))
+    text = _lo_text_export(soffice, year[1], LO_TAB_TEXT, tmp_path / "导出 文本")
+    (returns / "第一中学 文本.txt").write_bytes(text.encode("gb18030"))
     forms = make_forms(read_master_workbook(master), tmp_path / "填报表")
     filled = load_workbook(fill(forms["1002"], tmp_path / "1002.xlsx"))[SHEET_INDICATORS]
     lines = ["\t".join("" if c.value is None else str(c.value) for c in row) for row in filled.iter_rows()]
