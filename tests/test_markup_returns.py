@@ -420,6 +420,14 @@ def _lo_text_export(soffice: str, source: Path, filter: str, folder: Path) -> st
     return exported.read_text(encoding="utf-8")
 
 
+def _unicode_text_indicators(master: Path, tmp_path: Path) -> bytes:
+    """School 1002's filled 指标填报 sheet as Excel's "Unicode 文本" saves it: UTF-16, tab-separated."""
+    forms = make_forms(read_master_workbook(master), tmp_path / "填报表")
+    filled = load_workbook(fill(forms["1002"], tmp_path / "1002.xlsx"))[SHEET_INDICATORS]
+    lines = ["\t".join("" if c.value is None else str(c.value) for c in row) for row in filled.iter_rows()]
+    return "\r\n".join(lines).encode("utf-16")
+
+
 def test_a_csv_return_counts_its_one_sheet_and_the_lost_table_is_blank(year, tmp_path: Path, soffice: str) -> None:
     """"另存为 CSV" keeps the sheet on screen: its values count, the unit is 部分填报 for the table the CSV
     lost, and the school is told to send the workbook. Made by LibreOffice's CSV filter, then kept as
@@ -428,10 +436,7 @@ def test_a_csv_return_counts_its_one_sheet_and_the_lost_table_is_blank(year, tmp
     master, returns = _project(year, tmp_path)
     text = _lo_text_export(soffice, year[1], LO_CSV, tmp_path / "导出 CSV").replace("\r\n", "\n").replace("\n", "\r")
     (returns / "第一中学 另存为.csv").write_bytes(text.encode("gb18030"))
-    forms = make_forms(read_master_workbook(master), tmp_path / "填报表")
-    filled = load_workbook(fill(forms["1002"], tmp_path / "1002.xlsx"))[SHEET_INDICATORS]
-    lines = ["\t".join("" if c.value is None else str(c.value) for c in row) for row in filled.iter_rows()]
-    (returns / "第二中学 指标.csv").write_bytes("\r\n".join(lines).encode("utf-16"))
+    (returns / "第二中学 指标.csv").write_bytes(_unicode_text_indicators(master, tmp_path))
     (returns / "说明.txt").write_text("佐证材料另行报送，特此说明。", encoding="utf-8")
     result = _collect(master, returns)
     assert result.exit_code == 3, result.output
@@ -472,10 +477,7 @@ def test_a_form_saved_as_tab_separated_text_is_read_and_a_note_is_not(year, tmp_
     master, returns = _project(year, tmp_path)
     text = _lo_text_export(soffice, year[1], LO_TAB_TEXT, tmp_path / "导出 文本")
     (returns / "第一中学 文本.txt").write_bytes(text.encode("gb18030"))
-    forms = make_forms(read_master_workbook(master), tmp_path / "填报表")
-    filled = load_workbook(fill(forms["1002"], tmp_path / "1002.xlsx"))[SHEET_INDICATORS]
-    lines = ["\t".join("" if c.value is None else str(c.value) for c in row) for row in filled.iter_rows()]
-    (returns / "第二中学 Unicode.txt").write_bytes("\r\n".join(lines).encode("utf-16"))
+    (returns / "第二中学 Unicode.txt").write_bytes(_unicode_text_indicators(master, tmp_path))
     (returns / "说明.txt").write_text("附件\t佐证材料\t另行报送\n指标\t见表\t完成状态\n", encoding="utf-8")
     result = _collect(master, returns)
     assert result.exit_code == 3, result.output

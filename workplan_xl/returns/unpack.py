@@ -115,6 +115,11 @@ def container_kind(path: Path) -> str | None:
     return _kind(head, path)
 
 
+def _unreadable(path: Path, key: str, name: str) -> FileRecord:
+    """The record of a file whose bytes cannot be read: no size, no time, a hash of its path."""
+    return FileRecord(path, key, name, 0, 0.0, "unreadable:" + hashlib.sha256(key.encode()).hexdigest())
+
+
 def _odd_entry(path: Path, name: str) -> tuple[str, str]:
     """(problem, action) for a folder entry that is not a file to read."""
     try:
@@ -204,14 +209,12 @@ def _unpack_file(path: Path, kind: str, folder: Path, limits: Limits) -> list[Un
     if kind == "numbers":
         return [_numbers_folder(path, key, name)]
     if kind == "odd":
-        return [_refused(FileRecord(path, key, name, 0, 0.0, "unreadable:" + hashlib.sha256(key.encode()).hexdigest()),
-                         *_odd_entry(path, name))]
+        return [_refused(_unreadable(path, key, name), *_odd_entry(path, name))]
     try:
         stat = path.stat()
         data = _read_capped(path, MAX_CONTAINER_BYTES)
     except OSError as error:
-        record = FileRecord(path, key, name, 0, 0.0, "unreadable:" + hashlib.sha256(key.encode()).hexdigest())
-        return [_refused(record, f"文件「{name}」打不开", "请确认文件没有被其他程序占用，或重新复制一份后再运行。",
+        return [_refused(_unreadable(path, key, name), f"文件「{name}」打不开", "请确认文件没有被其他程序占用，或重新复制一份后再运行。",
                          f"unreadable: {error}")]
     record = FileRecord(path, key, name, stat.st_size, stat.st_mtime,
                         hashlib.sha256(data).hexdigest() if data is not None else _hash_file(path))

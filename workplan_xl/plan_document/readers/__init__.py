@@ -41,7 +41,8 @@ _HTML_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|tab
 
 def sniff(path: Path) -> str:
     """The kind of file from its bytes: "docx" | "pdf" | "html" | "text" | "json" | "xlsx" | "xls" |
-    "sheetxml" | "doc" | "empty" | "encrypted" | "zip" | "binary". Raises InputFileError when it cannot be read."""
+    "sheetxml" | "doc" | "empty" | "encrypted" | "zip" | "document" (a presentation, printout or drawing) |
+    "binary". Raises InputFileError when it cannot be read."""
     path = Path(path)
     head = _read_head(path, 8192)
     kind, _detail = _sniff_bytes(path, head)
@@ -91,7 +92,7 @@ def _kind_message(kind: str, detail: str, name: str) -> str:
         return f"「{name}」是 JSON 数据文件，不是计划文档：请给出工作要点的 {SUPPORTED}。"
     if kind == "zip":
         return f"「{name}」是压缩包，不是计划文档：请解压后给出其中的 {SUPPORTED}。"
-    if kind == "binary" and detail in ("XPS 文档", "Visio 绘图", "演示文稿"):
+    if kind == "document":
         return f"「{name}」是{detail}，不是计划文档：请给出 {SUPPORTED}。"
     if detail == "broken-zip":
         return f"「{name}」已损坏（文件不完整，无法解压），无法读取：请重新下载或在 Word/WPS 中另存后再试。"
@@ -257,7 +258,7 @@ def _sniff_zip(path: Path) -> tuple[str, str]:
     if sniffed.what == "Word 文档":
         return "docx", ""
     if sniffed.kind == "other" and sniffed.what != "压缩包":  # a presentation, a printout, a drawing …
-        return "binary", sniffed.what
+        return "document", sniffed.what
     return "zip", ""
 
 
